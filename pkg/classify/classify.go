@@ -1,0 +1,280 @@
+// Package classify decides what each calendar occurrence means for my time:
+// a meeting, a block of my own time (a booked focus block or any other solo
+// entry), out-of-office, personal time, or something to ignore — and says
+// why, in words a user can check against their calendar.
+//
+// Rules are applied in a fixed order and the first that matches wins; see
+// [Classify]. The package knows nothing of working hours or weeks: that is
+// the analysis' job.
+package classify
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/emtime/emtime/pkg/calendar"
+)
+
+// Kind is what an occurrence is for the analysis.
+type Kind string
+
+const (
+	// KindMeeting is time spent with other people.
+	KindMeeting Kind = "meeting"
+	// KindFocus is a solo block booked for focused work. It does not consume
+	// time; it is reported as booked focus.
+	KindFocus Kind = "focus"
+	// KindSolo is any other solo entry (a reminder, "write design doc"): my
+	// own time, which does not consume time either.
+	KindSolo Kind = "solo"
+	// KindOutOfOffice is time I am away; it leaves the capacity.
+	KindOutOfOffice Kind = "out_of_office"
+	// KindPersonal is a solo personal entry (lunch, gym); it leaves the
+	// capacity.
+	KindPersonal Kind = "personal"
+	// KindIgnored is listed but not counted (cancelled, declined, free…).
+	KindIgnored Kind = "ignored"
+)
+
+// Category sorts meetings. Every meeting has exactly one.
+type Category string
+
+const (
+	CategoryInterview Category = "interview"
+	CategoryOneOnOne  Category = "one_on_one"
+	CategoryLarge     Category = "large"
+	CategoryRecurring Category = "recurring"
+	CategoryAdHoc     Category = "ad_hoc"
+)
+
+// Categories lists the built-in categories in the order they are tried.
+func Categories() []Category {
+	return []Category{CategoryInterview, CategoryOneOnOne, CategoryLarge, CategoryRecurring, CategoryAdHoc}
+}
+
+// Rules are the knobs of classification.
+type Rules struct {
+	// Me lists my addresses (aliases included), lower case.
+	Me []string
+	// OnlyAccepted drops meetings I have not accepted (tentative or
+	// unanswered).
+	OnlyAccepted bool
+	// LargeMeeting is the number of people (me included) from which a
+	// meeting counts as large.
+	LargeMeeting int
+	// Keywords, matched case-insensitively as whole words or phrases in
+	// the title.
+	OutOfOffice []string
+	Personal    []string
+	Focus       []string
+	Interview   []string
+}
+
+// DefaultRules returns the documented defaults, with no address for me.
+func DefaultRules() Rules {
+	return Rules{
+		LargeMeeting: 10,
+		OutOfOffice:  []string{"ooo", "out of office", "vacation", "holiday", "holidays", "pto", "sick", "leave"},
+		Personal:     []string{"lunch", "break", "commute", "gym", "doctor", "personal", "errand", "errands"},
+		Focus:        []string{"focus", "focus time", "heads down", "deep work", "no meetings"},
+		Interview:    []string{"interview", "debrief", "candidate", "hiring"},
+	}
+}
+
+// Event is an occurrence with its classification.
+type Event struct {
+	calendar.Event
+	Kind Kind
+	// Category is set for meetings only.
+	Category Category
+	// Reason says which rule decided, in words.
+	Reason string
+	// People are the other people on a meeting (not me, not rooms), by
+	// address, or by name where the calendar gives no address.
+	People []string
+	// Size is the number of people on the event, me included.
+	Size int
+}
+
+// Classify classifies every event; the result is in the same order.
+func Classify(events []calendar.Event, r Rules) []Event {
+	c := newClassifier(r)
+	out := make([]Event, len(events))
+	for i, e := range events {
+		out[i] = c.classify(e)
+	}
+	return out
+}
+
+type classifier struct {
+	rules                           Rules
+	me                              map[string]bool
+	ooo, personal, focus, interview matcher
+}
+
+func newClassifier(r Rules) *classifier {
+	me := make(map[string]bool, len(r.Me))
+	for _, a := range r.Me {
+		me[strings.ToLower(strings.TrimSpace(a))] = true
+	}
+	return &classifier{
+		rules:     r,
+		me:        me,
+		ooo:       newMatcher(r.OutOfOffice),
+		personal:  newMatcher(r.Personal),
+		focus:     newMatcher(r.Focus),
+		interview: newMatcher(r.Interview),
+	}
+}
+
+func (c *classifier) isMe(p calendar.Person) bool {
+	return p.Self || (p.Email != "" && c.me[strings.ToLower(p.Email)])
+}
+
+// The order of the rules below is the documented order: keep the README's
+// "How time is counted" in step with it.
+func (c *classifier) classify(e calendar.Event) Event {
+	out := Event{Event: e}
+	people, size := c.people(e)
+	out.People, out.Size = people, size
+	words := normalize(e.Title)
+
+	ignore := func(reason string) Event {
+		out.Kind, out.Reason = KindIgnored, reason
+		return out
+	}
+	switch {
+	case e.Status == calendar.StatusCancelled:
+		return ignore("cancelled")
+	case e.Type == calendar.TypeWorkingLocation:
+		return ignore("working-location entry")
+	case e.Type == calendar.TypeBirthday:
+		return ignore("birthday")
+	}
+	resp, invited := c.myResponse(e)
+	if resp == calendar.ResponseDeclined {
+		return ignore("declined by me")
+	}
+	if e.Type == calendar.TypeOutOfOffice {
+		out.Kind, out.Reason = KindOutOfOffice, "out-of-office entry"
+		return out
+	}
+	if k, ok := c.ooo.find(words); ok {
+		out.Kind, out.Reason = KindOutOfOffice, "title says "+quote(k)
+		return out
+	}
+	if e.AllDay {
+		return ignore("all-day event, not out of office")
+	}
+	if e.Transparent {
+		return ignore("marked free")
+	}
+	withOthers := len(people) > 0 || e.AttendeesOmitted
+	if withOthers || e.ConferenceURL != "" {
+		if c.rules.OnlyAccepted && resp != calendar.ResponseAccepted {
+			return ignore("not accepted by me (" + string(resp) + "), --only-accepted")
+		}
+		out.Kind = KindMeeting
+		out.Category, out.Reason = c.category(e, words, size, withOthers)
+		if !withOthers {
+			out.Reason = "video-call link; " + out.Reason
+		}
+		if withOthers && invited && resp != calendar.ResponseAccepted {
+			out.Reason += "; " + responseWords(resp)
+		}
+		return out
+	}
+	if k, ok := c.personal.find(words); ok {
+		out.Kind, out.Reason = KindPersonal, "solo, title says "+quote(k)
+		return out
+	}
+	if e.Type == calendar.TypeFocusTime {
+		out.Kind, out.Reason = KindFocus, "focus-time entry"
+		return out
+	}
+	if k, ok := c.focus.find(words); ok {
+		out.Kind, out.Reason = KindFocus, "solo, title says "+quote(k)
+		return out
+	}
+	out.Kind, out.Reason = KindSolo, "no one else on it: my own time"
+	return out
+}
+
+func (c *classifier) category(e calendar.Event, words string, size int, withOthers bool) (Category, string) {
+	if k, ok := c.interview.find(words); ok {
+		return CategoryInterview, "meeting, title says " + quote(k)
+	}
+	if withOthers && size == 2 && !e.AttendeesOmitted {
+		return CategoryOneOnOne, "meeting of two people"
+	}
+	if size >= c.rules.LargeMeeting {
+		return CategoryLarge, "meeting of " + strconv.Itoa(size) + " people"
+	}
+	if e.Recurring {
+		return CategoryRecurring, "recurring meeting"
+	}
+	return CategoryAdHoc, "one-off meeting"
+}
+
+// myResponse returns my answer to the event and whether I am on its guest
+// list. The organizer has accepted their own event; an event with no guest
+// list is mine.
+func (c *classifier) myResponse(e calendar.Event) (calendar.Response, bool) {
+	for _, a := range e.Attendees {
+		if c.isMe(a.Person) {
+			if a.Response == "" {
+				return calendar.ResponseNeedsAction, true
+			}
+			return a.Response, true
+		}
+	}
+	// I organize it, it has no guest list, or I am not on the list (invited
+	// through a group, say): it is on my calendar, so it counts as accepted.
+	return calendar.ResponseAccepted, false
+}
+
+// people returns the other people on an event and its size with me.
+func (c *classifier) people(e calendar.Event) ([]string, int) {
+	seen := make(map[string]bool)
+	var others []string
+	add := func(p calendar.Person) {
+		if c.isMe(p) {
+			return
+		}
+		key := strings.ToLower(p.Email)
+		if key == "" {
+			key = strings.TrimSpace(p.Name)
+		}
+		if key == "" || seen[key] {
+			return
+		}
+		seen[key] = true
+		others = append(others, key)
+	}
+	for _, a := range e.Attendees {
+		if !a.Resource {
+			add(a.Person)
+		}
+	}
+	if len(others) > 0 {
+		// The organizer of a meeting with guests is in it; the organizer of a
+		// solo entry is me or, on an imported calendar, whoever created it.
+		add(e.Organizer)
+	}
+	sort.Strings(others)
+	return others, len(others) + 1
+}
+
+func responseWords(r calendar.Response) string {
+	switch r {
+	case calendar.ResponseTentative:
+		return "I answered maybe"
+	case calendar.ResponseNeedsAction:
+		return "I have not answered"
+	default:
+		return "my answer: " + string(r)
+	}
+}
+
+func quote(s string) string { return "\"" + s + "\"" }

@@ -1,0 +1,163 @@
+// Package verdict compares a stretch of time with the article's bands and
+// says which track it resembles — an individual contributor's (IC) or an
+// engineering manager's (EM) — and why, in words.
+//
+// The bands come from "Going from an Individual Contributor to an
+// Engineering Manager is NOT a promotion": an IC codes 60–70% of the time,
+// an EM 0–30%; an EM spends 50–75% of the time in meetings; an EM who still
+// takes critical coding work becomes a bottleneck. Focus time (free
+// stretches long enough to code in) stands in for coding time.
+package verdict
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/emtime/emtime/pkg/analyze"
+)
+
+// Track is the kind of calendar a stretch of time resembles.
+type Track string
+
+const (
+	// TrackIC is an individual contributor's calendar.
+	TrackIC Track = "ic"
+	// TrackHybrid sits between the tracks.
+	TrackHybrid Track = "hybrid"
+	// TrackEM is an engineering manager's calendar.
+	TrackEM Track = "em"
+	// TrackOverloaded has more meetings than even the EM band.
+	TrackOverloaded Track = "overloaded"
+	// TrackNone is a stretch with no working capacity (all out of office).
+	TrackNone Track = "none"
+)
+
+// Bands are the article's bands, as shares of capacity (0.5 is 50%).
+type Bands struct {
+	// EMMeetingMin and EMMeetingMax bound an EM's meeting share.
+	EMMeetingMin, EMMeetingMax float64
+	// ICFocusMin and ICFocusMax bound an IC's coding share.
+	ICFocusMin, ICFocusMax float64
+	// EMFocusMax is the top of an EM's coding share; above it an EM risks
+	// becoming a bottleneck.
+	EMFocusMax float64
+}
+
+// DefaultBands returns the article's bands.
+func DefaultBands() Bands {
+	return Bands{EMMeetingMin: 0.50, EMMeetingMax: 0.75, ICFocusMin: 0.60, ICFocusMax: 0.70, EMFocusMax: 0.30}
+}
+
+// Validate reports bands that cannot work together.
+func (b Bands) Validate() error {
+	for _, v := range []struct {
+		name string
+		val  float64
+	}{
+		{"em-meeting-min", b.EMMeetingMin}, {"em-meeting-max", b.EMMeetingMax},
+		{"ic-focus-min", b.ICFocusMin}, {"ic-focus-max", b.ICFocusMax}, {"em-focus-max", b.EMFocusMax},
+	} {
+		if math.IsNaN(v.val) || v.val < 0 || v.val > 1 {
+			return fmt.Errorf("band %s must be a share between 0%% and 100%%", v.name)
+		}
+	}
+	if b.EMMeetingMin > b.EMMeetingMax {
+		return fmt.Errorf("the EM meeting band is empty: %s is above %s", pct(b.EMMeetingMin), pct(b.EMMeetingMax))
+	}
+	if b.ICFocusMin > b.ICFocusMax {
+		return fmt.Errorf("the IC focus band is empty: %s is above %s", pct(b.ICFocusMin), pct(b.ICFocusMax))
+	}
+	return nil
+}
+
+// Verdict is the track a stretch of time resembles, with the reasons.
+type Verdict struct {
+	Track Track
+	// Reasons explain the track in sentences, the deciding one first.
+	Reasons []string
+	// Bottleneck is set on an EM week whose focus share is above the EM
+	// coding band: the article's bottleneck risk.
+	Bottleneck bool
+}
+
+// Judge gives the verdict for a tally.
+//
+//   - meeting share above EMMeetingMax: overloaded;
+//   - meeting share within the EM band: em (with the bottleneck warning when
+//     the focus share is above EMFocusMax);
+//   - meeting share below the EM band and focus share at least ICFocusMin: ic;
+//   - anything else: hybrid.
+func Judge(t analyze.Tally, b Bands) Verdict {
+	meet, ok := t.MeetingShare()
+	if !ok {
+		return Verdict{Track: TrackNone, Reasons: []string{noCapacity(t)}}
+	}
+	focus, _ := t.FocusShare()
+	frag, _ := t.FragmentedShare()
+	meetSays := fmt.Sprintf("meetings take %s of working time", pct(meet))
+	focusSays := fmt.Sprintf("focus time (free stretches long enough to code in) is %s", pct(focus))
+
+	switch {
+	case meet > b.EMMeetingMax:
+		v := Verdict{Track: TrackOverloaded, Reasons: []string{
+			fmt.Sprintf("%s, above even an engineering manager's %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
+			focusSays + ": almost no time is left to think, plan or act on the meetings",
+		}}
+		if t.AfterHoursMeetingMinutes > 0 {
+			v.Reasons = append(v.Reasons, fmt.Sprintf("another %s of meetings fall outside working hours", hours(t.AfterHoursMeetingMinutes)))
+		}
+		return v
+	case meet >= b.EMMeetingMin:
+		v := Verdict{Track: TrackEM, Reasons: []string{
+			fmt.Sprintf("%s, inside an engineering manager's %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
+		}}
+		if focus > b.EMFocusMax {
+			v.Bottleneck = true
+			v.Reasons = append(v.Reasons, fmt.Sprintf("%s, above an EM's 0–%s coding time: an EM who still takes critical coding work risks becoming the team's bottleneck", focusSays, pct(b.EMFocusMax)))
+		} else {
+			v.Reasons = append(v.Reasons, fmt.Sprintf("%s, within an EM's 0–%s coding time", focusSays, pct(b.EMFocusMax)))
+		}
+		return v
+	case focus >= b.ICFocusMin:
+		v := Verdict{Track: TrackIC, Reasons: []string{
+			fmt.Sprintf("%s, within an individual contributor's %s–%s coding time", focusSays, pct(b.ICFocusMin), pct(b.ICFocusMax)),
+			fmt.Sprintf("%s, below an engineering manager's %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
+		}}
+		if focus > b.ICFocusMax {
+			v.Reasons[0] = fmt.Sprintf("%s, above even an individual contributor's %s–%s coding time", focusSays, pct(b.ICFocusMin), pct(b.ICFocusMax))
+		}
+		return v
+	default:
+		v := Verdict{Track: TrackHybrid, Reasons: []string{
+			fmt.Sprintf("%s, below an engineering manager's %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
+			fmt.Sprintf("%s, short of an individual contributor's %s–%s coding time", focusSays, pct(b.ICFocusMin), pct(b.ICFocusMax)),
+		}}
+		if frag > 0 && frag >= focus {
+			v.Reasons = append(v.Reasons, fmt.Sprintf("fragmented time is %s: meetings cut the free time into stretches too short to code in", pct(frag)))
+		} else if frag > 0 {
+			v.Reasons = append(v.Reasons, fmt.Sprintf("another %s is fragmented between meetings", pct(frag)))
+		}
+		return v
+	}
+}
+
+func noCapacity(t analyze.Tally) string {
+	switch {
+	case t.WorkingMinutes == 0:
+		return "no working hours in this stretch"
+	case t.OutOfOfficeMinutes >= t.WorkingMinutes:
+		return "out of office for all working hours"
+	default:
+		return "no working time left after out of office and personal time"
+	}
+}
+
+// pct formats a share as a whole percentage, as reports show it.
+func pct(f float64) string { return fmt.Sprintf("%d%%", int(math.Round(f*100))) }
+
+func hours(min int) string {
+	if min%60 == 0 {
+		return fmt.Sprintf("%dh", min/60)
+	}
+	return fmt.Sprintf("%dh%02d", min/60, min%60)
+}
