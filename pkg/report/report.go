@@ -1,0 +1,262 @@
+// Package report turns an analysis into what people and tools read: the
+// [Report] document (the JSON schema, documented in the README) and its
+// renderings as a table or JSON, and the list of classified events behind
+// it.
+//
+// Report code formats; it does not count. Every number comes from
+// [analyze.Result] and every verdict from [verdict.Judge].
+package report
+
+import (
+	"math"
+	"time"
+
+	"github.com/emtime/emtime/pkg/analyze"
+	"github.com/emtime/emtime/pkg/classify"
+	"github.com/emtime/emtime/pkg/verdict"
+)
+
+// SchemaVersion is the version of the JSON document; it changes when a key
+// changes meaning or goes away (adding a key does not change it).
+const SchemaVersion = 1
+
+// Report is the document `emtime analyze -o json` prints.
+type Report struct {
+	SchemaVersion int      `json:"schema_version"`
+	Timezone      string   `json:"timezone"`
+	Today         string   `json:"today"`
+	Range         Range    `json:"range"`
+	Me            []string `json:"me"`
+	Sources       []string `json:"sources"`
+	Settings      Settings `json:"settings"`
+	Weeks         []Week   `json:"weeks"`
+	Summary       Summary  `json:"summary"`
+	Warnings      []string `json:"warnings"`
+}
+
+// Range is the stretch of days analyzed; both dates are included.
+type Range struct {
+	From  string `json:"from"`
+	To    string `json:"to"`
+	Days  int    `json:"days"`
+	Weeks int    `json:"weeks"`
+}
+
+// Settings are the thresholds the numbers were counted with.
+type Settings struct {
+	WorkHours            map[string]string `json:"work_hours"`
+	WeekStart            string            `json:"week_start"`
+	FocusMinMinutes      int               `json:"focus_min_minutes"`
+	BackToBackGapMinutes int               `json:"back_to_back_gap_minutes"`
+	LargeMeetingPeople   int               `json:"large_meeting_people"`
+	OnlyAccepted         bool              `json:"only_accepted"`
+	Domain               string            `json:"domain"`
+	Bands                Bands             `json:"bands"`
+}
+
+// Bands are the article's bands the verdicts were judged against.
+type Bands struct {
+	EMMeetingMin float64 `json:"em_meeting_min"`
+	EMMeetingMax float64 `json:"em_meeting_max"`
+	ICFocusMin   float64 `json:"ic_focus_min"`
+	ICFocusMax   float64 `json:"ic_focus_max"`
+	EMFocusMax   float64 `json:"em_focus_max"`
+}
+
+// Tally is the accounting of a week or of the range, with its verdict.
+type Tally struct {
+	Days                     int                 `json:"days"`
+	WorkDays                 int                 `json:"work_days"`
+	WorkingMinutes           int                 `json:"working_minutes"`
+	CapacityMinutes          int                 `json:"capacity_minutes"`
+	MeetingMinutes           int                 `json:"meeting_minutes"`
+	FocusMinutes             int                 `json:"focus_minutes"`
+	FragmentedMinutes        int                 `json:"fragmented_minutes"`
+	OutOfOfficeMinutes       int                 `json:"out_of_office_minutes"`
+	PersonalMinutes          int                 `json:"personal_minutes"`
+	AfterHoursMeetingMinutes int                 `json:"after_hours_meeting_minutes"`
+	FocusBookedMinutes       int                 `json:"focus_booked_minutes"`
+	ExternalMeetingMinutes   int                 `json:"external_meeting_minutes"`
+	MeetingShare             *float64            `json:"meeting_share"`
+	FocusShare               *float64            `json:"focus_share"`
+	FragmentedShare          *float64            `json:"fragmented_share"`
+	MeetingCount             int                 `json:"meeting_count"`
+	BackToBackChains         int                 `json:"back_to_back_chains"`
+	MeetingFreeDays          int                 `json:"meeting_free_days"`
+	LongestFocusMinutes      int                 `json:"longest_focus_minutes"`
+	Categories               map[string]Category `json:"categories"`
+	TopPeople                []Person            `json:"top_people"`
+	Track                    verdict.Track       `json:"track"`
+	Reasons                  []string            `json:"reasons"`
+	BottleneckRisk           bool                `json:"bottleneck_risk"`
+}
+
+// Category counts the meetings of one category.
+type Category struct {
+	Count   int `json:"count"`
+	Minutes int `json:"minutes"`
+}
+
+// Person is someone I spend meeting time with.
+type Person struct {
+	Person  string `json:"person"`
+	Minutes int    `json:"minutes"`
+}
+
+// Week is one week of the range.
+type Week struct {
+	WeekStart string `json:"week_start"`
+	WeekEnd   string `json:"week_end"`
+	Full      bool   `json:"full"`
+	Current   bool   `json:"current"`
+	Tally
+}
+
+// Summary is the whole range, and the current week picked out.
+type Summary struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	Tally
+	// CurrentWeek is the week holding today, counted as scheduled, or nil
+	// when today is outside the range.
+	CurrentWeek *Week `json:"current_week"`
+}
+
+// Input is everything a report is made of.
+type Input struct {
+	Result   analyze.Result
+	Settings analyze.Settings
+	Rules    classify.Rules
+	Bands    verdict.Bands
+	// Today places the current week.
+	Today    time.Time
+	Me       []string
+	Sources  []string
+	Warnings []string
+}
+
+const day = "2006-01-02"
+
+// New builds the report of an analysis, judging every week and the range.
+func New(in Input) Report {
+	res, s := in.Result, in.Settings
+	r := Report{
+		SchemaVersion: SchemaVersion,
+		Timezone:      s.Zone.String(),
+		Today:         in.Today.In(s.Zone).Format(day),
+		Range: Range{
+			From:  res.From.Format(day),
+			To:    res.To.AddDate(0, 0, -1).Format(day),
+			Days:  res.Total.Days,
+			Weeks: len(res.Weeks),
+		},
+		Me:       nonNil(in.Me),
+		Sources:  nonNil(in.Sources),
+		Settings: settings(s, in.Rules, in.Bands),
+		Weeks:    []Week{},
+		Warnings: nonNil(in.Warnings),
+	}
+	current := res.WeekOf(in.Today)
+	for i, w := range res.Weeks {
+		first, last := w.Start, w.Start.AddDate(0, 0, 6)
+		if first.Before(res.From) {
+			first = res.From
+		}
+		if end := res.To.AddDate(0, 0, -1); last.After(end) {
+			last = end
+		}
+		r.Weeks = append(r.Weeks, Week{
+			WeekStart: first.Format(day),
+			WeekEnd:   last.Format(day),
+			Full:      w.Full,
+			Current:   i == current,
+			Tally:     tally(w.Tally, in.Bands),
+		})
+	}
+	r.Summary = Summary{From: r.Range.From, To: r.Range.To, Tally: tally(res.Total, in.Bands)}
+	if current >= 0 {
+		cw := r.Weeks[current]
+		r.Summary.CurrentWeek = &cw
+	}
+	return r
+}
+
+func settings(s analyze.Settings, rules classify.Rules, b verdict.Bands) Settings {
+	hours := make(map[string]string)
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		if span := s.Hours[d]; !span.IsZero() {
+			hours[weekdayKey(d)] = span.String()
+		}
+	}
+	return Settings{
+		WorkHours:            hours,
+		WeekStart:            weekdayKey(s.WeekStart),
+		FocusMinMinutes:      int(s.FocusMin / time.Minute),
+		BackToBackGapMinutes: int(s.BackToBackGap / time.Minute),
+		LargeMeetingPeople:   rules.LargeMeeting,
+		OnlyAccepted:         rules.OnlyAccepted,
+		Domain:               s.Domain,
+		Bands: Bands{
+			EMMeetingMin: b.EMMeetingMin, EMMeetingMax: b.EMMeetingMax,
+			ICFocusMin: b.ICFocusMin, ICFocusMax: b.ICFocusMax, EMFocusMax: b.EMFocusMax,
+		},
+	}
+}
+
+func weekdayKey(d time.Weekday) string {
+	return [...]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}[d]
+}
+
+func tally(t analyze.Tally, b verdict.Bands) Tally {
+	v := verdict.Judge(t, b)
+	out := Tally{
+		Days:                     t.Days,
+		WorkDays:                 t.WorkDays,
+		WorkingMinutes:           t.WorkingMinutes,
+		CapacityMinutes:          t.CapacityMinutes,
+		MeetingMinutes:           t.MeetingMinutes,
+		FocusMinutes:             t.FocusMinutes,
+		FragmentedMinutes:        t.FragmentedMinutes,
+		OutOfOfficeMinutes:       t.OutOfOfficeMinutes,
+		PersonalMinutes:          t.PersonalMinutes,
+		AfterHoursMeetingMinutes: t.AfterHoursMeetingMinutes,
+		FocusBookedMinutes:       t.FocusBookedMinutes,
+		ExternalMeetingMinutes:   t.ExternalMeetingMinutes,
+		MeetingShare:             share(t.MeetingShare()),
+		FocusShare:               share(t.FocusShare()),
+		FragmentedShare:          share(t.FragmentedShare()),
+		MeetingCount:             t.MeetingCount,
+		BackToBackChains:         t.BackToBackChains,
+		MeetingFreeDays:          t.MeetingFreeDays,
+		LongestFocusMinutes:      t.LongestFocusMinutes,
+		Categories:               make(map[string]Category),
+		TopPeople:                []Person{},
+		Track:                    v.Track,
+		Reasons:                  v.Reasons,
+		BottleneckRisk:           v.Bottleneck,
+	}
+	for c, ct := range t.Categories {
+		out.Categories[string(c)] = Category{Count: ct.Count, Minutes: ct.Minutes}
+	}
+	for _, p := range t.People {
+		out.TopPeople = append(out.TopPeople, Person{p.Person, p.Minutes})
+	}
+	return out
+}
+
+// share rounds a share to four decimals (0.6125 is 61.25%); nil when there
+// is no capacity.
+func share(f float64, ok bool) *float64 {
+	if !ok {
+		return nil
+	}
+	r := math.Round(f*10000) / 10000
+	return &r
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,102 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emtime/emtime/pkg/analyze"
+	"github.com/emtime/emtime/pkg/calendar"
+	"github.com/emtime/emtime/pkg/classify"
+	"github.com/emtime/emtime/pkg/verdict"
+)
+
+// meeting is a two-person meeting on the given day and hours, in UTC.
+func meeting(day, from, to int) classify.Event {
+	at := func(h int) time.Time { return time.Date(2026, 3, day, h, 0, 0, 0, time.UTC) }
+	return classify.Event{
+		Event:    calendar.Event{Title: "sync", Start: at(from), End: at(to)},
+		Kind:     classify.KindMeeting,
+		Category: classify.CategoryOneOnOne,
+		People:   []string{"bob@example.com"},
+	}
+}
+
+func build(t *testing.T, events []classify.Event, from, to, today time.Time) Report {
+	t.Helper()
+	s := analyze.DefaultSettings(time.UTC)
+	res := analyze.Analyze(events, from, to, s)
+	return New(Input{Result: res, Settings: s, Rules: classify.DefaultRules(), Bands: verdict.DefaultBands(), Today: today})
+}
+
+func TestNewMarksTheCurrentAndPartialWeeks(t *testing.T) {
+	d := func(day int) time.Time { return time.Date(2026, 3, day, 0, 0, 0, 0, time.UTC) }
+	// Wednesday 4 March to Sunday 15 March: a part week, then a full one.
+	r := build(t, []classify.Event{meeting(10, 9, 15)}, d(4), d(16), d(11).Add(10*time.Hour))
+	if len(r.Weeks) != 2 {
+		t.Fatalf("%d weeks, want 2", len(r.Weeks))
+	}
+	first, second := r.Weeks[0], r.Weeks[1]
+	if first.WeekStart != "2026-03-04" || first.WeekEnd != "2026-03-08" || first.Full || first.Days != 5 {
+		t.Errorf("first week = %s..%s full=%v days=%d, want 2026-03-04..2026-03-08, part, 5 days", first.WeekStart, first.WeekEnd, first.Full, first.Days)
+	}
+	if !second.Full || !second.Current || first.Current {
+		t.Errorf("second week full=%v current=%v; first current=%v", second.Full, second.Current, first.Current)
+	}
+	cw := r.Summary.CurrentWeek
+	if cw == nil || cw.WeekStart != "2026-03-09" || cw.MeetingMinutes != 360 {
+		t.Fatalf("current week = %+v, want the week of 2026-03-09 with 360 meeting minutes", cw)
+	}
+	// 360 of 2400 minutes: 15%, with a focus share of 2040/2400 (Tuesday's
+	// 09:00–15:00 meeting leaves a 2h stretch, the other four days are free).
+	if *cw.MeetingShare != 0.15 || *cw.FocusShare != 0.85 || cw.Track != verdict.TrackIC {
+		t.Errorf("current week shares %v/%v track %s, want 0.15/0.85 ic", *cw.MeetingShare, *cw.FocusShare, cw.Track)
+	}
+	if r.Range.From != "2026-03-04" || r.Range.To != "2026-03-15" || r.Range.Days != 12 || r.Range.Weeks != 2 {
+		t.Errorf("range = %+v", r.Range)
+	}
+}
+
+func TestJSONHasNullSharesWithoutCapacity(t *testing.T) {
+	d := func(day int) time.Time { return time.Date(2026, 3, day, 0, 0, 0, 0, time.UTC) }
+	// A weekend only: no working hours, so no shares and no current week.
+	r := build(t, nil, d(7), d(9), d(20))
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, buf.String())
+	}
+	sum := doc["summary"].(map[string]any)
+	if sum["meeting_share"] != nil || sum["focus_share"] != nil || sum["track"] != "none" || sum["current_week"] != nil {
+		t.Errorf("summary = %v, want null shares, track none and no current week", sum)
+	}
+	if doc["schema_version"] != float64(SchemaVersion) {
+		t.Errorf("schema_version = %v", doc["schema_version"])
+	}
+}
+
+func TestTableIsPlainWithoutATerminal(t *testing.T) {
+	d := func(day int) time.Time { return time.Date(2026, 3, day, 0, 0, 0, 0, time.UTC) }
+	r := build(t, []classify.Event{meeting(10, 9, 15)}, d(9), d(16), d(11))
+	var plain, rich bytes.Buffer
+	if err := WriteTable(&plain, r, Style{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(plain.String(), "█░│\x1b") {
+		t.Errorf("plain table has block characters or escapes:\n%s", plain.String())
+	}
+	if !strings.Contains(plain.String(), "##........ 15%") {
+		t.Errorf("plain table lacks the 15%% meeting bar:\n%s", plain.String())
+	}
+	if err := WriteTable(&rich, r, Style{Unicode: true, Color: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rich.String(), "██░░░░░░░░ 15%") || !strings.Contains(rich.String(), "\x1b[32m") {
+		t.Errorf("terminal table lacks the bar or the colour:\n%s", rich.String())
+	}
+}

@@ -1,0 +1,198 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/emtime/emtime/pkg/verdict"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// Style says how rich a text rendering may be.
+type Style struct {
+	// Unicode allows block characters and box drawing (a terminal).
+	Unicode bool
+	// Color allows ANSI colour (a terminal, NO_COLOR unset).
+	Color bool
+}
+
+// WriteJSON writes the report as one indented JSON document.
+func WriteJSON(w io.Writer, r Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// WriteTable writes one row per week with the shares as bars, then the
+// verdict for the range and for the current week, with reasons.
+func WriteTable(w io.Writer, r Report, st Style) error {
+	fmt.Fprintf(w, "%s to %s, %s, working hours %s\n\n", r.Range.From, r.Range.To, r.Timezone, hoursSummary(r.Settings.WorkHours))
+	t := newTable(w, st)
+	t.Header("Week", "Capacity", "Meetings", "Focus", "Fragmented", "Track")
+	for _, wk := range r.Weeks {
+		label := wk.WeekStart
+		if wk.Current {
+			label += " *"
+		} else if !wk.Full {
+			label += " (part)"
+		}
+		if err := t.Append(label, hm(wk.CapacityMinutes),
+			bar(wk.MeetingShare, st), bar(wk.FocusShare, st), pctOf(wk.FragmentedShare),
+			paint(string(wk.Track), wk.Track, st)); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nBands: meetings %s–%s of working time is an engineering manager's; focus %s–%s is an individual contributor's coding time.\n",
+		pct(r.Settings.Bands.EMMeetingMin), pct(r.Settings.Bands.EMMeetingMax), pct(r.Settings.Bands.ICFocusMin), pct(r.Settings.Bands.ICFocusMax))
+	fmt.Fprintf(w, "\nOver %s: %s\n", plural(r.Range.Weeks, "week"), describe(r.Summary.Tally, st))
+	writeFacts(w, r.Summary.Tally)
+	if cw := r.Summary.CurrentWeek; cw != nil {
+		fmt.Fprintf(w, "\nThis week (%s, counted as scheduled): %s\n", cw.WeekStart, describe(cw.Tally, st))
+	}
+	return nil
+}
+
+func newTable(w io.Writer, st Style) *tablewriter.Table {
+	opts := []tablewriter.Option{
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+	}
+	if !st.Unicode {
+		opts = append(opts, tablewriter.WithSymbols(tw.NewSymbols(tw.StyleASCII)))
+	}
+	return tablewriter.NewTable(w, opts...)
+}
+
+// describe is the verdict and its reasons, one per line.
+func describe(t Tally, st Style) string {
+	var b strings.Builder
+	b.WriteString(paint(trackName(t.Track), t.Track, st))
+	for _, r := range t.Reasons {
+		b.WriteString("\n  - " + r)
+	}
+	return b.String()
+}
+
+func writeFacts(w io.Writer, t Tally) {
+	fmt.Fprintf(w, "  %s (%s), %s after hours; %s of booked focus blocks; longest focus stretch %s; %s; %s\n",
+		plural(t.MeetingCount, "meeting"), categoryLine(t.Categories), hm(t.AfterHoursMeetingMinutes), hm(t.FocusBookedMinutes),
+		hm(t.LongestFocusMinutes), plural(t.MeetingFreeDays, "meeting-free day"), plural(t.BackToBackChains, "back-to-back chain"))
+	if len(t.TopPeople) > 0 {
+		var ps []string
+		for _, p := range t.TopPeople {
+			ps = append(ps, fmt.Sprintf("%s %s", p.Person, hm(p.Minutes)))
+		}
+		fmt.Fprintf(w, "  most meeting time with: %s\n", strings.Join(ps, ", "))
+	}
+}
+
+func categoryLine(cats map[string]Category) string {
+	var parts []string
+	for _, name := range []string{"one_on_one", "recurring", "ad_hoc", "large", "interview"} {
+		if c := cats[name]; c.Count > 0 || c.Minutes > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.Count, strings.ReplaceAll(name, "_", "-")))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func trackName(t verdict.Track) string {
+	switch t {
+	case verdict.TrackIC:
+		return "IC — an individual contributor's calendar"
+	case verdict.TrackEM:
+		return "EM — an engineering manager's calendar"
+	case verdict.TrackHybrid:
+		return "hybrid — between the two tracks"
+	case verdict.TrackOverloaded:
+		return "overloaded — more meetings than even an engineering manager's"
+	default:
+		return "none — no working time to judge"
+	}
+}
+
+// paint colours a track name on a colour terminal.
+func paint(s string, t verdict.Track, st Style) string {
+	if !st.Color {
+		return s
+	}
+	code := map[verdict.Track]string{
+		verdict.TrackIC: "32", verdict.TrackHybrid: "33", verdict.TrackEM: "34", verdict.TrackOverloaded: "31",
+	}[t]
+	if code == "" {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+const barWidth = 10
+
+// bar draws a share as a ten-cell bar and a percentage.
+func bar(share *float64, st Style) string {
+	if share == nil {
+		return "-"
+	}
+	full, empty := "#", "."
+	if st.Unicode {
+		full, empty = "█", "░"
+	}
+	n := int(math.Round(*share * barWidth))
+	n = min(max(n, 0), barWidth)
+	return strings.Repeat(full, n) + strings.Repeat(empty, barWidth-n) + fmt.Sprintf(" %3s", pct(*share))
+}
+
+func pctOf(share *float64) string {
+	if share == nil {
+		return "-"
+	}
+	return pct(*share)
+}
+
+func pct(f float64) string { return fmt.Sprintf("%d%%", int(math.Round(f*100))) }
+
+// hm formats minutes as hours and minutes: 90 → "1h30".
+func hm(min int) string {
+	return fmt.Sprintf("%dh%02d", min/60, min%60)
+}
+
+// hoursSummary names the working hours: "mon-fri 09:00-17:00" when every
+// working day has the same hours, else day by day.
+func hoursSummary(h map[string]string) string {
+	var days, spans []string
+	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
+		if s, ok := h[d]; ok {
+			days = append(days, d)
+			spans = append(spans, d+" "+s)
+		}
+	}
+	if len(days) == 0 {
+		return "none"
+	}
+	for _, d := range days {
+		if h[d] != h[days[0]] {
+			return strings.Join(spans, ", ")
+		}
+	}
+	if strings.Join(days, ",") == "mon,tue,wed,thu,fri" {
+		return "mon-fri " + h["mon"]
+	}
+	return strings.Join(days, ",") + " " + h[days[0]]
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
