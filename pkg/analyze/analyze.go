@@ -90,8 +90,9 @@ func (t Tally) share(n int) (float64, bool) {
 // Week is one week of the range; the first and last may be cut short by
 // the range.
 type Week struct {
-	// Start is midnight of the week's first day; the week is the seven
-	// days from there.
+	// Start is midnight of the week's first day (or the first instant of
+	// that day, where the clocks skip midnight); the week is the seven days
+	// from there.
 	Start time.Time
 	// Full is true when all seven days are in the range.
 	Full bool
@@ -108,20 +109,25 @@ type Result struct {
 
 // WeekOf returns the index of the week holding t, or -1.
 func (r Result) WeekOf(t time.Time) int {
-	for i, w := range r.Weeks {
-		end := w.Start.AddDate(0, 0, 7)
-		if !t.Before(w.Start) && t.Before(end) && !t.Before(r.From) && t.Before(r.To) {
+	if t.Before(r.From) || !t.Before(r.To) {
+		return -1
+	}
+	// The weeks follow each other without a gap: t is in the last one that
+	// starts at or before it.
+	for i := len(r.Weeks) - 1; i >= 0; i-- {
+		if !t.Before(r.Weeks[i].Start) {
 			return i
 		}
 	}
 	return -1
 }
 
-// WeekStartOf returns midnight of the first day of the week holding t.
+// WeekStartOf returns midnight of the first day of the week holding t (or
+// the first instant of that day, where the clocks skip midnight).
 func (s Settings) WeekStartOf(t time.Time) time.Time {
 	t = t.In(s.Zone)
 	back := (int(t.Weekday()) - int(s.WeekStart) + 7) % 7
-	return time.Date(t.Year(), t.Month(), t.Day()-back, 0, 0, 0, 0, s.Zone)
+	return dayStart(t.Year(), t.Month(), t.Day()-back, s.Zone)
 }
 
 // Analyze counts the days from the midnight on or before from up to the
@@ -135,9 +141,10 @@ func Analyze(events []classify.Event, from, to time.Time, s Settings) Result {
 		return res
 	}
 	buckets := bucket(events, from, days, s.Zone)
+	y, m, dd := from.Date()
 	week := -1
 	for i := 0; i < days; i++ {
-		d := from.AddDate(0, 0, i)
+		d := dayStart(y, m, dd+i, s.Zone)
 		if ws := s.WeekStartOf(d); week < 0 || !ws.Equal(res.Weeks[week].Start) {
 			res.Weeks = append(res.Weeks, Week{Start: ws, Tally: newTally()})
 			week++
@@ -228,14 +235,18 @@ type dayTally struct {
 // events that overlap it.
 func (s Settings) countDay(d time.Time, events []*classify.Event) dayTally {
 	y, m, dd := d.Date()
-	day := interval{minuteOf(d), minuteOf(time.Date(y, m, dd+1, 0, 0, 0, 0, s.Zone))}
+	day := interval{minuteOf(d), minuteOf(dayStart(y, m, dd+1, s.Zone))}
 	var work interval
 	span := s.Hours[d.Weekday()]
 	out := dayTally{workDay: !span.IsZero()}
 	if out.workDay {
-		start := time.Date(y, m, dd, int(span.Start/time.Hour), int(span.Start%time.Hour/time.Minute), 0, 0, s.Zone)
-		end := time.Date(y, m, dd, int(span.End/time.Hour), int(span.End%time.Hour/time.Minute), 0, 0, s.Zone)
-		work = interval{minuteOf(start), minuteOf(end)}
+		// Wall-clock times; kept inside the day where a daylight-saving
+		// change skips the clock past them.
+		work = interval{
+			max(minuteOf(wallClock(y, m, dd, span.Start, s.Zone)), day.a),
+			min(minuteOf(wallClock(y, m, dd, span.End, s.Zone)), day.b),
+		}
+		work.b = max(work.a, work.b)
 	}
 	workSet := set{}
 	if work.len() > 0 {
@@ -316,7 +327,7 @@ func (s Settings) countMeetings(out *dayTally, meetings []*classify.Event, today
 		covered = covered.or(part)
 		ct := out.categories[e.Category]
 		ct.Minutes += int(part.len())
-		if civilDay(e.Start.In(s.Zone)) == today {
+		if civilDay(timeOf(iv.a, s.Zone)) == today {
 			ct.Count++
 			out.meetingCount++
 		}
@@ -358,8 +369,9 @@ func (s Settings) isExternal(e *classify.Event) bool {
 	return false
 }
 
-// bucket lists, for each day of the range, the events that overlap it. An
-// event of zero length belongs to the day it starts in.
+// bucket lists, for each day of the range, the events that overlap it once
+// rounded to the minute, as they are counted. An event of zero length belongs
+// to the day it starts in.
 func bucket(events []classify.Event, from time.Time, days int, zone *time.Location) [][]*classify.Event {
 	buckets := make([][]*classify.Event, days)
 	first := civilDay(from)
@@ -369,10 +381,11 @@ func bucket(events []classify.Event, from time.Time, days int, zone *time.Locati
 		case classify.KindIgnored, classify.KindSolo:
 			continue
 		}
-		a := civilDay(e.Start.In(zone)) - first
+		start, end := minuteOf(e.Start), minuteOf(e.End)
+		a := civilDay(timeOf(start, zone)) - first
 		b := a
-		if e.End.After(e.Start) {
-			b = civilDay(e.End.Add(-time.Nanosecond).In(zone)) - first
+		if end > start {
+			b = civilDay(timeOf(end-1, zone)) - first
 		}
 		for d := max(a, 0); d <= b && d < days; d++ {
 			buckets[d] = append(buckets[d], e)
@@ -391,5 +404,30 @@ func dayCount(from, to time.Time) int { return civilDay(to) - civilDay(from) }
 
 func midnight(t time.Time, zone *time.Location) time.Time {
 	y, m, d := t.In(zone).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, zone)
+	return dayStart(y, m, d, zone)
+}
+
+// dayStart returns the first instant of the day y-m-d (normalized as by
+// time.Date) in zone: its midnight, or, where a daylight-saving change skips
+// midnight (Chile, Cuba, Paraguay…), the moment the clock jumps, since
+// time.Date would then land on the evening before.
+func dayStart(y int, m time.Month, d int, zone *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, zone)
+	if t.Hour() != 0 && civilDay(t) < civilDay(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)) {
+		_, jump := t.ZoneBounds()
+		return jump
+	}
+	return t
+}
+
+// wallClock returns the instant at the wall-clock time off (00:00 to
+// 24:00) on the day y-m-d in zone.
+func wallClock(y int, m time.Month, d int, off time.Duration, zone *time.Location) time.Time {
+	switch off {
+	case 0:
+		return dayStart(y, m, d, zone)
+	case 24 * time.Hour:
+		return dayStart(y, m, d+1, zone)
+	}
+	return time.Date(y, m, d, int(off/time.Hour), int(off%time.Hour/time.Minute), 0, 0, zone)
 }

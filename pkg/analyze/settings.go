@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -47,14 +48,25 @@ func ParseSpan(s string) (Span, error) {
 
 func parseClock(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
-	var h, m int
-	if n, err := fmt.Sscanf(s, "%d:%d", &h, &m); err != nil || n != 2 || len(s) < 4 || len(s) > 5 {
+	hh, mm, ok := strings.Cut(s, ":")
+	if !ok || len(hh) < 1 || len(hh) > 2 || len(mm) != 2 || !digits(hh) || !digits(mm) {
 		return 0, fmt.Errorf("%q is not a time like 09:00", s)
 	}
-	if h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0) {
+	h, _ := strconv.Atoi(hh)
+	m, _ := strconv.Atoi(mm)
+	if m > 59 || h > 24 || (h == 24 && m != 0) {
 		return 0, fmt.Errorf("%q is not a time of day", s)
 	}
 	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute, nil
+}
+
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Settings says how time is counted.

@@ -9,6 +9,7 @@
 package classify
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -160,7 +161,11 @@ func (c *classifier) classify(e calendar.Event) Event {
 		out.Kind, out.Reason = KindOutOfOffice, "out-of-office entry"
 		return out
 	}
-	if k, ok := c.ooo.find(words); ok {
+	withOthers := len(people) > 0 || e.AttendeesOmitted
+	// A title marks time off on an all-day entry or one of my own; a timed
+	// meeting with others ("Holiday party", "Leave policy review") stays a
+	// meeting.
+	if k, ok := c.ooo.find(words); ok && (e.AllDay || !withOthers) {
 		out.Kind, out.Reason = KindOutOfOffice, "title says "+quote(k)
 		return out
 	}
@@ -170,7 +175,6 @@ func (c *classifier) classify(e calendar.Event) Event {
 	if e.Transparent {
 		return ignore("marked free")
 	}
-	withOthers := len(people) > 0 || e.AttendeesOmitted
 	if withOthers || e.ConferenceURL != "" {
 		if c.rules.OnlyAccepted && resp != calendar.ResponseAccepted {
 			return ignore("not accepted by me (" + string(resp) + "), --only-accepted")
@@ -236,8 +240,10 @@ func (c *classifier) myResponse(e calendar.Event) (calendar.Response, bool) {
 
 // people returns the other people on an event and its size with me.
 func (c *classifier) people(e calendar.Event) ([]string, int) {
-	seen := make(map[string]bool)
 	var others []string
+	if len(e.Attendees) > 0 {
+		others = make([]string, 0, len(e.Attendees)+1)
+	}
 	add := func(p calendar.Person) {
 		if c.isMe(p) {
 			return
@@ -246,23 +252,24 @@ func (c *classifier) people(e calendar.Event) ([]string, int) {
 		if key == "" {
 			key = strings.TrimSpace(p.Name)
 		}
-		if key == "" || seen[key] {
-			return
+		if key != "" {
+			others = append(others, key)
 		}
-		seen[key] = true
-		others = append(others, key)
 	}
 	for _, a := range e.Attendees {
 		if !a.Resource {
 			add(a.Person)
 		}
 	}
-	if len(others) > 0 {
-		// The organizer of a meeting with guests is in it; the organizer of a
-		// solo entry is me or, on an imported calendar, whoever created it.
+	if len(e.Attendees) > 0 {
+		// The organizer of an event with a guest list is in it, even when the
+		// list names only me; the organizer of an entry with no guest list is
+		// me or, on an imported calendar, whoever created it.
 		add(e.Organizer)
 	}
+	// Sorted, each once.
 	sort.Strings(others)
+	others = slices.Compact(others)
 	return others, len(others) + 1
 }
 

@@ -8,8 +8,9 @@ import (
 // A matcher finds keywords in a title as whole words or phrases, so "PTO"
 // matches "PTO (Fri)" but "leave" does not match "cleaver".
 type matcher struct {
-	// phrases are normalized: lower case, words separated by one space.
-	phrases []string
+	// phrases are normalized: lower case, words separated by one space;
+	// padded are the same between spaces, as they are looked for.
+	phrases, padded []string
 }
 
 func newMatcher(keywords []string) matcher {
@@ -17,6 +18,7 @@ func newMatcher(keywords []string) matcher {
 	for _, k := range keywords {
 		if n := normalize(k); n != "" {
 			m.phrases = append(m.phrases, n)
+			m.padded = append(m.padded, " "+n+" ")
 		}
 	}
 	return m
@@ -28,9 +30,9 @@ func (m matcher) find(words string) (string, bool) {
 		return "", false
 	}
 	padded := " " + words + " "
-	for _, p := range m.phrases {
-		if strings.Contains(padded, " "+p+" ") {
-			return p, true
+	for i, p := range m.padded {
+		if strings.Contains(padded, p) {
+			return m.phrases[i], true
 		}
 	}
 	return "", false

@@ -12,6 +12,7 @@ package verdict
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/emtime/emtime/pkg/analyze"
 )
@@ -94,8 +95,10 @@ func Judge(t analyze.Tally, b Bands) Verdict {
 	}
 	focus, _ := t.FocusShare()
 	frag, _ := t.FragmentedShare()
-	meetSays := fmt.Sprintf("meetings take %s of working time", pct(meet))
-	focusSays := fmt.Sprintf("focus time (free stretches long enough to code in) is %s", pct(focus))
+	// Shares are shown to a whole percent, unless that would make them look
+	// equal to a band edge they are on the other side of (75.2% is not 75%).
+	meetSays := fmt.Sprintf("meetings take %s of working time", pctBeside(meet, b.EMMeetingMin, b.EMMeetingMax))
+	focusSays := fmt.Sprintf("focus time (free stretches long enough to code in) is %s", pctBeside(focus, b.EMFocusMax, b.ICFocusMin, b.ICFocusMax))
 
 	switch {
 	case meet > b.EMMeetingMax:
@@ -132,10 +135,14 @@ func Judge(t analyze.Tally, b Bands) Verdict {
 			fmt.Sprintf("%s, below an engineering manager's %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
 			fmt.Sprintf("%s, short of an individual contributor's %s–%s coding time", focusSays, pct(b.ICFocusMin), pct(b.ICFocusMax)),
 		}}
-		if frag > 0 && frag >= focus {
-			v.Reasons = append(v.Reasons, fmt.Sprintf("fragmented time is %s: meetings cut the free time into stretches too short to code in", pct(frag)))
-		} else if frag > 0 {
-			v.Reasons = append(v.Reasons, fmt.Sprintf("another %s is fragmented between meetings", pct(frag)))
+		free := float64(t.FocusMinutes+t.FragmentedMinutes) / float64(t.CapacityMinutes)
+		switch {
+		case frag > 0 && free >= b.ICFocusMin:
+			// There is time enough for an IC's coding, cut too short to
+			// use: that is what keeps the stretch from the IC track.
+			v.Reasons = append([]string{fmt.Sprintf("fragmented time is %s: meetings cut the free time into stretches too short to code in", pctBeside(frag, 0))}, v.Reasons...)
+		case frag > 0:
+			v.Reasons = append(v.Reasons, fmt.Sprintf("another %s is fragmented between meetings", pctBeside(frag, 0)))
 		}
 		return v
 	}
@@ -154,6 +161,28 @@ func noCapacity(t analyze.Tally) string {
 
 // pct formats a share as a whole percentage, as reports show it.
 func pct(f float64) string { return fmt.Sprintf("%d%%", int(math.Round(f*100))) }
+
+// pctBeside formats a share like pct, with as many decimals as it takes
+// (up to two) not to read as equal to one of edges when it is not.
+func pctBeside(f float64, edges ...float64) string {
+	format := func(x float64, prec int) string {
+		if prec == 0 {
+			return pct(x)
+		}
+		return strconv.FormatFloat(x*100, 'f', prec, 64) + "%"
+	}
+	prec := 0
+	for ; prec < 2; prec++ {
+		clash := false
+		for _, e := range edges {
+			clash = clash || (f != e && format(f, prec) == format(e, prec))
+		}
+		if !clash {
+			break
+		}
+	}
+	return format(f, prec)
+}
 
 func hours(min int) string {
 	if min%60 == 0 {
