@@ -105,6 +105,20 @@ type Result struct {
 	From, To time.Time
 	Weeks    []Week
 	Total    Tally
+	// Heat is where in the week the meetings and the focus stretches sit.
+	Heat Heat
+}
+
+// Heat spreads meeting and focus minutes over the weekday and the
+// wall-clock hour they fall in, summed over the range. Meeting minutes
+// include after-hours meetings; time out of office is left out. Indexed by
+// time.Weekday, then hour 0–23.
+type Heat struct {
+	Meeting [7][24]int
+	Focus   [7][24]int
+	// Days counts the days of each weekday in the range, to turn sums into
+	// averages.
+	Days [7]int
 }
 
 // WeekOf returns the index of the week holding t, or -1.
@@ -150,6 +164,7 @@ func Analyze(events []classify.Event, from, to time.Time, s Settings) Result {
 			week++
 		}
 		day := s.countDay(d, buckets[i])
+		res.Heat.add(d.Weekday(), day, s.Zone)
 		res.Weeks[week].add(day)
 		res.Total.add(day)
 	}
@@ -229,6 +244,31 @@ type dayTally struct {
 	external, meetingCount, chains, longestFocus   int
 	categories                                     map[classify.Category]CategoryTally
 	people                                         map[string]int
+	// meetingTime (not under out of office, any hour) and focusTime (the
+	// focus stretches) feed the heat map.
+	meetingTime, focusTime set
+}
+
+func (h *Heat) add(wd time.Weekday, d dayTally, zone *time.Location) {
+	h.Days[wd]++
+	spread(&h.Meeting[wd], d.meetingTime, zone)
+	spread(&h.Focus[wd], d.focusTime, zone)
+}
+
+// spread adds the minutes of s to the wall-clock hours they fall in.
+func spread(hours *[24]int, s set, zone *time.Location) {
+	for _, iv := range s {
+		for a := iv.a; a < iv.b; {
+			t := time.Unix(a*60, 0).In(zone)
+			next := minuteOf(time.Date(t.Year(), t.Month(), t.Day(), t.Hour()+1, 0, 0, 0, zone))
+			if next <= a { // a clock change folded the hour back
+				next = a + 60 - int64(t.Minute())
+			}
+			b := min(next, iv.b)
+			hours[t.Hour()] += int(b - a)
+			a = b
+		}
+	}
 }
 
 // countDay does the accounting of the day starting at midnight d, given the
@@ -291,6 +331,12 @@ func (s Settings) countDay(d time.Time, events []*classify.Event) dayTally {
 		}
 	}
 	out.afterHours = int(meetAll.minus(workSet).len())
+	out.meetingTime = meetAll
+	for _, st := range free {
+		if st.len() >= int64(s.FocusMin/time.Minute) {
+			out.focusTime = append(out.focusTime, st)
+		}
+	}
 	out.focusBooked = int(union(focusIv).clip(work).minus(ooo).len())
 	s.countMeetings(&out, meetings, civilDay(d), day, work, ooo)
 	return out

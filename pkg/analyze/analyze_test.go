@@ -574,3 +574,26 @@ func TestWeekStartOf(t *testing.T) {
 		t.Errorf("Monday 03:00 UTC is Sunday in New York: week of %v", got)
 	}
 }
+
+func TestHeat(t *testing.T) {
+	ny := zone(t, "America/New_York")
+	s := DefaultSettings(ny)
+	events := []classify.Event{
+		ev(t, ny, classify.KindMeeting, "2026-03-02 08:30 09:30"), // Monday, across the start of the day
+		ev(t, ny, classify.KindMeeting, "2026-03-09 08:30 09:30"), // the next Monday, the day after the clocks went forward
+		ev(t, ny, classify.KindMeeting, "2026-03-04 12:00 17:00"), // Wednesday: focus 09:00-12:00 only
+	}
+	res := Analyze(events, at(t, ny, "2026-03-02 00:00"), at(t, ny, "2026-03-16 00:00"), s)
+	h := res.Heat
+	if h.Meeting[time.Monday][8] != 60 || h.Meeting[time.Monday][9] != 60 {
+		t.Errorf("Monday 08h and 09h hold %d and %d meeting minutes, want 60 and 60 over two Mondays",
+			h.Meeting[time.Monday][8], h.Meeting[time.Monday][9])
+	}
+	if h.Focus[time.Wednesday][9] != 120 || h.Focus[time.Wednesday][12] != 60 {
+		t.Errorf("Wednesday focus at 09h %d, at 12h %d; want 120 (two Wednesdays) and 60 (the free one)",
+			h.Focus[time.Wednesday][9], h.Focus[time.Wednesday][12])
+	}
+	if h.Days[time.Monday] != 2 || h.Days[time.Sunday] != 2 {
+		t.Errorf("days per weekday = %v, want two of each", h.Days)
+	}
+}

@@ -113,6 +113,22 @@ func randomEvents(rng *rand.Rand, from, to time.Time, loc *time.Location) []clas
 // made minute by minute.
 func checkResult(t *testing.T, res Result, events []classify.Event, s Settings) {
 	checkTally(t, res.Total)
+	// The heat map spreads exactly the meeting (in and after hours) and
+	// focus minutes over the hours, and counts every day once.
+	var heatMeeting, heatFocus, heatDays int
+	for wd := range 7 {
+		heatDays += res.Heat.Days[wd]
+		for h := range 24 {
+			heatMeeting += res.Heat.Meeting[wd][h]
+			heatFocus += res.Heat.Focus[wd][h]
+		}
+	}
+	if want := res.Total.MeetingMinutes + res.Total.AfterHoursMeetingMinutes; heatMeeting != want {
+		t.Errorf("heat map holds %d meeting minutes, want %d", heatMeeting, want)
+	}
+	if heatFocus != res.Total.FocusMinutes || heatDays != res.Total.Days {
+		t.Errorf("heat map holds %d focus minutes over %d days, want %d over %d", heatFocus, heatDays, res.Total.FocusMinutes, res.Total.Days)
+	}
 	var sum Tally
 	sumCats := map[classify.Category]CategoryTally{}
 	for _, c := range classify.Categories() {
