@@ -1,0 +1,225 @@
+// Package auth signs emtime in to Google Calendar and keeps the sign-in.
+//
+// [Login] runs the installed-app OAuth flow: a loopback redirect on
+// 127.0.0.1, PKCE (S256) and a checked state, the browser opened by the
+// caller's opener or the address printed and the redirected address pasted
+// back. A [Store] keeps the result in the system keyring or in a file of the
+// config dir ([ConfigDir]). [Resolve] turns what is configured (a service
+// account, EMTIME_ACCESS_TOKEN, or the stored sign-in) into [Credentials],
+// whose [Credentials.Client] calls Google, saves refreshed and rotated
+// tokens, retries a 401 once after a forced refresh and then fails with
+// [ErrSignInAgain]. [Logout] revokes the grant at Google and deletes it here;
+// [CurrentStatus] says who is signed in and where the token is kept.
+//
+// Only read-only scopes are ever asked for: [Scopes].
+//
+// Error contract: no error returned by this package, and nothing it writes,
+// contains an access token, a refresh token or a client secret. Errors from
+// the token endpoint are described by Google's error code and description
+// only; the original error stays reachable through errors.Is and errors.As.
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/google"
+	calendarapi "google.golang.org/api/calendar/v3"
+)
+
+// Environment variables read through the getenv functions given to this
+// package. The CLI passes os.Getenv; tests pass a map lookup.
+const (
+	EnvConfigDir    = "EMTIME_CONFIG_DIR"
+	EnvClientID     = "EMTIME_CLIENT_ID"
+	EnvClientSecret = "EMTIME_CLIENT_SECRET"
+	EnvAccessToken  = "EMTIME_ACCESS_TOKEN"
+	EnvAuthURL      = "EMTIME_OAUTH_AUTH_URL"
+	EnvTokenURL     = "EMTIME_OAUTH_TOKEN_URL"
+	EnvRevokeURL    = "EMTIME_OAUTH_REVOKE_URL"
+	// EnvTokenStore forces where the token is kept: "file", "keyring", or
+	// "auto" (the default: the keyring when one answers, else the file).
+	EnvTokenStore = "EMTIME_TOKEN_STORE"
+)
+
+// Google's OAuth endpoints.
+const (
+	DefaultAuthURL   = "https://accounts.google.com/o/oauth2/auth"
+	DefaultTokenURL  = "https://oauth2.googleapis.com/token"
+	DefaultRevokeURL = "https://oauth2.googleapis.com/revoke"
+)
+
+// clientFileName is the client JSON saved in the config dir by login.
+const clientFileName = "client.json"
+
+// Scopes returns the read-only scopes emtime asks for, and no others.
+func Scopes() []string {
+	return []string{
+		calendarapi.CalendarEventsReadonlyScope,
+		calendarapi.CalendarCalendarlistReadonlyScope,
+		calendarapi.CalendarSettingsReadonlyScope,
+	}
+}
+
+// Endpoints are the OAuth endpoints used. Empty fields mean Google's.
+type Endpoints struct {
+	AuthURL   string
+	TokenURL  string
+	RevokeURL string
+}
+
+// EndpointsFromEnv reads EMTIME_OAUTH_AUTH_URL, EMTIME_OAUTH_TOKEN_URL and
+// EMTIME_OAUTH_REVOKE_URL; unset ones stay empty (Google's).
+func EndpointsFromEnv(getenv func(string) string) Endpoints {
+	return Endpoints{
+		AuthURL:   getenv(EnvAuthURL),
+		TokenURL:  getenv(EnvTokenURL),
+		RevokeURL: getenv(EnvRevokeURL),
+	}
+}
+
+func (e Endpoints) withDefaults() Endpoints {
+	if e.AuthURL == "" {
+		e.AuthURL = DefaultAuthURL
+	}
+	if e.TokenURL == "" {
+		e.TokenURL = DefaultTokenURL
+	}
+	if e.RevokeURL == "" {
+		e.RevokeURL = DefaultRevokeURL
+	}
+	return e
+}
+
+// ConfigDir is where emtime keeps its client JSON and token file:
+// EMTIME_CONFIG_DIR when set, else os.UserConfigDir()/emtime. It does not
+// create the folder; the functions that write into it create it with mode
+// 0700.
+func ConfigDir(getenv func(string) string) (string, error) {
+	if dir := getenv(EnvConfigDir); dir != "" {
+		return dir, nil
+	}
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the config folder (set %s): %w", EnvConfigDir, err)
+	}
+	return filepath.Join(base, "emtime"), nil
+}
+
+// Client is an OAuth client: the user's own "Desktop app" client from the
+// Google Cloud console.
+type Client struct {
+	ID     string
+	Secret string
+}
+
+// ErrNoClient means no OAuth client is configured.
+var ErrNoClient = errors.New("no oauth client: give the Desktop app client JSON once with emtime auth login --credentials FILE, or set " + EnvClientID + " and " + EnvClientSecret)
+
+// ParseClientJSON reads a client JSON as downloaded from the Google Cloud
+// console ("installed" for a Desktop app; "web" is accepted too).
+func ParseClientJSON(data []byte) (Client, error) {
+	conf, err := google.ConfigFromJSON(data)
+	if err != nil {
+		return Client{}, fmt.Errorf("read oauth client json (want a Desktop app client from the Google Cloud console): %w", err)
+	}
+	if conf.ClientID == "" {
+		return Client{}, errors.New("read oauth client json: no client_id")
+	}
+	return Client{ID: conf.ClientID, Secret: conf.ClientSecret}, nil
+}
+
+// SaveClientJSON checks data is a client JSON and keeps it in dir (mode
+// 0600, written atomically) so that later runs need no --credentials.
+func SaveClientJSON(dir string, data []byte) error {
+	if _, err := ParseClientJSON(data); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, clientFileName), data); err != nil {
+		return fmt.Errorf("save oauth client: %w", err)
+	}
+	return nil
+}
+
+// LoadClient finds the OAuth client: EMTIME_CLIENT_ID and
+// EMTIME_CLIENT_SECRET when set, else the client JSON saved in dir. It
+// returns [ErrNoClient] when there is neither.
+func LoadClient(dir string, getenv func(string) string) (Client, error) {
+	id, secret := getenv(EnvClientID), getenv(EnvClientSecret)
+	switch {
+	case id != "" && secret != "":
+		return Client{ID: id, Secret: secret}, nil
+	case id != "" || secret != "":
+		return Client{}, fmt.Errorf("set both %s and %s, or neither", EnvClientID, EnvClientSecret)
+	}
+	if dir == "" {
+		return Client{}, ErrNoClient
+	}
+	data, err := os.ReadFile(filepath.Join(dir, clientFileName))
+	if errors.Is(err, os.ErrNotExist) {
+		return Client{}, ErrNoClient
+	}
+	if err != nil {
+		return Client{}, fmt.Errorf("read oauth client: %w", err)
+	}
+	return ParseClientJSON(data)
+}
+
+func (c Client) config(ep Endpoints, redirectURL string) *oauth2.Config {
+	ep = ep.withDefaults()
+	return &oauth2.Config{
+		ClientID:     c.ID,
+		ClientSecret: c.Secret,
+		Endpoint: oauth2.Endpoint{
+			AuthURL:   ep.AuthURL,
+			TokenURL:  ep.TokenURL,
+			AuthStyle: oauth2.AuthStyleInParams,
+		},
+		RedirectURL: redirectURL,
+		Scopes:      Scopes(),
+	}
+}
+
+// writeFileAtomic writes data to path with mode 0600 through a temporary
+// file in the same folder and a rename, creating the folder with mode 0700.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// scopeList splits the space-separated scope string of a token response.
+func scopeList(s string) []string {
+	return strings.Fields(s)
+}

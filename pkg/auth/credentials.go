@@ -1,0 +1,359 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/google"
+)
+
+// expiryMargin is how long before its expiry an access token is replaced.
+const expiryMargin = 30 * time.Second
+
+// Options configure [Resolve].
+type Options struct {
+	// Dir is the config dir ([ConfigDir]): where the client JSON is.
+	Dir string
+	// Getenv reads EMTIME_ACCESS_TOKEN, EMTIME_CLIENT_ID,
+	// EMTIME_CLIENT_SECRET and EMTIME_TOKEN_STORE; nil reads nothing.
+	Getenv func(string) string
+	// Store keeps the sign-in; nil means OpenStore(Dir, Getenv).
+	Store Store
+	// Endpoints are the OAuth endpoints ([EndpointsFromEnv]).
+	Endpoints Endpoints
+	// ServiceAccountKey, when set, is a service account key JSON used
+	// instead of any sign-in, impersonating Impersonate (domain-wide
+	// delegation) when that is set.
+	ServiceAccountKey []byte
+	Impersonate       string
+	// HTTPClient calls the token endpoint and is the base of
+	// [Credentials.Client]; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// Now is the clock that says whether an access token has expired; nil
+	// means time.Now.
+	Now func() time.Time
+}
+
+// Credentials are a way to call Google as the user.
+type Credentials struct {
+	// Via says where they come from: "service account", "EMTIME_ACCESS_TOKEN"
+	// or "signed in".
+	Via string
+	// Account is the user's address when known: the impersonated user, or
+	// the one saved at sign-in.
+	Account string
+	src     refresher
+	refused error
+	base    *http.Client
+}
+
+// refresher is a token source that can be told a token was refused.
+type refresher interface {
+	Token() (*oauth2.Token, error)
+	// Refresh returns a token other than the refused access token failed.
+	Refresh(failed string) (*oauth2.Token, error)
+}
+
+// Resolve picks the credentials, first found wins: the service account key
+// when given; EMTIME_ACCESS_TOKEN, used as is; the sign-in in the store,
+// refreshed with the OAuth client from [LoadClient] and saved back on every
+// refresh. It returns [ErrNotSignedIn] when there is none of them.
+func Resolve(ctx context.Context, opts Options) (*Credentials, error) {
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	hc := opts.HTTPClient
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	tctx := context.WithValue(ctx, oauth2.HTTPClient, hc)
+
+	if len(opts.ServiceAccountKey) > 0 {
+		src, err := newServiceAccount(tctx, opts.ServiceAccountKey, opts.Impersonate, opts.Endpoints.TokenURL)
+		if err != nil {
+			return nil, err
+		}
+		return &Credentials{Via: "service account", Account: opts.Impersonate, src: src, refused: ErrServiceAccountRefused, base: hc}, nil
+	}
+	if tok := getenv(EnvAccessToken); tok != "" {
+		return &Credentials{Via: EnvAccessToken, src: staticSource{tok}, refused: ErrAccessTokenRefused, base: hc}, nil
+	}
+	store := opts.Store
+	if store == nil {
+		var err error
+		if store, err = OpenStore(opts.Dir, getenv); err != nil {
+			return nil, err
+		}
+	}
+	st, err := store.Load()
+	if err != nil {
+		return nil, err
+	}
+	src := &savingSource{ctx: tctx, store: store, cur: st, now: now}
+	if client, err := LoadClient(opts.Dir, getenv); err != nil {
+		src.confErr = err
+	} else {
+		src.conf = client.config(opts.Endpoints, "")
+	}
+	return &Credentials{Via: "signed in", Account: st.Account, src: src, refused: ErrSignInAgain, base: hc}, nil
+}
+
+// Client is an HTTP client that authorizes every request. On a 401 it
+// forces one refresh and tries again; a second 401 fails the request with
+// [ErrSignInAgain] (or [ErrAccessTokenRefused], [ErrServiceAccountRefused]).
+func (c *Credentials) Client() *http.Client {
+	base := c.base.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return &http.Client{
+		Transport:     &transport{src: c.src, base: base, refused: c.refused},
+		CheckRedirect: c.base.CheckRedirect,
+		Jar:           c.base.Jar,
+		Timeout:       c.base.Timeout,
+	}
+}
+
+// SetAccount records the user's address (the primary calendar's id, read
+// after [Login]) with a stored sign-in and saves it; for other credentials
+// it only sets Account.
+func (c *Credentials) SetAccount(account string) error {
+	c.Account = account
+	if s, ok := c.src.(*savingSource); ok {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.cur.Account = account
+		return s.store.Save(s.cur)
+	}
+	return nil
+}
+
+// Token returns a valid access token, refreshing (and saving) it when it
+// has expired. Callers should not print it.
+func (c *Credentials) Token() (*oauth2.Token, error) {
+	return c.src.Token()
+}
+
+// transport authorizes requests and answers a 401 with one forced refresh.
+type transport struct {
+	src     refresher
+	base    http.RoundTripper
+	refused error
+}
+
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	tok, err := t.src.Token()
+	if err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	res, err := t.send(req, tok)
+	if err != nil || res.StatusCode != http.StatusUnauthorized {
+		return res, err
+	}
+	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		return res, nil // cannot send the body twice
+	}
+	drain(res)
+	fresh, err := t.src.Refresh(tok.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	res, err = t.send(req, fresh)
+	if err != nil {
+		return nil, err
+	}
+	if res.StatusCode == http.StatusUnauthorized {
+		drain(res)
+		return nil, t.refused
+	}
+	return res, nil
+}
+
+func (t *transport) send(req *http.Request, tok *oauth2.Token) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		r.Body = body
+	}
+	tok.SetAuthHeader(r)
+	return t.base.RoundTrip(r)
+}
+
+func drain(res *http.Response) {
+	io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+	res.Body.Close()
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+}
+
+// savingSource is the stored sign-in: it refreshes an expired access token
+// and saves the new one, with any rotated refresh token, to the store.
+type savingSource struct {
+	ctx     context.Context // carries the token endpoint's HTTP client
+	conf    *oauth2.Config  // nil when no client is configured: confErr
+	confErr error
+	store   Store
+	now     func() time.Time
+
+	mu  sync.Mutex
+	cur Stored
+}
+
+func (s *savingSource) Token() (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t := s.cur.Token; t.AccessToken != "" && (t.Expiry.IsZero() || s.now().Add(expiryMargin).Before(t.Expiry)) {
+		return copyToken(t), nil
+	}
+	return s.refreshLocked()
+}
+
+func (s *savingSource) Refresh(failed string) (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur.Token.AccessToken != failed {
+		return copyToken(s.cur.Token), nil // refreshed meanwhile
+	}
+	return s.refreshLocked()
+}
+
+func (s *savingSource) refreshLocked() (*oauth2.Token, error) {
+	if s.cur.Token.RefreshToken == "" {
+		return nil, ErrSignInAgain
+	}
+	if s.conf == nil {
+		return nil, fmt.Errorf("refresh the google sign-in: %w", s.confErr)
+	}
+	tok, err := s.conf.TokenSource(s.ctx, &oauth2.Token{RefreshToken: s.cur.Token.RefreshToken}).Token()
+	if err != nil {
+		if isInvalidGrant(err) {
+			return nil, newSafe(signInAgain(describeTokenErr(err)), ErrSignInAgain, err)
+		}
+		return nil, newSafe("refresh the google sign-in: "+describeTokenErr(err), err)
+	}
+	next := cleanToken(tok)
+	if next.RefreshToken == "" {
+		next.RefreshToken = s.cur.Token.RefreshToken
+	}
+	st := s.cur
+	st.Token = next
+	if granted, _ := tok.Extra("scope").(string); granted != "" {
+		st.Scopes = scopeList(granted)
+	}
+	s.cur = st
+	if err := s.store.Save(st); err != nil {
+		return nil, fmt.Errorf("keep the refreshed sign-in: %w", err)
+	}
+	return copyToken(next), nil
+}
+
+func copyToken(t *oauth2.Token) *oauth2.Token {
+	c := *t
+	return &c
+}
+
+// staticSource is EMTIME_ACCESS_TOKEN: used as is, never refreshed.
+type staticSource struct{ token string }
+
+func (s staticSource) Token() (*oauth2.Token, error) {
+	return &oauth2.Token{AccessToken: s.token, TokenType: "Bearer"}, nil
+}
+
+func (s staticSource) Refresh(string) (*oauth2.Token, error) {
+	return nil, ErrAccessTokenRefused
+}
+
+// serviceAccount mints tokens for a service account key, impersonating a
+// user when a subject is given.
+type serviceAccount struct {
+	newSource func() (oauth2.TokenSource, error)
+
+	mu  sync.Mutex
+	ts  oauth2.TokenSource
+	cur *oauth2.Token
+}
+
+func newServiceAccount(ctx context.Context, key []byte, subject, tokenURL string) (*serviceAccount, error) {
+	if tokenURL != "" {
+		var m map[string]any
+		if err := json.Unmarshal(key, &m); err != nil {
+			return nil, fmt.Errorf("read service account key: %w", err)
+		}
+		m["token_uri"] = tokenURL
+		var err error
+		if key, err = json.Marshal(m); err != nil {
+			return nil, fmt.Errorf("read service account key: %w", err)
+		}
+	}
+	params := google.CredentialsParams{Scopes: Scopes(), Subject: subject}
+	newSource := func() (oauth2.TokenSource, error) {
+		creds, err := google.CredentialsFromJSONWithTypeAndParams(ctx, key, google.ServiceAccount, params)
+		if err != nil {
+			return nil, fmt.Errorf("read service account key: %w", err)
+		}
+		return creds.TokenSource, nil
+	}
+	ts, err := newSource()
+	if err != nil {
+		return nil, err
+	}
+	return &serviceAccount{newSource: newSource, ts: ts}, nil
+}
+
+func (s *serviceAccount) Token() (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tokenLocked()
+}
+
+func (s *serviceAccount) tokenLocked() (*oauth2.Token, error) {
+	tok, err := s.ts.Token()
+	if err != nil {
+		msg := "get a token for the service account: " + describeTokenErr(err)
+		if isInvalidGrant(err) || isUnauthorizedClient(err) {
+			return nil, newSafe(msg+" (check its domain-wide delegation)", ErrServiceAccountRefused, err)
+		}
+		return nil, newSafe(msg, err)
+	}
+	s.cur = tok
+	return tok, nil
+}
+
+func (s *serviceAccount) Refresh(failed string) (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur != nil && s.cur.AccessToken != failed {
+		return s.cur, nil
+	}
+	ts, err := s.newSource()
+	if err != nil {
+		return nil, err
+	}
+	s.ts = ts
+	return s.tokenLocked()
+}
+
+func isUnauthorizedClient(err error) bool {
+	var re *oauth2.RetrieveError
+	return errors.As(err, &re) && (re.ErrorCode == "unauthorized_client" || jsonErrorCode(re.Body) == "unauthorized_client")
+}

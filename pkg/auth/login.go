@@ -1,0 +1,291 @@
+package auth
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// DefaultLoginTimeout is how long [Login] waits for the browser by default.
+const DefaultLoginTimeout = 5 * time.Minute
+
+// ErrLoginTimeout is returned, wrapped, when nobody approved the sign-in in
+// time.
+var ErrLoginTimeout = errors.New("timed out waiting for the google sign-in")
+
+// ErrStateMismatch means the answer that reached the loopback address was
+// not for this sign-in (its state differs) and was rejected.
+var ErrStateMismatch = errors.New("the sign-in answer does not belong to this sign-in (state mismatch)")
+
+// LoginOptions configure [Login].
+type LoginOptions struct {
+	Client    Client
+	Endpoints Endpoints
+	// Open opens the sign-in page in a browser ([OpenBrowser], or a test
+	// playing the browser). Nil means no browser: the address is printed on
+	// Out for the user to open.
+	Open func(url string) error
+	// Paste, when set, is read line by line for the address the browser was
+	// sent to after approval (http://127.0.0.1:PORT/?code=…&state=…), copied
+	// from its address bar: for SSH sessions, where the browser runs on
+	// another machine and cannot reach the loopback address.
+	Paste io.Reader
+	// Out receives the instructions for the user (stderr); nil discards.
+	Out io.Writer
+	// Timeout bounds the wait for the browser; zero means
+	// [DefaultLoginTimeout].
+	Timeout time.Duration
+	// HTTPClient calls the token endpoint; nil means http.DefaultClient.
+	HTTPClient *http.Client
+}
+
+// Login runs the installed-app sign-in: it listens on
+// http://127.0.0.1:<free port>/, sends the user to Google's consent page with
+// a PKCE challenge and a random state, waits for the redirect (or a pasted
+// address) carrying the code, checks the state and exchanges the code with
+// the PKCE verifier. The returned sign-in has no Account yet: the caller
+// looks the user up (the primary calendar's id) and saves it to a [Store].
+//
+// It fails when Google did not grant every scope of [Scopes], with
+// [ErrStateMismatch] wrapped when the answer belongs to another request, and
+// with [ErrLoginTimeout] wrapped when nothing came back in time.
+func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
+	out := opts.Out
+	if out == nil {
+		out = io.Discard
+	}
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultLoginTimeout
+	}
+	if opts.Client.ID == "" {
+		return Stored{}, ErrNoClient
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return Stored{}, fmt.Errorf("listen on a loopback port for the sign-in: %w", err)
+	}
+	redirect := fmt.Sprintf("http://127.0.0.1:%d/", ln.Addr().(*net.TCPAddr).Port)
+	conf := opts.Client.config(opts.Endpoints, redirect)
+	state := oauth2.GenerateVerifier()
+	verifier := oauth2.GenerateVerifier()
+	authURL := conf.AuthCodeURL(state,
+		oauth2.AccessTypeOffline,
+		oauth2.S256ChallengeOption(verifier),
+		oauth2.SetAuthURLParam("prompt", "consent"),
+	)
+
+	answers := make(chan answer, 2)
+	srv := &http.Server{
+		Handler:           callbackHandler(state, answers),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	go srv.Serve(ln)
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if srv.Shutdown(sctx) != nil {
+			srv.Close()
+		}
+	}()
+
+	if opts.Open != nil {
+		fmt.Fprintf(out, "Opening your browser to sign in to Google. If it does not open, visit:\n\n  %s\n\n", authURL)
+		if err := opts.Open(authURL); err != nil {
+			fmt.Fprintf(out, "Could not open a browser (%v): open the address above yourself.\n", err)
+		}
+	} else {
+		fmt.Fprintf(out, "Open this address in a browser to sign in to Google:\n\n  %s\n\n", authURL)
+	}
+	if opts.Paste != nil {
+		fmt.Fprintf(out, "After you approve, the browser goes to %s?code=… . If that page does not load\n"+
+			"(the browser runs on another machine), copy the whole address from its address bar and paste it here:\n", redirect)
+		go readPasted(opts.Paste, state, answers, out)
+	}
+	fmt.Fprintf(out, "Waiting up to %s for the sign-in…\n", timeout)
+
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	var a answer
+	select {
+	case a = <-answers:
+	case <-timer.C:
+		return Stored{}, fmt.Errorf("%w after %s: run emtime auth login again (with --no-browser to paste the address instead)", ErrLoginTimeout, timeout)
+	case <-ctx.Done():
+		return Stored{}, fmt.Errorf("sign-in: %w", ctx.Err())
+	}
+	if a.err != nil {
+		return Stored{}, a.err
+	}
+
+	hc := opts.HTTPClient
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	tok, err := conf.Exchange(context.WithValue(ctx, oauth2.HTTPClient, hc), a.code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		return Stored{}, newSafe("finish the sign-in at the token endpoint: "+describeTokenErr(err), err)
+	}
+	scopes := Scopes()
+	if granted, _ := tok.Extra("scope").(string); granted != "" {
+		scopes = scopeList(granted)
+		var missing []string
+		for _, s := range Scopes() {
+			if !slices.Contains(scopes, s) {
+				missing = append(missing, s)
+			}
+		}
+		if len(missing) > 0 {
+			return Stored{}, fmt.Errorf("google granted too little: emtime needs %s: sign in again and allow every box", strings.Join(missing, ", "))
+		}
+	}
+	return Stored{Token: cleanToken(tok), Scopes: scopes}, nil
+}
+
+// cleanToken drops the raw token response, which Stored never keeps.
+func cleanToken(t *oauth2.Token) *oauth2.Token {
+	return &oauth2.Token{
+		AccessToken:  t.AccessToken,
+		TokenType:    t.TokenType,
+		RefreshToken: t.RefreshToken,
+		Expiry:       t.Expiry,
+	}
+}
+
+// answer is what came back to the loopback address or was pasted.
+type answer struct {
+	code string
+	err  error
+}
+
+// parseAnswer reads the query of a redirect. ok is false when the query is
+// not a sign-in answer at all (a stray request, a favicon).
+func parseAnswer(q url.Values, state string) (a answer, ok bool) {
+	code, gotState, gerr := q.Get("code"), q.Get("state"), q.Get("error")
+	if code == "" && gerr == "" {
+		return answer{}, false
+	}
+	if gotState != state {
+		return answer{err: fmt.Errorf("%w: run emtime auth login again", ErrStateMismatch)}, true
+	}
+	if gerr != "" {
+		msg := "google refused the sign-in: " + gerr
+		if d := q.Get("error_description"); d != "" {
+			msg += ": " + d
+		}
+		return answer{err: errors.New(msg)}, true
+	}
+	return answer{code: code}, true
+}
+
+func callbackHandler(state string, answers chan<- answer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		a, ok := parseAnswer(r.URL.Query(), state)
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Connection", "close")
+		if a.err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, page, "emtime could not sign in", html.EscapeString(a.err.Error()))
+		} else {
+			fmt.Fprintf(w, page, "emtime is signed in", "You can close this tab and go back to the terminal.")
+		}
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		select {
+		case answers <- a:
+		default:
+		}
+	})
+}
+
+const page = `<!doctype html><meta charset="utf-8"><title>emtime</title><h1>%s</h1><p>%s</p>`
+
+// readPasted reads pasted redirect addresses until one is a sign-in answer.
+func readPasted(r io.Reader, state string, answers chan<- answer, out io.Writer) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		q, err := pastedQuery(line)
+		if err == nil {
+			if a, ok := parseAnswer(q, state); ok {
+				select {
+				case answers <- a:
+				default:
+				}
+				return
+			}
+		}
+		fmt.Fprintln(out, "That is not the address the browser was sent to (it holds code=… and state=…); paste it again:")
+	}
+}
+
+// pastedQuery takes the query of a pasted address, or of a bare
+// "code=…&state=…".
+func pastedQuery(s string) (url.Values, error) {
+	if u, err := url.Parse(s); err == nil && u.RawQuery != "" {
+		return u.Query(), nil
+	}
+	return url.ParseQuery(strings.TrimPrefix(s, "?"))
+}
+
+// BrowserOpener returns the opener for [LoginOptions.Open]: the command
+// named by $BROWSER when set (run as `$BROWSER URL`, which is also how a
+// testscript plugs in oauthtest's fake browser), else [OpenBrowser].
+func BrowserOpener(getenv func(string) string) func(url string) error {
+	if b := getenv("BROWSER"); b != "" {
+		return func(url string) error {
+			cmd := exec.Command(b, url)
+			if err := cmd.Start(); err != nil {
+				return err
+			}
+			go cmd.Wait()
+			return nil
+		}
+	}
+	return OpenBrowser
+}
+
+// OpenBrowser opens url in the user's browser with the platform's opener
+// (open, xdg-open, rundll32). It does not wait for the browser.
+func OpenBrowser(url string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.Command("open", url)
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		cmd = exec.Command("xdg-open", url)
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go cmd.Wait()
+	return nil
+}

@@ -1,0 +1,214 @@
+package auth
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/zalando/go-keyring"
+	"golang.org/x/oauth2"
+)
+
+// ErrNotSignedIn means there is no sign-in to use.
+var ErrNotSignedIn = errors.New("not signed in to google calendar")
+
+// Stored is a sign-in as kept in a [Store].
+type Stored struct {
+	Token *oauth2.Token
+	// Account is the signed-in user's address (the primary calendar's id),
+	// when known.
+	Account string
+	// Scopes are the scopes Google granted.
+	Scopes []string
+}
+
+// storedJSON is the form a [Stored] is kept in.
+type storedJSON struct {
+	AccessToken  string    `json:"access_token"`
+	TokenType    string    `json:"token_type,omitempty"`
+	RefreshToken string    `json:"refresh_token,omitempty"`
+	Expiry       time.Time `json:"expiry,omitzero"`
+	Account      string    `json:"account,omitempty"`
+	Scopes       []string  `json:"scopes,omitempty"`
+}
+
+func encodeStored(s Stored) ([]byte, error) {
+	if s.Token == nil {
+		return nil, errors.New("no token to keep")
+	}
+	return json.MarshalIndent(storedJSON{
+		AccessToken:  s.Token.AccessToken,
+		TokenType:    s.Token.TokenType,
+		RefreshToken: s.Token.RefreshToken,
+		Expiry:       s.Token.Expiry,
+		Account:      s.Account,
+		Scopes:       s.Scopes,
+	}, "", "  ")
+}
+
+func decodeStored(data []byte) (Stored, error) {
+	var j storedJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		// json's syntax errors name a byte offset, never the content.
+		return Stored{}, fmt.Errorf("saved sign-in is damaged (sign in again: emtime auth login): %w", err)
+	}
+	if j.AccessToken == "" && j.RefreshToken == "" {
+		return Stored{}, errors.New("saved sign-in holds no token (sign in again: emtime auth login)")
+	}
+	return Stored{
+		Token: &oauth2.Token{
+			AccessToken:  j.AccessToken,
+			TokenType:    j.TokenType,
+			RefreshToken: j.RefreshToken,
+			Expiry:       j.Expiry,
+		},
+		Account: j.Account,
+		Scopes:  j.Scopes,
+	}, nil
+}
+
+// Store keeps one sign-in.
+type Store interface {
+	// Load returns the sign-in, or [ErrNotSignedIn] when there is none.
+	Load() (Stored, error)
+	// Save replaces the sign-in.
+	Save(Stored) error
+	// Delete removes the sign-in; removing nothing is not an error.
+	Delete() error
+	// Describe says where the sign-in is kept, for `emtime auth status`.
+	Describe() string
+}
+
+// FileStore keeps the sign-in in a JSON file, mode 0600 in a 0700 folder,
+// replaced atomically on every save.
+type FileStore struct {
+	Path string
+}
+
+// NewFileStore is the file store of a config dir: <dir>/token.json.
+func NewFileStore(dir string) *FileStore {
+	return &FileStore{Path: filepath.Join(dir, "token.json")}
+}
+
+func (f *FileStore) Load() (Stored, error) {
+	data, err := os.ReadFile(f.Path)
+	if errors.Is(err, os.ErrNotExist) {
+		return Stored{}, ErrNotSignedIn
+	}
+	if err != nil {
+		return Stored{}, fmt.Errorf("read saved sign-in: %w", err)
+	}
+	return decodeStored(data)
+}
+
+func (f *FileStore) Save(s Stored) error {
+	data, err := encodeStored(s)
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(f.Path, data); err != nil {
+		return fmt.Errorf("save sign-in: %w", err)
+	}
+	return nil
+}
+
+func (f *FileStore) Delete() error {
+	if err := os.Remove(f.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("delete saved sign-in: %w", err)
+	}
+	return nil
+}
+
+func (f *FileStore) Describe() string { return "file " + f.Path }
+
+// KeyringStore keeps the sign-in in the system keyring (macOS Keychain,
+// Windows Credential Manager, the Secret Service on Linux).
+type KeyringStore struct {
+	Service string
+	User    string
+}
+
+// NewKeyringStore is emtime's entry in the system keyring.
+func NewKeyringStore() *KeyringStore {
+	return &KeyringStore{Service: "emtime", User: "google"}
+}
+
+func (k *KeyringStore) Load() (Stored, error) {
+	s, err := keyring.Get(k.Service, k.User)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return Stored{}, ErrNotSignedIn
+	}
+	if err != nil {
+		return Stored{}, fmt.Errorf("read sign-in from the system keyring: %w", err)
+	}
+	return decodeStored([]byte(s))
+}
+
+func (k *KeyringStore) Save(s Stored) error {
+	data, err := encodeStored(s)
+	if err != nil {
+		return err
+	}
+	if err := keyring.Set(k.Service, k.User, string(data)); err != nil {
+		return fmt.Errorf("save sign-in to the system keyring: %w", err)
+	}
+	return nil
+}
+
+func (k *KeyringStore) Delete() error {
+	if err := keyring.Delete(k.Service, k.User); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+		return fmt.Errorf("delete sign-in from the system keyring: %w", err)
+	}
+	return nil
+}
+
+func (k *KeyringStore) Describe() string {
+	return "system keyring (service " + k.Service + ")"
+}
+
+// keyringProbeTimeout bounds the wait for a keyring service to answer.
+const keyringProbeTimeout = 3 * time.Second
+
+// OpenStore picks where the sign-in is kept, following EMTIME_TOKEN_STORE:
+// "file" is <dir>/token.json; "keyring" is the system keyring; "auto" or
+// unset is the token file when one already exists, else the keyring when a
+// keyring service answers, else the file.
+func OpenStore(dir string, getenv func(string) string) (Store, error) {
+	file := NewFileStore(dir)
+	switch mode := getenv(EnvTokenStore); mode {
+	case "file":
+		return file, nil
+	case "keyring":
+		return NewKeyringStore(), nil
+	case "", "auto":
+		if _, err := os.Stat(file.Path); err == nil {
+			return file, nil
+		}
+		kr := NewKeyringStore()
+		if keyringAnswers(kr) {
+			return kr, nil
+		}
+		return file, nil
+	default:
+		return nil, fmt.Errorf("%s=%q: want file, keyring or auto", EnvTokenStore, mode)
+	}
+}
+
+// keyringAnswers reports whether a keyring service reads emtime's entry
+// (present or not) within keyringProbeTimeout.
+func keyringAnswers(k *KeyringStore) bool {
+	done := make(chan bool, 1)
+	go func() {
+		_, err := keyring.Get(k.Service, k.User)
+		done <- err == nil || errors.Is(err, keyring.ErrNotFound)
+	}()
+	select {
+	case ok := <-done:
+		return ok
+	case <-time.After(keyringProbeTimeout):
+		return false
+	}
+}

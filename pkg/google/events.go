@@ -1,0 +1,297 @@
+package google
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emtime/emtime/pkg/calendar"
+	calendarapi "google.golang.org/api/calendar/v3"
+	"google.golang.org/api/googleapi"
+)
+
+// EventFields is the fields mask of events.list: what [Source.Events] maps,
+// and nextPageToken, without which Google sends no further page.
+const EventFields = "nextPageToken,timeZone," +
+	"items(id,iCalUID,status,summary,start(date,dateTime),end(date,dateTime)," +
+	"transparency,eventType,recurringEventId,attendeesOmitted," +
+	"attendees(email,displayName,self,resource,responseStatus,optional,organizer)," +
+	"organizer(email,displayName,self),hangoutLink,conferenceData(entryPoints(entryPointType,uri)))"
+
+// maxResults is the largest page events.list serves.
+const maxResults = 2500
+
+// windowMargin widens the window asked of Google: it places all-day events
+// in the calendar's zone, Events in q.Zone, which may be a day off either
+// way. What falls outside the window once placed is dropped.
+const windowMargin = 48 * time.Hour
+
+// Events lists the occurrences of every chosen calendar that overlap
+// [q.From, q.To), recurring series expanded by Google, cancelled ones left
+// out, sorted by start. An event on several calendars (same iCalUID and
+// start) is kept once, from the first calendar listing it. Any calendar
+// failing fails the call.
+func (s *Source) Events(ctx context.Context, q calendar.Query) (calendar.Result, error) {
+	if !q.To.After(q.From) {
+		return calendar.Result{}, fmt.Errorf("google calendar: empty window %s to %s", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type fetched struct {
+		events   []calendar.Event
+		warnings []string
+		err      error
+	}
+	results := make([]fetched, len(s.ids))
+	prog := &progress{f: s.opts.Progress}
+	sem := make(chan struct{}, s.opts.Concurrency)
+	var wg sync.WaitGroup
+	for i, id := range s.ids {
+		wg.Go(func() {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				results[i].err = ctx.Err()
+				return
+			}
+			defer func() { <-sem }()
+			evs, warns, err := s.fetch(ctx, id, q, prog)
+			if err != nil {
+				cancel() // the result is void: stop the others
+			}
+			results[i] = fetched{evs, warns, err}
+			prog.add(0, 1)
+		})
+	}
+	wg.Wait()
+
+	// Report the first real failure, not the cancellations it caused.
+	var firstErr error
+	for _, r := range results {
+		if r.err == nil {
+			continue
+		}
+		if !errors.Is(r.err, context.Canceled) {
+			return calendar.Result{}, r.err
+		}
+		if firstErr == nil {
+			firstErr = r.err
+		}
+	}
+	if firstErr != nil {
+		return calendar.Result{}, firstErr
+	}
+
+	var res calendar.Result
+	seen := map[string]bool{}
+	for _, r := range results {
+		for _, e := range r.events {
+			key := e.UID + "\x00" + e.Start.UTC().Format(time.RFC3339Nano)
+			if e.UID != "" && seen[key] {
+				continue
+			}
+			seen[key] = true
+			res.Events = append(res.Events, e)
+		}
+		res.Warnings = append(res.Warnings, r.warnings...)
+	}
+	slices.SortStableFunc(res.Events, func(a, b calendar.Event) int {
+		return cmp.Or(a.Start.Compare(b.Start), a.End.Compare(b.End),
+			cmp.Compare(a.Title, b.Title), cmp.Compare(a.UID, b.UID))
+	})
+	return res, nil
+}
+
+// fetch reads every page of one calendar.
+func (s *Source) fetch(ctx context.Context, id string, q calendar.Query, prog *progress) ([]calendar.Event, []string, error) {
+	what := "calendar " + id
+	list := s.svc.Events.List(id).
+		SingleEvents(true).
+		ShowDeleted(false).
+		MaxResults(maxResults).
+		TimeMin(q.From.Add(-windowMargin).UTC().Format(time.RFC3339)).
+		TimeMax(q.To.Add(windowMargin).UTC().Format(time.RFC3339)).
+		Fields(googleapi.Field(EventFields))
+	origin := "google:" + id
+	var events []calendar.Event
+	var warnings []string
+	token := ""
+	for {
+		list.PageToken(token)
+		page, err := call(ctx, s.retry, func() (*calendarapi.Events, error) {
+			return list.Context(ctx).Do()
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, nil, ctx.Err()
+			}
+			return nil, nil, newError(what, id, err)
+		}
+		zone := q.Zone
+		if zone == nil {
+			zone = time.UTC
+			if loc, err := time.LoadLocation(page.TimeZone); err == nil && page.TimeZone != "" {
+				zone = loc
+			}
+		}
+		n := 0
+		for _, item := range page.Items {
+			e, err := mapEvent(item, origin, zone, q.Zone)
+			if err != nil {
+				warnings = append(warnings, fmt.Sprintf("%s (event %s): %v", origin, item.Id, err))
+				continue
+			}
+			if e.Status == calendar.StatusCancelled || !e.Overlaps(q.From, q.To) {
+				continue
+			}
+			events = append(events, e)
+			n++
+		}
+		prog.add(n, 0)
+		if page.NextPageToken == "" {
+			return events, warnings, nil
+		}
+		if page.NextPageToken == token {
+			return nil, nil, newError(what, id, errors.New("google sent the same page twice"))
+		}
+		token = page.NextPageToken
+	}
+}
+
+// mapEvent turns a Google event into a source-agnostic one. All-day dates
+// are midnights in dayZone; timed events are shown in timeZone when set.
+func mapEvent(g *calendarapi.Event, origin string, dayZone, timeZone *time.Location) (calendar.Event, error) {
+	start, allDay, err := when(g.Start, dayZone, timeZone)
+	if err != nil {
+		return calendar.Event{}, fmt.Errorf("start: %w", err)
+	}
+	end, _, err := when(g.End, dayZone, timeZone)
+	switch {
+	case errors.Is(err, errNoTime) && allDay:
+		end = start.AddDate(0, 0, 1)
+	case errors.Is(err, errNoTime):
+		end = start
+	case err != nil:
+		return calendar.Event{}, fmt.Errorf("end: %w", err)
+	}
+	if end.Before(start) {
+		return calendar.Event{}, errors.New("end before start")
+	}
+	e := calendar.Event{
+		UID:              g.ICalUID,
+		Title:            g.Summary,
+		Start:            start,
+		End:              end,
+		AllDay:           allDay,
+		Status:           status(g.Status),
+		Transparent:      g.Transparency == "transparent",
+		Type:             eventType(g.EventType),
+		AttendeesOmitted: g.AttendeesOmitted,
+		ConferenceURL:    conferenceURL(g),
+		Recurring:        g.RecurringEventId != "",
+		Origin:           origin,
+	}
+	if e.UID == "" {
+		e.UID = g.Id
+	}
+	if o := g.Organizer; o != nil {
+		e.Organizer = calendar.Person{Email: strings.ToLower(o.Email), Name: o.DisplayName, Self: o.Self}
+	}
+	for _, a := range g.Attendees {
+		if a == nil {
+			continue
+		}
+		e.Attendees = append(e.Attendees, calendar.Attendee{
+			Person:    calendar.Person{Email: strings.ToLower(a.Email), Name: a.DisplayName, Self: a.Self},
+			Response:  response(a.ResponseStatus),
+			Resource:  a.Resource,
+			Optional:  a.Optional,
+			Organizer: a.Organizer,
+		})
+	}
+	return e, nil
+}
+
+var errNoTime = errors.New("missing")
+
+// when reads an event's start or end: a dateTime (an instant), or a date
+// (all-day: midnight in dayZone).
+func when(t *calendarapi.EventDateTime, dayZone, timeZone *time.Location) (time.Time, bool, error) {
+	switch {
+	case t == nil || (t.DateTime == "" && t.Date == ""):
+		return time.Time{}, false, errNoTime
+	case t.DateTime != "":
+		v, err := time.Parse(time.RFC3339, t.DateTime)
+		if err != nil {
+			return time.Time{}, false, fmt.Errorf("bad dateTime %q", t.DateTime)
+		}
+		if timeZone != nil {
+			v = v.In(timeZone)
+		}
+		return v, false, nil
+	default:
+		v, err := time.ParseInLocation(time.DateOnly, t.Date, dayZone)
+		if err != nil {
+			return time.Time{}, false, fmt.Errorf("bad date %q", t.Date)
+		}
+		return v, true, nil
+	}
+}
+
+func status(s string) calendar.Status {
+	switch s {
+	case "tentative":
+		return calendar.StatusTentative
+	case "cancelled":
+		return calendar.StatusCancelled
+	}
+	return calendar.StatusConfirmed
+}
+
+func eventType(t string) calendar.Type {
+	switch t {
+	case "focusTime":
+		return calendar.TypeFocusTime
+	case "outOfOffice":
+		return calendar.TypeOutOfOffice
+	case "workingLocation":
+		return calendar.TypeWorkingLocation
+	case "birthday":
+		return calendar.TypeBirthday
+	case "fromGmail":
+		return calendar.TypeFromGmail
+	}
+	return calendar.TypeDefault
+}
+
+func response(r string) calendar.Response {
+	switch r {
+	case "accepted":
+		return calendar.ResponseAccepted
+	case "declined":
+		return calendar.ResponseDeclined
+	case "tentative":
+		return calendar.ResponseTentative
+	}
+	return calendar.ResponseNeedsAction
+}
+
+func conferenceURL(g *calendarapi.Event) string {
+	if g.HangoutLink != "" {
+		return g.HangoutLink
+	}
+	if g.ConferenceData != nil {
+		for _, ep := range g.ConferenceData.EntryPoints {
+			if ep != nil && ep.EntryPointType == "video" && ep.Uri != "" {
+				return ep.Uri
+			}
+		}
+	}
+	return ""
+}

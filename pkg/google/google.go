@@ -1,0 +1,226 @@
+// Package google reads Google Calendar through the Calendar API v3 as a
+// [calendar.Source].
+//
+// [New] takes an HTTP client that already carries the user's credentials
+// (see package auth). [Source.Info] reads the user's time zone setting and
+// primary calendar; [Source.Events] lists every occurrence of the chosen
+// calendars in a window (single events, every page, a fields mask naming
+// only what is mapped), several calendars at once, merged, an event present
+// on two of them counted once. [Source.ListCalendars] lists what can be
+// read.
+//
+// Error contract: rate limits (429, 403 rateLimitExceeded and
+// userRateLimitExceeded), 5xx answers and dropped connections are retried
+// with exponential backoff and jitter, honouring Retry-After, within
+// [Retry]'s bounds. Any other failure, or one that outlasts the retries,
+// fails the whole call with an [Error] naming the calendar and Google's
+// reason: a result is never partial.
+package google
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/emtime/emtime/pkg/calendar"
+	calendarapi "google.golang.org/api/calendar/v3"
+	"google.golang.org/api/googleapi"
+	"google.golang.org/api/option"
+)
+
+// EnvAPIURL overrides the Calendar API base URL (tests, proxies); the CLI
+// reads it and passes it as [Options.BaseURL].
+const EnvAPIURL = "EMTIME_GOOGLE_API_URL"
+
+// DefaultConcurrency is how many calendars are read at once.
+const DefaultConcurrency = 4
+
+// Options configure [New].
+type Options struct {
+	// HTTPClient carries the credentials (auth's Credentials.Client).
+	// Required.
+	HTTPClient *http.Client
+	// BaseURL replaces the API's base URL ("https://www.googleapis.com/calendar/v3/").
+	BaseURL string
+	// CalendarIDs are the calendars read; empty means ["primary"].
+	CalendarIDs []string
+	// Me are more addresses of the user, added to [calendar.Info.Owner].
+	Me []string
+	// Progress, when set, is called as calendars are read with the number
+	// of calendars done and of events read so far. Calls do not overlap.
+	Progress func(calendarsDone, events int)
+	// Retry bounds the retries of failed calls.
+	Retry Retry
+	// Concurrency is how many calendars are read at once; zero means
+	// [DefaultConcurrency].
+	Concurrency int
+}
+
+// Source is Google Calendar as a [calendar.Source].
+type Source struct {
+	svc   *calendarapi.Service
+	opts  Options
+	ids   []string
+	retry Retry
+}
+
+var _ calendar.Source = (*Source)(nil)
+
+// New builds a source over the Calendar API. It makes no request.
+func New(ctx context.Context, opts Options) (*Source, error) {
+	if opts.HTTPClient == nil {
+		return nil, errors.New("google calendar: no http client with credentials")
+	}
+	copts := []option.ClientOption{option.WithHTTPClient(opts.HTTPClient)}
+	if opts.BaseURL != "" {
+		base := opts.BaseURL
+		if !strings.HasSuffix(base, "/") {
+			base += "/"
+		}
+		copts = append(copts, option.WithEndpoint(base))
+	}
+	svc, err := calendarapi.NewService(ctx, copts...)
+	if err != nil {
+		return nil, fmt.Errorf("google calendar client: %w", err)
+	}
+	ids := slices.Clone(opts.CalendarIDs)
+	if len(ids) == 0 {
+		ids = []string{"primary"}
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = DefaultConcurrency
+	}
+	return &Source{svc: svc, opts: opts, ids: ids, retry: opts.Retry.withDefaults()}, nil
+}
+
+// Info reads the user's time zone setting (Zone), the primary calendar's id
+// (Owner, with [Options.Me]) and the calendars' names (Name).
+func (s *Source) Info(ctx context.Context) (calendar.Info, error) {
+	setting, err := call(ctx, s.retry, func() (*calendarapi.Setting, error) {
+		return s.svc.Settings.Get("timezone").Fields("value").Context(ctx).Do()
+	})
+	if err != nil {
+		return calendar.Info{}, newError("setting timezone", "", err)
+	}
+	primary, err := call(ctx, s.retry, func() (*calendarapi.CalendarListEntry, error) {
+		return s.svc.CalendarList.Get("primary").Fields(calendarListFields).Context(ctx).Do()
+	})
+	if err != nil {
+		return calendar.Info{}, newError("calendar primary", "primary", err)
+	}
+	var names []string
+	for _, id := range s.ids {
+		if id == "primary" || id == primary.Id {
+			names = append(names, entrySummary(primary))
+			continue
+		}
+		e, err := call(ctx, s.retry, func() (*calendarapi.CalendarListEntry, error) {
+			return s.svc.CalendarList.Get(id).Fields(calendarListFields).Context(ctx).Do()
+		})
+		var ge *googleapi.Error
+		switch {
+		case errors.As(err, &ge) && ge.Code == http.StatusNotFound:
+			// Readable but not in the user's list: its id will do.
+			names = append(names, id)
+		case err != nil:
+			return calendar.Info{}, newError("calendar "+id, id, err)
+		default:
+			names = append(names, entrySummary(e))
+		}
+	}
+	var owner []string
+	for _, a := range append([]string{primary.Id}, s.opts.Me...) {
+		a = strings.ToLower(strings.TrimSpace(a))
+		if a != "" && !slices.Contains(owner, a) {
+			owner = append(owner, a)
+		}
+	}
+	return calendar.Info{Name: strings.Join(names, ", "), Zone: setting.Value, Owner: owner}, nil
+}
+
+// Calendar is a calendar the user can read, for `emtime calendars`.
+type Calendar struct {
+	ID string
+	// Summary is the user's name for it (its own summary unless renamed).
+	Summary  string
+	TimeZone string
+	// AccessRole is the user's access: owner, writer, reader or
+	// freeBusyReader (which shows no details).
+	AccessRole string
+	Primary    bool
+}
+
+const calendarListFields = "id,summary,summaryOverride,timeZone,accessRole,primary"
+
+// ListCalendars lists the calendars in the user's calendar list, the
+// primary one first.
+func (s *Source) ListCalendars(ctx context.Context) ([]Calendar, error) {
+	var cals []Calendar
+	list := s.svc.CalendarList.List().MaxResults(250).Fields("nextPageToken,items(" + calendarListFields + ")")
+	token := ""
+	for {
+		list.PageToken(token)
+		page, err := call(ctx, s.retry, func() (*calendarapi.CalendarList, error) {
+			return list.Context(ctx).Do()
+		})
+		if err != nil {
+			return nil, newError("calendar list", "", err)
+		}
+		for _, e := range page.Items {
+			cals = append(cals, Calendar{
+				ID:         e.Id,
+				Summary:    entrySummary(e),
+				TimeZone:   e.TimeZone,
+				AccessRole: e.AccessRole,
+				Primary:    e.Primary,
+			})
+		}
+		if page.NextPageToken == "" || page.NextPageToken == token {
+			break
+		}
+		token = page.NextPageToken
+	}
+	slices.SortStableFunc(cals, func(a, b Calendar) int {
+		switch {
+		case a.Primary == b.Primary:
+			return 0
+		case a.Primary:
+			return -1
+		}
+		return 1
+	})
+	return cals, nil
+}
+
+func entrySummary(e *calendarapi.CalendarListEntry) string {
+	if e.SummaryOverride != "" {
+		return e.SummaryOverride
+	}
+	if e.Summary != "" {
+		return e.Summary
+	}
+	return e.Id
+}
+
+// progress serializes calls to Options.Progress.
+type progress struct {
+	mu     sync.Mutex
+	f      func(int, int)
+	done   int
+	events int
+}
+
+func (p *progress) add(events, done int) {
+	if p.f == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.events += events
+	p.done += done
+	p.f(p.done, p.events)
+}
