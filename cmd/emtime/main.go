@@ -1,0 +1,11 @@
+// Command emtime reads a calendar and says whether its weeks look like an
+// engineer's or a manager's. See the README, or run emtime --help.
+package main
+
+import (
+	"os"
+
+	"github.com/emtime/emtime/pkg/cli"
+)
+
+func main() { os.Exit(cli.Main(os.Args[1:], cli.NewFactory())) }

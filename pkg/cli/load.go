@@ -1,0 +1,360 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/emtime/emtime/pkg/analyze"
+	"github.com/emtime/emtime/pkg/calendar"
+	"github.com/emtime/emtime/pkg/classify"
+	"github.com/emtime/emtime/pkg/demo"
+	"github.com/emtime/emtime/pkg/ics"
+	"github.com/emtime/emtime/pkg/verdict"
+	"github.com/spf13/cobra"
+)
+
+// maxWeeks bounds --weeks: twenty years is more than any calendar needs.
+const maxWeeks = 1040
+
+// sourceOptions are the flags shared by the commands that read a calendar:
+// where from, which days, and how to count.
+type sourceOptions struct {
+	ICS  []string
+	Demo string
+	Me   []string
+
+	TZ    string
+	From  string
+	To    string
+	Weeks int
+
+	WorkHours string
+	WorkDays  string
+	WeekStart string
+	FocusMin  time.Duration
+
+	OnlyAccepted bool
+	LargeMeeting int
+
+	// Bands, in percent.
+	EMMeetingMin, EMMeetingMax, ICFocusMin, ICFocusMax, EMFocusMax float64
+
+	weeksSet bool
+}
+
+func (o *sourceOptions) addFlags(cmd *cobra.Command, defaultWeeks int) {
+	fl := cmd.Flags()
+	fl.StringArrayVar(&o.ICS, "ics", nil, "read an iCalendar file (repeatable; - reads standard input)")
+	fl.StringVar(&o.Demo, "demo", "", "use the built-in demo calendar of a persona: "+strings.Join(demo.Personas(), ", "))
+	fl.Lookup("demo").NoOptDefVal = demo.DefaultPersona
+	fl.StringArrayVar(&o.Me, "me", nil, "my e-mail address (repeatable for aliases); inferred from the calendar when absent")
+	fl.StringVar(&o.TZ, "tz", "", "analysis time zone, e.g. Europe/Berlin (default: the calendar's, else this machine's)")
+	fl.StringVar(&o.From, "from", "", "first day of the range, YYYY-MM-DD")
+	fl.StringVar(&o.To, "to", "", "last day of the range, YYYY-MM-DD (default: the end of the current week)")
+	fl.IntVar(&o.Weeks, "weeks", defaultWeeks, "number of weeks, ending with the current week or the week holding --to")
+	fl.StringVar(&o.WorkHours, "work-hours", "09:00-17:00", "working hours of each working day")
+	fl.StringVar(&o.WorkDays, "work-days", "mon-fri", "working days, e.g. mon-fri or sun-thu or mon,tue,thu")
+	fl.StringVar(&o.WeekStart, "week-start", "mon", "first day of a week")
+	fl.DurationVar(&o.FocusMin, "focus-min", 2*time.Hour, "shortest free stretch that counts as focus time")
+	fl.BoolVar(&o.OnlyAccepted, "only-accepted", false, "count only meetings I accepted (drop tentative and unanswered)")
+	fl.IntVar(&o.LargeMeeting, "large-meeting", 10, "people (me included) from which a meeting counts as large")
+	b := verdict.DefaultBands()
+	fl.Float64Var(&o.EMMeetingMin, "em-meeting-min", b.EMMeetingMin*100, "bottom of the EM meeting band, in percent")
+	fl.Float64Var(&o.EMMeetingMax, "em-meeting-max", b.EMMeetingMax*100, "top of the EM meeting band, in percent")
+	fl.Float64Var(&o.ICFocusMin, "ic-focus-min", b.ICFocusMin*100, "bottom of the IC coding band, in percent")
+	fl.Float64Var(&o.ICFocusMax, "ic-focus-max", b.ICFocusMax*100, "top of the IC coding band, in percent")
+	fl.Float64Var(&o.EMFocusMax, "em-focus-max", b.EMFocusMax*100, "top of the EM coding band, in percent; above it an EM risks being a bottleneck")
+}
+
+// plan is the flags checked and turned into settings; the zone and the
+// range are settled once the calendar is open.
+type plan struct {
+	settings analyze.Settings
+	rules    classify.Rules
+	bands    verdict.Bands
+	tz       *time.Location // nil: not given
+	from, to time.Time      // dates; zero when not given (civil, UTC)
+}
+
+// check validates the flags; every mistake is a usage error.
+func (o *sourceOptions) check(cmd *cobra.Command) (*plan, error) {
+	o.weeksSet = cmd.Flags().Changed("weeks")
+	p := &plan{rules: classify.DefaultRules(), settings: analyze.DefaultSettings(time.UTC)}
+	if len(o.ICS) > 0 && o.Demo != "" {
+		return nil, usagef("--demo and --ics cannot be combined: choose one calendar")
+	}
+	if o.Demo != "" && !contains(demo.Personas(), o.Demo) {
+		return nil, usagef("unknown demo persona %q: choose one of %s", o.Demo, strings.Join(demo.Personas(), ", "))
+	}
+	if len(o.ICS) == 0 && o.Demo == "" {
+		return nil, withHint(usagef("no calendar given"),
+			"try the built-in demo with 'emtime analyze --demo', or read an export with --ics calendar.ics")
+	}
+	if o.Weeks < 1 || o.Weeks > maxWeeks {
+		return nil, usagef("--weeks must be between 1 and %d, got %d", maxWeeks, o.Weeks)
+	}
+	if o.TZ != "" {
+		loc, err := time.LoadLocation(o.TZ)
+		if err != nil || o.TZ == "Local" {
+			return nil, usagef("--tz: unknown time zone %q (use an IANA name such as Europe/Berlin)", o.TZ)
+		}
+		p.tz = loc
+	}
+	var err error
+	if p.from, err = parseDate("--from", o.From); err != nil {
+		return nil, err
+	}
+	if p.to, err = parseDate("--to", o.To); err != nil {
+		return nil, err
+	}
+	if !p.from.IsZero() && !p.to.IsZero() {
+		if p.from.After(p.to) {
+			return nil, usagef("--from %s is after --to %s", o.From, o.To)
+		}
+		if o.weeksSet {
+			return nil, usagef("--weeks cannot be combined with both --from and --to")
+		}
+	}
+
+	span, err := analyze.ParseSpan(o.WorkHours)
+	if err != nil {
+		return nil, usagef("--work-hours: %v", err)
+	}
+	days, err := analyze.ParseWeekdays(o.WorkDays)
+	if err != nil {
+		return nil, usagef("--work-days: %v", err)
+	}
+	s := &p.settings
+	for d := range s.Hours {
+		s.Hours[d] = analyze.Span{}
+		if days[d] {
+			s.Hours[d] = span
+		}
+	}
+	if s.WeekStart, err = analyze.ParseWeekday(o.WeekStart); err != nil {
+		return nil, usagef("--week-start: %v", err)
+	}
+	if o.FocusMin < time.Minute || o.FocusMin > 24*time.Hour {
+		return nil, usagef("--focus-min must be between 1m and 24h, got %s", o.FocusMin)
+	}
+	s.FocusMin = o.FocusMin.Round(time.Minute)
+
+	if o.LargeMeeting < 3 {
+		return nil, usagef("--large-meeting must be at least 3, got %d", o.LargeMeeting)
+	}
+	p.rules.LargeMeeting = o.LargeMeeting
+	p.rules.OnlyAccepted = o.OnlyAccepted
+	p.bands = verdict.Bands{
+		EMMeetingMin: o.EMMeetingMin / 100, EMMeetingMax: o.EMMeetingMax / 100,
+		ICFocusMin: o.ICFocusMin / 100, ICFocusMax: o.ICFocusMax / 100, EMFocusMax: o.EMFocusMax / 100,
+	}
+	if err := p.bands.Validate(); err != nil {
+		return nil, usageError{err}
+	}
+	for _, m := range o.Me {
+		if !strings.Contains(m, "@") {
+			return nil, usagef("--me %q is not an e-mail address", m)
+		}
+	}
+	return p, nil
+}
+
+func parseDate(flag, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse("2006-01-02", v)
+	if err != nil {
+		return time.Time{}, usagef("%s %q is not a date like 2026-03-02", flag, v)
+	}
+	return t, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// loaded is a calendar read, classified and placed in its zone and range.
+type loaded struct {
+	settings analyze.Settings
+	rules    classify.Rules
+	bands    verdict.Bands
+	from, to time.Time // midnights in the zone; to excluded
+	today    time.Time
+	events   []classify.Event
+	me       []string
+	sources  []string
+	warnings []string
+}
+
+// named is a source with the name the user knows it by.
+type named struct {
+	name string
+	calendar.Source
+}
+
+// openSources opens the calendars the flags name.
+func (o *sourceOptions) openSources(f *Factory) ([]named, error) {
+	if o.Demo != "" {
+		src, err := demo.Source(o.Demo)
+		if err != nil {
+			return nil, err
+		}
+		return []named{{"demo:" + o.Demo, src}}, nil
+	}
+	var out []named
+	for _, path := range o.ICS {
+		if path == "-" {
+			var buf bytes.Buffer
+			if _, err := buf.ReadFrom(f.IO.In); err != nil {
+				return nil, fmt.Errorf("reading standard input: %w", err)
+			}
+			cal, err := ics.Parse("stdin", &buf)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, named{"stdin", cal})
+			continue
+		}
+		cal, err := ics.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, named{filepath.Base(path), cal})
+	}
+	return out, nil
+}
+
+// load reads the calendars and classifies the events of the range.
+func (o *sourceOptions) load(ctx context.Context, f *Factory, p *plan) (*loaded, error) {
+	now, err := f.now()
+	if err != nil {
+		return nil, usageError{err}
+	}
+	sources, err := o.openSources(f)
+	if err != nil {
+		return nil, err
+	}
+	var info []calendar.Info
+	for _, s := range sources {
+		i, err := s.Info(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+		info = append(info, i)
+	}
+
+	zone := p.tz
+	if zone == nil {
+		for _, i := range info {
+			if i.Zone == "" {
+				continue
+			}
+			if zone, err = time.LoadLocation(i.Zone); err != nil {
+				zone = nil
+			} else {
+				break
+			}
+		}
+	}
+	if zone == nil {
+		zone = machineZone(f)
+	}
+	l := &loaded{settings: p.settings, rules: p.rules, bands: p.bands, today: now.In(zone)}
+	l.settings.Zone = zone
+	l.from, l.to = o.window(p, l.settings, l.today)
+
+	q := calendar.Query{From: l.from, To: l.to, Zone: zone}
+	var results []calendar.Result
+	for _, s := range sources {
+		r, err := s.Events(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+		results = append(results, r)
+		l.sources = append(l.sources, s.name)
+	}
+	merged := calendar.Merge(results...)
+	l.warnings = merged.Warnings
+
+	l.me = lowerAll(o.Me)
+	if len(l.me) == 0 {
+		var ownerInfo calendar.Info
+		if len(info) > 0 {
+			ownerInfo = info[0]
+		}
+		me, how := classify.InferMe(ownerInfo, merged.Events)
+		if len(me) > 0 {
+			fmt.Fprintf(f.IO.ErrOut, "emtime: taking you to be %s (%s); use --me to say otherwise\n", strings.Join(me, ", "), how)
+		} else {
+			fmt.Fprintf(f.IO.ErrOut, "emtime: could not tell who you are, so meetings you declined cannot be told apart; use --me\n")
+		}
+		l.me = me
+	}
+	l.rules.Me = l.me
+	if len(l.me) > 0 {
+		if at := strings.LastIndexByte(l.me[0], '@'); at >= 0 {
+			l.settings.Domain = l.me[0][at+1:]
+		}
+	}
+	l.events = classify.Classify(merged.Events, l.rules)
+	return l, nil
+}
+
+// window settles the range: both dates when given; --from alone starts
+// --weeks weeks there; else --weeks whole weeks ending with the week holding
+// --to, or with the current week.
+func (o *sourceOptions) window(p *plan, s analyze.Settings, today time.Time) (from, to time.Time) {
+	inZone := func(d time.Time) time.Time {
+		return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, s.Zone)
+	}
+	switch {
+	case !p.from.IsZero() && !p.to.IsZero():
+		return inZone(p.from), inZone(p.to).AddDate(0, 0, 1)
+	case !p.from.IsZero():
+		f := inZone(p.from)
+		return f, s.WeekStartOf(f).AddDate(0, 0, 7*o.Weeks)
+	}
+	last := today
+	if !p.to.IsZero() {
+		last = inZone(p.to)
+	}
+	end := s.WeekStartOf(last).AddDate(0, 0, 7)
+	return end.AddDate(0, 0, -7*o.Weeks), end
+}
+
+// machineZone is this machine's zone: TZ, else /etc/localtime's name, else
+// the Go runtime's Local.
+func machineZone(f *Factory) *time.Location {
+	if tz := f.Getenv("TZ"); tz != "" {
+		if loc, err := time.LoadLocation(strings.TrimPrefix(tz, ":")); err == nil {
+			return loc
+		}
+	}
+	if target, err := os.Readlink("/etc/localtime"); err == nil {
+		if i := strings.Index(target, "zoneinfo/"); i >= 0 {
+			if loc, err := time.LoadLocation(target[i+len("zoneinfo/"):]); err == nil {
+				return loc
+			}
+		}
+	}
+	return time.Local
+}
+
+func lowerAll(in []string) []string {
+	var out []string
+	for _, s := range in {
+		out = append(out, strings.ToLower(strings.TrimSpace(s)))
+	}
+	return out
+}

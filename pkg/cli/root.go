@@ -1,0 +1,106 @@
+// Package cli is emtime's command line: flags in, wiring, exit codes out.
+// Each command is a constructor over an options struct (NewCmdAnalyze and
+// so on) whose run function can be called directly in tests with [Test]
+// streams.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// Factory holds what commands need from the outside world.
+type Factory struct {
+	IO *IOStreams
+	// Now is the clock: it places the current week.
+	Now func() time.Time
+	// Getenv reads the environment.
+	Getenv func(string) string
+}
+
+// NewFactory returns the factory of a real process. EMTIME_NOW (a date or
+// an RFC 3339 time) pins the clock, for reports that must not change with
+// the day they are run.
+func NewFactory() *Factory {
+	return &Factory{IO: System(), Now: time.Now, Getenv: os.Getenv}
+}
+
+// Main runs the command line and returns the exit code.
+func Main(args []string, f *Factory) int {
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	err := root.ExecuteContext(context.Background())
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintf(f.IO.ErrOut, "emtime: error: %v\n", err)
+	if h := hintOf(err); h != "" {
+		fmt.Fprintf(f.IO.ErrOut, "emtime: hint: %s\n", h)
+	}
+	if isUsage(err) || isCobraUsage(err) {
+		fmt.Fprintf(f.IO.ErrOut, "Run 'emtime --help' for usage.\n")
+		return ExitUsage
+	}
+	return ExitError
+}
+
+// isCobraUsage recognises the errors Cobra makes itself while finding the
+// command.
+func isCobraUsage(err error) bool {
+	s := err.Error()
+	return strings.HasPrefix(s, "unknown command") || strings.HasPrefix(s, "unknown shorthand flag") ||
+		strings.HasPrefix(s, "unknown flag")
+}
+
+// NewCmdRoot builds the emtime command and its subcommands.
+func NewCmdRoot(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "emtime",
+		Short: "Is my calendar an engineer's or a manager's?",
+		Long: `emtime reads your calendar and measures each week against the signals of
+"Going from an Individual Contributor to an Engineering Manager is NOT a
+promotion": an IC codes 60–70% of the time, an EM 0–30%, and an EM spends
+50–75% of the time in meetings.
+
+Start with the built-in demo:  emtime analyze --demo
+Then your own calendar:        emtime analyze --ics calendar.ics`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	cmd.SetOut(f.IO.Out)
+	cmd.SetErr(f.IO.ErrOut)
+	cmd.SetIn(f.IO.In)
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	cmd.AddCommand(NewCmdAnalyze(f, nil))
+	cmd.AddCommand(NewCmdEvents(f, nil))
+	return cmd
+}
+
+// noArgs rejects positional arguments as a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
+}
+
+// now reads the clock, or EMTIME_NOW when set.
+func (f *Factory) now() (time.Time, error) {
+	v := strings.TrimSpace(f.Getenv("EMTIME_NOW"))
+	if v == "" {
+		return f.Now(), nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02", v, time.Local); err == nil {
+		return t.Add(12 * time.Hour), nil
+	}
+	return time.Time{}, errors.New("EMTIME_NOW must be a date (2026-03-02) or an RFC 3339 time")
+}
