@@ -1,0 +1,71 @@
+package demo
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"strings"
+
+	"github.com/emtime/emtime/pkg/calendar"
+	"github.com/emtime/emtime/pkg/ics"
+)
+
+// DefaultPersona is the persona of a bare --demo: an engineering manager.
+const DefaultPersona = "em"
+
+//go:embed *.ics
+var files embed.FS
+
+type persona struct {
+	name     string
+	describe string
+}
+
+// personas is the persona table, in the order the help text lists them.
+func personas() []persona {
+	return []persona{
+		{"ic", "Sam Okafor, backend engineer: long focus stretches, about 15% meetings"},
+		{"hybrid", "Jordan Lee, tech lead: about 30% meetings spread over the day, focus cut into pieces"},
+		{"em", "Alex Rivera, engineering manager: 1:1s, hiring and syncs, about 60% meetings"},
+		{"overloaded", "Morgan Chen, director: back-to-back all day, over 80% meetings, calls in the evening"},
+	}
+}
+
+// Personas lists the persona names in a stable order: "ic", "hybrid", "em",
+// "overloaded".
+func Personas() []string {
+	var names []string
+	for _, p := range personas() {
+		names = append(names, p.name)
+	}
+	return names
+}
+
+// Describe returns a one-line description of the persona for help text, or
+// "" for a persona that does not exist.
+func Describe(persona string) string {
+	for _, p := range personas() {
+		if p.name == persona {
+			return p.describe
+		}
+	}
+	return ""
+}
+
+// Source returns the persona's calendar, parsed from the copy embedded in
+// the binary. An unknown persona is an error that lists the known ones.
+func Source(persona string) (calendar.Source, error) {
+	if Describe(persona) == "" {
+		return nil, fmt.Errorf("unknown demo persona %q: choose one of %s", persona, strings.Join(Personas(), ", "))
+	}
+	name := persona + ".ics"
+	data, err := files.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("demo persona %s: %w", persona, err)
+	}
+	cal, err := ics.Parse("demo/"+name, bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("demo persona %s: %w", persona, err)
+	}
+	return cal, nil
+}

@@ -1,0 +1,399 @@
+package ics
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	ical "github.com/arran4/golang-ical"
+	"github.com/emtime/emtime/pkg/calendar"
+	"github.com/teambition/rrule-go"
+)
+
+// entry is one VEVENT, read and checked: a master (with or without a
+// recurrence) or an override of one occurrence (rid set).
+type entry struct {
+	index int
+	line  int
+	uid   string
+	seq   int
+	start dateTime
+	// end is DTEND; dur is DURATION; neither means the RFC 5545 default
+	// (a day for a date, no time for a date-time).
+	end *dateTime
+	dur *duration
+	// rid is RECURRENCE-ID; ridKey and startKey are the values as written,
+	// for finding duplicates.
+	rid      *dateTime
+	ridKey   string
+	startKey string
+	rules    []rule
+	rdates   []rdate
+	exdates  []dateTime
+	// proto carries everything an occurrence shares with its entry.
+	proto calendar.Event
+}
+
+func (e *entry) recurring() bool { return len(e.rules) > 0 || len(e.rdates) > 0 }
+
+// rule is one RRULE with DTSTART and UNTIL left out: both depend on the
+// zone the series is expanded in.
+type rule struct {
+	opt   rrule.ROption
+	until *dateTime
+	text  string
+}
+
+// rdate is one RDATE value, maybe a PERIOD with its own end or duration.
+type rdate struct {
+	at  dateTime
+	end *dateTime
+	dur *duration
+}
+
+// readEvent reads a VEVENT. On error the entry returned still has its UID,
+// for the message.
+func readEvent(ev *ical.ComponentBase, zones *zoneBook) (*entry, error) {
+	e := &entry{}
+	e.proto.Status = calendar.StatusConfirmed
+	e.proto.Type = calendar.TypeDefault
+	var dtstart, dtend, rid *ical.IANAProperty
+	var durText, busy, intended string
+	var conf []string // conference candidates, best first
+	var location, description, link string
+	var rrules, rdates, exdates []*ical.IANAProperty
+	var organizer *ical.IANAProperty
+	var attendees []*ical.IANAProperty
+	for i := range ev.Properties {
+		p := &ev.Properties[i]
+		switch strings.ToUpper(p.IANAToken) {
+		case "UID":
+			e.uid = strings.TrimSpace(p.Value)
+		case "SUMMARY":
+			e.proto.Title = strings.TrimSpace(p.Value)
+		case "DTSTART":
+			dtstart = p
+		case "DTEND":
+			dtend = p
+		case "DURATION":
+			durText = p.Value
+		case "RECURRENCE-ID":
+			rid = p
+		case "RRULE":
+			if strings.TrimSpace(p.Value) != "" { // some exporters write an empty RRULE
+				rrules = append(rrules, p)
+			}
+		case "RDATE":
+			rdates = append(rdates, p)
+		case "EXDATE":
+			exdates = append(exdates, p)
+		case "SEQUENCE":
+			e.seq, _ = strconv.Atoi(strings.TrimSpace(p.Value))
+		case "STATUS":
+			switch strings.ToUpper(strings.TrimSpace(p.Value)) {
+			case "TENTATIVE":
+				e.proto.Status = calendar.StatusTentative
+			case "CANCELLED", "CANCELED":
+				e.proto.Status = calendar.StatusCancelled
+			}
+		case "TRANSP":
+			e.proto.Transparent = strings.EqualFold(strings.TrimSpace(p.Value), "TRANSPARENT")
+		case "X-MICROSOFT-CDO-BUSYSTATUS":
+			busy = strings.ToUpper(strings.TrimSpace(p.Value))
+		case "X-MICROSOFT-CDO-INTENDEDSTATUS":
+			intended = strings.ToUpper(strings.TrimSpace(p.Value))
+		case "ORGANIZER":
+			organizer = p
+		case "ATTENDEE":
+			attendees = append(attendees, p)
+		case "X-GOOGLE-CONFERENCE", "X-MICROSOFT-SKYPETEAMSMEETINGURL", "X-MICROSOFT-ONLINEMEETINGEXTERNALLINK", "CONFERENCE":
+			conf = append(conf, p.Value)
+		case "URL":
+			link = p.Value
+		case "LOCATION":
+			location = p.Value
+		case "DESCRIPTION":
+			description = p.Value
+		}
+	}
+	e.proto.UID = e.uid
+	if busy == "OOF" || busy == "" && intended == "OOF" {
+		e.proto.Type = calendar.TypeOutOfOffice
+	}
+	e.proto.Organizer = person(organizer)
+	e.proto.Attendees = attendeesOf(attendees, e.proto.Organizer.Email)
+	e.proto.ConferenceURL = conferenceURL(conf, link, location, description)
+
+	if dtstart == nil {
+		return e, errors.New("no DTSTART; skipped it")
+	}
+	start, err := timeProp(dtstart, zones)
+	if err != nil {
+		return e, fmt.Errorf("DTSTART: %w; skipped it", err)
+	}
+	e.start = start
+	e.startKey = propKey(dtstart)
+	if dtend != nil {
+		end, err := timeProp(dtend, zones)
+		if err != nil {
+			return e, fmt.Errorf("DTEND: %w; skipped it", err)
+		}
+		e.end = &end
+		if before(end, start) {
+			return e, fmt.Errorf("end %s is before start %s; skipped it", end, start)
+		}
+	} else if strings.TrimSpace(durText) != "" {
+		d, err := parseDuration(durText)
+		if err != nil {
+			return e, fmt.Errorf("DURATION: %w; skipped it", err)
+		}
+		if d.negative() {
+			return e, fmt.Errorf("DURATION %s is negative; skipped it", strings.TrimSpace(durText))
+		}
+		e.dur = &d
+	}
+	if rid != nil {
+		r, err := timeProp(rid, zones)
+		if err != nil {
+			return e, fmt.Errorf("RECURRENCE-ID: %w; skipped it", err)
+		}
+		e.rid = &r
+		e.ridKey = propKey(rid)
+		e.proto.Recurring = true
+		// An override stands for one occurrence: whatever RRULE, RDATE or
+		// EXDATE it repeats belongs to its series.
+		return e, nil
+	}
+	for _, p := range rrules {
+		r, err := readRule(p.Value, zones)
+		if err != nil {
+			return e, fmt.Errorf("RRULE %q: %w; skipped it", clip(p.Value, 80), err)
+		}
+		e.rules = append(e.rules, r)
+	}
+	var bad []string
+	for _, p := range rdates {
+		period := strings.EqualFold(param(p, "VALUE"), "PERIOD")
+		for _, v := range splitList(p.Value) {
+			rd, err := readRDate(v, period || strings.Contains(v, "/"), p, zones)
+			if err != nil {
+				bad = append(bad, "RDATE "+clip(v, 40))
+				continue
+			}
+			e.rdates = append(e.rdates, rd)
+		}
+	}
+	for _, p := range exdates {
+		for _, v := range splitList(p.Value) {
+			x, err := parseValue(v, strings.EqualFold(param(p, "VALUE"), "DATE"), param(p, "TZID"), zones)
+			if err != nil {
+				bad = append(bad, "EXDATE "+clip(v, 40))
+				continue
+			}
+			e.exdates = append(e.exdates, x)
+		}
+	}
+	e.proto.Recurring = e.recurring()
+	if len(bad) > 0 {
+		return e, &partialError{fmt.Sprintf("ignored unreadable %s", strings.Join(bad, ", "))}
+	}
+	return e, nil
+}
+
+// partialError is a problem with part of an entry that was read anyway.
+type partialError struct{ msg string }
+
+func (p *partialError) Error() string { return p.msg }
+
+// before reports whether a is before b, reading floating values and dates
+// in UTC (both sides alike when they are of one kind).
+func before(a, b dateTime) bool {
+	if a.kind == kindDate && b.kind != kindDate {
+		return dayOf(a.civil).Before(dayOf(b.in(time.UTC)))
+	}
+	if a.kind != kindDate && b.kind == kindDate {
+		return dayOf(a.in(time.UTC)).Before(b.civil)
+	}
+	return a.in(time.UTC).Before(b.in(time.UTC))
+}
+
+func timeProp(p *ical.IANAProperty, zones *zoneBook) (dateTime, error) {
+	return parseValue(p.Value, strings.EqualFold(param(p, "VALUE"), "DATE"), param(p, "TZID"), zones)
+}
+
+func propKey(p *ical.IANAProperty) string {
+	return cleanTZID(param(p, "TZID")) + "|" + strings.ToUpper(strings.TrimSpace(p.Value))
+}
+
+// param returns a parameter's first value; names are matched in any case.
+func param(p *ical.IANAProperty, name string) string {
+	if v, ok := p.ICalParameters[name]; ok && len(v) > 0 {
+		return v[0]
+	}
+	for k, v := range p.ICalParameters {
+		if strings.EqualFold(k, name) && len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func readRDate(v string, period bool, p *ical.IANAProperty, zones *zoneBook) (rdate, error) {
+	dateOnly := strings.EqualFold(param(p, "VALUE"), "DATE")
+	tzid := param(p, "TZID")
+	if !period {
+		at, err := parseValue(v, dateOnly, tzid, zones)
+		return rdate{at: at}, err
+	}
+	from, to, ok := strings.Cut(v, "/")
+	if !ok {
+		return rdate{}, errors.New("a period needs a /")
+	}
+	at, err := parseValue(from, false, tzid, zones)
+	if err != nil {
+		return rdate{}, err
+	}
+	if t := strings.TrimSpace(to); strings.HasPrefix(t, "P") || strings.HasPrefix(t, "+P") {
+		d, err := parseDuration(t)
+		if err != nil || d.negative() {
+			return rdate{}, errDuration
+		}
+		return rdate{at: at, dur: &d}, nil
+	}
+	end, err := parseValue(to, false, tzid, zones)
+	if err != nil {
+		return rdate{}, err
+	}
+	if before(end, at) {
+		return rdate{}, errors.New("period ends before it starts")
+	}
+	return rdate{at: at, end: &end}, nil
+}
+
+// readRule parses an RRULE with rrule-go. UNTIL is taken out and kept as a
+// value of its own, to be placed in the series' zone when it is expanded;
+// empty parts (a trailing ";") are dropped, and a negative COUNT is
+// ignored, as some exporters write COUNT=-1 for "no count".
+func readRule(text string, zones *zoneBook) (rule, error) {
+	var parts []string
+	var until *dateTime
+	for _, part := range strings.Split(strings.TrimPrefix(strings.TrimSpace(text), "RRULE:"), ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		k = strings.ToUpper(strings.TrimSpace(k))
+		v = strings.TrimSpace(v)
+		switch k {
+		case "UNTIL":
+			u, err := parseValue(v, false, "", zones)
+			if err != nil {
+				return rule{}, fmt.Errorf("UNTIL: %w", err)
+			}
+			until = &u
+			continue
+		case "COUNT":
+			if n, err := strconv.Atoi(v); err == nil && n < 0 {
+				continue
+			}
+		default:
+			if strings.HasPrefix(k, "X-") {
+				continue
+			}
+		}
+		parts = append(parts, k+"="+strings.ToUpper(v))
+	}
+	opt, err := rrule.StrToROptionInLocation(strings.Join(parts, ";"), time.UTC)
+	if err != nil {
+		return rule{}, err
+	}
+	if opt.Count > 1_000_000 {
+		opt.Count = 1_000_000
+	}
+	// Build it once with any start, to find what rrule-go refuses now
+	// rather than at each query.
+	check := *opt
+	check.Dtstart = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := rrule.NewRRule(check); err != nil {
+		return rule{}, err
+	}
+	return rule{opt: *opt, until: until, text: text}, nil
+}
+
+// person reads an ORGANIZER or ATTENDEE: the address without "mailto:",
+// lower-cased, and CN as the name.
+func person(p *ical.IANAProperty) calendar.Person {
+	if p == nil {
+		return calendar.Person{}
+	}
+	v := strings.TrimSpace(p.Value)
+	if len(v) >= 7 && strings.EqualFold(v[:7], "mailto:") {
+		v = v[7:]
+	}
+	if u, err := url.PathUnescape(v); err == nil {
+		v = u
+	}
+	return calendar.Person{Email: strings.ToLower(strings.TrimSpace(v)), Name: strings.TrimSpace(param(p, "CN"))}
+}
+
+func attendeesOf(props []*ical.IANAProperty, organizer string) []calendar.Attendee {
+	if len(props) == 0 {
+		return nil
+	}
+	out := make([]calendar.Attendee, 0, len(props))
+	for _, p := range props {
+		a := calendar.Attendee{Person: person(p), Response: calendar.ResponseNeedsAction}
+		switch strings.ToUpper(param(p, "PARTSTAT")) {
+		case "ACCEPTED":
+			a.Response = calendar.ResponseAccepted
+		case "DECLINED":
+			a.Response = calendar.ResponseDeclined
+		case "TENTATIVE":
+			a.Response = calendar.ResponseTentative
+		case "DELEGATED":
+			a.Response = calendar.ResponseDelegated
+		}
+		switch strings.ToUpper(param(p, "CUTYPE")) {
+		case "ROOM", "RESOURCE":
+			a.Resource = true
+		}
+		a.Optional = strings.EqualFold(param(p, "ROLE"), "OPT-PARTICIPANT")
+		a.Organizer = organizer != "" && a.Email == organizer
+		out = append(out, a)
+	}
+	return out
+}
+
+// videoLink finds links on the video-call services people meet on.
+var videoLink = regexp.MustCompile(`(?i)https://(?:meet\.google\.com|(?:[a-z0-9-]+\.)*zoom\.(?:us|com)|(?:[a-z0-9-]+\.)*zoomgov\.com|teams\.microsoft\.com|teams\.live\.com|(?:[a-z0-9-]+\.)*webex\.com)/[^\s<>"'\\]*`)
+
+// conferenceURL picks the video-call link: a conference property first,
+// then a known service's link in URL, LOCATION or DESCRIPTION.
+func conferenceURL(conf []string, link, location, description string) string {
+	for _, c := range conf {
+		if c = strings.TrimSpace(c); strings.HasPrefix(strings.ToLower(c), "http") {
+			return c
+		}
+	}
+	for _, s := range []string{link, location, description} {
+		if m := videoLink.FindString(s); m != "" {
+			return strings.TrimRight(m, ".,;:)]}>")
+		}
+	}
+	return ""
+}

@@ -1,0 +1,375 @@
+package ics
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// windowsZones maps the Windows zone names that Outlook and Exchange write in
+// TZID to IANA names, after the "001" territory of CLDR's windowsZones.xml,
+// with a few names Windows no longer ships but old exports still carry.
+var windowsZones = map[string]string{
+	"Dateline Standard Time":          "Etc/GMT+12",
+	"UTC-11":                          "Etc/GMT+11",
+	"Aleutian Standard Time":          "America/Adak",
+	"Hawaiian Standard Time":          "Pacific/Honolulu",
+	"Marquesas Standard Time":         "Pacific/Marquesas",
+	"Alaskan Standard Time":           "America/Anchorage",
+	"UTC-09":                          "Etc/GMT+9",
+	"Pacific Standard Time (Mexico)":  "America/Tijuana",
+	"UTC-08":                          "Etc/GMT+8",
+	"Pacific Standard Time":           "America/Los_Angeles",
+	"US Mountain Standard Time":       "America/Phoenix",
+	"Mountain Standard Time (Mexico)": "America/Mazatlan",
+	"Mountain Standard Time":          "America/Denver",
+	"Yukon Standard Time":             "America/Whitehorse",
+	"Central America Standard Time":   "America/Guatemala",
+	"Central Standard Time":           "America/Chicago",
+	"Easter Island Standard Time":     "Pacific/Easter",
+	"Central Standard Time (Mexico)":  "America/Mexico_City",
+	"Canada Central Standard Time":    "America/Regina",
+	"SA Pacific Standard Time":        "America/Bogota",
+	"Eastern Standard Time (Mexico)":  "America/Cancun",
+	"Eastern Standard Time":           "America/New_York",
+	"Haiti Standard Time":             "America/Port-au-Prince",
+	"Cuba Standard Time":              "America/Havana",
+	"US Eastern Standard Time":        "America/Indiana/Indianapolis",
+	"Turks And Caicos Standard Time":  "America/Grand_Turk",
+	"Paraguay Standard Time":          "America/Asuncion",
+	"Atlantic Standard Time":          "America/Halifax",
+	"Venezuela Standard Time":         "America/Caracas",
+	"Central Brazilian Standard Time": "America/Cuiaba",
+	"SA Western Standard Time":        "America/La_Paz",
+	"Pacific SA Standard Time":        "America/Santiago",
+	"Newfoundland Standard Time":      "America/St_Johns",
+	"Tocantins Standard Time":         "America/Araguaina",
+	"E. South America Standard Time":  "America/Sao_Paulo",
+	"SA Eastern Standard Time":        "America/Cayenne",
+	"Argentina Standard Time":         "America/Argentina/Buenos_Aires",
+	"Greenland Standard Time":         "America/Nuuk",
+	"Montevideo Standard Time":        "America/Montevideo",
+	"Magallanes Standard Time":        "America/Punta_Arenas",
+	"Saint Pierre Standard Time":      "America/Miquelon",
+	"Bahia Standard Time":             "America/Bahia",
+	"UTC-02":                          "Etc/GMT+2",
+	"Mid-Atlantic Standard Time":      "Etc/GMT+2",
+	"Azores Standard Time":            "Atlantic/Azores",
+	"Cape Verde Standard Time":        "Atlantic/Cape_Verde",
+	"UTC":                             "Etc/UTC",
+	"Coordinated Universal Time":      "Etc/UTC",
+	"GMT Standard Time":               "Europe/London",
+	"Greenwich Standard Time":         "Atlantic/Reykjavik",
+	"Sao Tome Standard Time":          "Africa/Sao_Tome",
+	"Morocco Standard Time":           "Africa/Casablanca",
+	"W. Europe Standard Time":         "Europe/Berlin",
+	"Central Europe Standard Time":    "Europe/Budapest",
+	"Romance Standard Time":           "Europe/Paris",
+	"Central European Standard Time":  "Europe/Warsaw",
+	"W. Central Africa Standard Time": "Africa/Lagos",
+	"Jordan Standard Time":            "Asia/Amman",
+	"GTB Standard Time":               "Europe/Bucharest",
+	"Middle East Standard Time":       "Asia/Beirut",
+	"Egypt Standard Time":             "Africa/Cairo",
+	"E. Europe Standard Time":         "Europe/Chisinau",
+	"Syria Standard Time":             "Asia/Damascus",
+	"West Bank Standard Time":         "Asia/Hebron",
+	"South Africa Standard Time":      "Africa/Johannesburg",
+	"FLE Standard Time":               "Europe/Kyiv",
+	"Israel Standard Time":            "Asia/Jerusalem",
+	"South Sudan Standard Time":       "Africa/Juba",
+	"Kaliningrad Standard Time":       "Europe/Kaliningrad",
+	"Sudan Standard Time":             "Africa/Khartoum",
+	"Libya Standard Time":             "Africa/Tripoli",
+	"Namibia Standard Time":           "Africa/Windhoek",
+	"Arabic Standard Time":            "Asia/Baghdad",
+	"Turkey Standard Time":            "Europe/Istanbul",
+	"Arab Standard Time":              "Asia/Riyadh",
+	"Belarus Standard Time":           "Europe/Minsk",
+	"Russian Standard Time":           "Europe/Moscow",
+	"E. Africa Standard Time":         "Africa/Nairobi",
+	"Volgograd Standard Time":         "Europe/Volgograd",
+	"Iran Standard Time":              "Asia/Tehran",
+	"Arabian Standard Time":           "Asia/Dubai",
+	"Astrakhan Standard Time":         "Europe/Astrakhan",
+	"Azerbaijan Standard Time":        "Asia/Baku",
+	"Russia Time Zone 3":              "Europe/Samara",
+	"Mauritius Standard Time":         "Indian/Mauritius",
+	"Saratov Standard Time":           "Europe/Saratov",
+	"Georgian Standard Time":          "Asia/Tbilisi",
+	"Caucasus Standard Time":          "Asia/Yerevan",
+	"Armenian Standard Time":          "Asia/Yerevan",
+	"Afghanistan Standard Time":       "Asia/Kabul",
+	"West Asia Standard Time":         "Asia/Tashkent",
+	"Ekaterinburg Standard Time":      "Asia/Yekaterinburg",
+	"Pakistan Standard Time":          "Asia/Karachi",
+	"Qyzylorda Standard Time":         "Asia/Qyzylorda",
+	"India Standard Time":             "Asia/Kolkata",
+	"Sri Lanka Standard Time":         "Asia/Colombo",
+	"Nepal Standard Time":             "Asia/Kathmandu",
+	"Central Asia Standard Time":      "Asia/Bishkek",
+	"Bangladesh Standard Time":        "Asia/Dhaka",
+	"Omsk Standard Time":              "Asia/Omsk",
+	"Myanmar Standard Time":           "Asia/Yangon",
+	"SE Asia Standard Time":           "Asia/Bangkok",
+	"Altai Standard Time":             "Asia/Barnaul",
+	"W. Mongolia Standard Time":       "Asia/Hovd",
+	"North Asia Standard Time":        "Asia/Krasnoyarsk",
+	"N. Central Asia Standard Time":   "Asia/Novosibirsk",
+	"Tomsk Standard Time":             "Asia/Tomsk",
+	"China Standard Time":             "Asia/Shanghai",
+	"North Asia East Standard Time":   "Asia/Irkutsk",
+	"Singapore Standard Time":         "Asia/Singapore",
+	"W. Australia Standard Time":      "Australia/Perth",
+	"Taipei Standard Time":            "Asia/Taipei",
+	"Ulaanbaatar Standard Time":       "Asia/Ulaanbaatar",
+	"Aus Central W. Standard Time":    "Australia/Eucla",
+	"Transbaikal Standard Time":       "Asia/Chita",
+	"Tokyo Standard Time":             "Asia/Tokyo",
+	"North Korea Standard Time":       "Asia/Pyongyang",
+	"Korea Standard Time":             "Asia/Seoul",
+	"Yakutsk Standard Time":           "Asia/Yakutsk",
+	"Cen. Australia Standard Time":    "Australia/Adelaide",
+	"AUS Central Standard Time":       "Australia/Darwin",
+	"E. Australia Standard Time":      "Australia/Brisbane",
+	"AUS Eastern Standard Time":       "Australia/Sydney",
+	"West Pacific Standard Time":      "Pacific/Port_Moresby",
+	"Tasmania Standard Time":          "Australia/Hobart",
+	"Vladivostok Standard Time":       "Asia/Vladivostok",
+	"Lord Howe Standard Time":         "Australia/Lord_Howe",
+	"Bougainville Standard Time":      "Pacific/Bougainville",
+	"Russia Time Zone 10":             "Asia/Srednekolymsk",
+	"Magadan Standard Time":           "Asia/Magadan",
+	"Norfolk Standard Time":           "Pacific/Norfolk",
+	"Sakhalin Standard Time":          "Asia/Sakhalin",
+	"Central Pacific Standard Time":   "Pacific/Guadalcanal",
+	"Russia Time Zone 11":             "Asia/Kamchatka",
+	"Kamchatka Standard Time":         "Asia/Kamchatka",
+	"New Zealand Standard Time":       "Pacific/Auckland",
+	"UTC+12":                          "Etc/GMT-12",
+	"Fiji Standard Time":              "Pacific/Fiji",
+	"Chatham Islands Standard Time":   "Pacific/Chatham",
+	"UTC+13":                          "Etc/GMT-13",
+	"Tonga Standard Time":             "Pacific/Tongatapu",
+	"Samoa Standard Time":             "Pacific/Apia",
+	"Line Islands Standard Time":      "Pacific/Kiritimati",
+	"Mexico Standard Time":            "America/Mexico_City",
+	"Mexico Standard Time 2":          "America/Chihuahua",
+}
+
+// windowsDisplayNames maps pieces of the long display names older Outlook
+// versions wrote as TZID ("(GMT-05:00) Eastern Time (US & Canada)") that name
+// no city an IANA name could be found from.
+var windowsDisplayNames = []struct{ part, zone string }{
+	{"Eastern Time (US & Canada)", "America/New_York"},
+	{"Central Time (US & Canada)", "America/Chicago"},
+	{"Mountain Time (US & Canada)", "America/Denver"},
+	{"Pacific Time (US & Canada)", "America/Los_Angeles"},
+	{"Alaska", "America/Anchorage"},
+	{"Hawaii", "Pacific/Honolulu"},
+	{"Arizona", "America/Phoenix"},
+	{"Atlantic Time (Canada)", "America/Halifax"},
+	{"Greenwich Mean Time", "Europe/London"},
+	{"Coordinated Universal Time", "Etc/UTC"},
+}
+
+// ianaInText finds names like "America/New_York" inside longer TZIDs such as
+// "/mozilla.org/20050126_1/America/New_York".
+var ianaInText = regexp.MustCompile(`(?:Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc)/[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+)?`)
+
+// cityAreas are the IANA areas tried for a city name found in a TZID.
+var cityAreas = []string{"Europe", "America", "Asia", "Africa", "Australia", "Pacific", "Atlantic", "Indian"}
+
+// loadZone loads an IANA zone by name. Unlike [time.LoadLocation] it refuses
+// "" and "Local", which would give UTC or the machine's own zone.
+func loadZone(name string) (*time.Location, bool) {
+	if name == "" || strings.EqualFold(name, "local") || len(name) > 64 {
+		return nil, false
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, false
+	}
+	return loc, true
+}
+
+// cleanTZID trims what exporters leave around a TZID: spaces, quotes and a
+// stray trailing colon.
+func cleanTZID(s string) string {
+	return strings.Trim(strings.TrimSpace(s), `":`)
+}
+
+// zoneByName resolves a zone name that should be IANA or Windows, as in
+// X-WR-TIMEZONE. It returns the IANA name too.
+func zoneByName(name string) (*time.Location, string, bool) {
+	name = cleanTZID(name)
+	if loc, ok := loadZone(name); ok {
+		return loc, name, true
+	}
+	if iana, ok := windowsZone(name); ok {
+		if loc, ok := loadZone(iana); ok {
+			return loc, iana, true
+		}
+	}
+	return nil, "", false
+}
+
+func windowsZone(name string) (string, bool) {
+	name = strings.TrimPrefix(name, "tzone://Microsoft/")
+	if iana, ok := windowsZones[name]; ok {
+		return iana, true
+	}
+	for win, iana := range windowsZones {
+		if strings.EqualFold(win, name) {
+			return iana, true
+		}
+	}
+	if strings.EqualFold(name, "Utc") {
+		return "Etc/UTC", true
+	}
+	return "", false
+}
+
+// vtimezone is what a VTIMEZONE component says about a TZID.
+type vtimezone struct {
+	// location is an IANA name from X-LIC-LOCATION, if any.
+	location string
+	// offset is the STANDARD (else DAYLIGHT) TZOFFSETTO in seconds.
+	offset    int
+	hasOffset bool
+}
+
+// zoneBook resolves TZID parameters for one calendar and remembers each
+// answer: loading a zone reads a file, and a calendar names few zones many
+// times. It is filled while parsing and only read afterwards.
+type zoneBook struct {
+	name     string
+	vtz      map[string]vtimezone
+	resolved map[string]zoneAnswer
+	warnings []string
+}
+
+type zoneAnswer struct {
+	loc *time.Location
+	err error
+}
+
+func newZoneBook(name string) *zoneBook {
+	return &zoneBook{name: name, vtz: map[string]vtimezone{}, resolved: map[string]zoneAnswer{}}
+}
+
+// lookup resolves a TZID: an IANA name, a Windows name, the VTIMEZONE's
+// X-LIC-LOCATION, an IANA name or city inside the TZID, and last the
+// VTIMEZONE's fixed offset.
+func (b *zoneBook) lookup(tzid string) (*time.Location, error) {
+	if a, ok := b.resolved[tzid]; ok {
+		return a.loc, a.err
+	}
+	loc, err := b.resolve(tzid)
+	b.resolved[tzid] = zoneAnswer{loc, err}
+	return loc, err
+}
+
+func (b *zoneBook) resolve(raw string) (*time.Location, error) {
+	tzid := cleanTZID(raw)
+	if loc, _, ok := zoneByName(tzid); ok {
+		return loc, nil
+	}
+	v, hasVTZ := b.vtz[tzid]
+	if hasVTZ && v.location != "" {
+		if loc, _, ok := zoneByName(v.location); ok {
+			return loc, nil
+		}
+	}
+	if loc, ok := zoneInText(tzid); ok {
+		return loc, nil
+	}
+	if hasVTZ && v.hasOffset {
+		b.warnings = append(b.warnings, fmt.Sprintf("%s: zone %q is not one emtime knows; using its VTIMEZONE offset %s all year (no daylight saving)", b.name, tzid, formatOffset(v.offset)))
+		return time.FixedZone(tzid, v.offset), nil
+	}
+	return nil, fmt.Errorf("unknown zone %q", tzid)
+}
+
+// zoneInText looks for an IANA name, a city or a known display name inside
+// a TZID that is none of these as a whole.
+func zoneInText(tzid string) (*time.Location, bool) {
+	for _, m := range ianaInText.FindAllString(tzid, -1) {
+		if loc, ok := loadZone(m); ok {
+			return loc, true
+		}
+		if i := strings.LastIndexByte(m, '/'); strings.Count(m, "/") == 2 {
+			if loc, ok := loadZone(m[:i]); ok {
+				return loc, true
+			}
+		}
+	}
+	for _, d := range windowsDisplayNames {
+		if strings.Contains(strings.ToLower(tzid), strings.ToLower(d.part)) {
+			if loc, ok := loadZone(d.zone); ok {
+				return loc, true
+			}
+		}
+	}
+	words := strings.FieldsFunc(tzid, func(r rune) bool {
+		return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '-')
+	})
+	if len(words) > 24 {
+		words = words[:24]
+	}
+	var names []string
+	for i := 0; i+1 < len(words); i++ {
+		names = append(names, words[i]+"_"+words[i+1])
+	}
+	for _, w := range words {
+		if len(w) >= 4 && w[0] >= 'A' && w[0] <= 'Z' && !strings.HasSuffix(w, "Time") {
+			names = append(names, w)
+		}
+	}
+	for _, n := range names {
+		for _, area := range cityAreas {
+			if loc, ok := loadZone(area + "/" + n); ok {
+				return loc, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// parseOffset reads a UTC offset like "+0100", "-0800" or "+053000".
+func parseOffset(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) != 5 && len(s) != 7 {
+		return 0, false
+	}
+	sign := 1
+	switch s[0] {
+	case '+':
+	case '-':
+		sign = -1
+	default:
+		return 0, false
+	}
+	n, err := strconv.Atoi(s[1:])
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	if len(s) == 5 {
+		n *= 100
+	}
+	h, m, sec := n/10000, n/100%100, n%100
+	if h > 18 || m > 59 || sec > 59 {
+		return 0, false
+	}
+	return sign * (h*3600 + m*60 + sec), true
+}
+
+func formatOffset(sec int) string {
+	sign := '+'
+	if sec < 0 {
+		sign, sec = '-', -sec
+	}
+	return fmt.Sprintf("UTC%c%02d:%02d", sign, sec/3600, sec/60%60)
+}
