@@ -24,10 +24,10 @@ type persona struct {
 // personas is the persona table, in the order the help text lists them.
 func personas() []persona {
 	return []persona{
-		{"ic", "Sam Okafor, backend engineer: long focus stretches, about 15% meetings"},
-		{"hybrid", "Jordan Lee, tech lead: about 30% meetings spread over the day, focus cut into pieces"},
+		{"ic", "Sam Okafor, backend engineer: about 70% focus in long stretches, under 20% meetings"},
+		{"hybrid", "Jordan Lee, tech lead: about 30% meetings spread over the day, a third of the time left in pieces"},
 		{"em", "Alex Rivera, engineering manager: 1:1s, hiring and syncs, about 60% meetings"},
-		{"overloaded", "Morgan Chen, director: back-to-back all day, over 80% meetings, calls in the evening"},
+		{"overloaded", "Morgan Chen, director: back to back all day, about 85% meetings, calls before and after hours"},
 	}
 }
 

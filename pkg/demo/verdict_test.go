@@ -1,0 +1,86 @@
+package demo_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emtime/emtime/pkg/analyze"
+	"github.com/emtime/emtime/pkg/classify"
+	"github.com/emtime/emtime/pkg/demo"
+	"github.com/emtime/emtime/pkg/verdict"
+)
+
+// TestVerdictEveryWeek runs each persona through the analysis with the
+// default settings, as `emtime analyze --demo=persona` does, and checks that
+// every full week gets the persona's own verdict: all of 2024 (which holds
+// every exception in the calendars), twelve weeks in 2026 and in 2031 across
+// a daylight-saving change, and the twelve weeks around today.
+func TestVerdictEveryWeek(t *testing.T) {
+	ny := newYork(t)
+	now := time.Now().In(ny)
+	monday := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, ny)
+	for monday.Weekday() != time.Monday {
+		monday = monday.AddDate(0, 0, -1)
+	}
+	ranges := []struct {
+		from  time.Time
+		weeks int
+	}{
+		{day(t, "2024-01-01"), 52},
+		{day(t, "2026-02-16"), 12}, // 8 March 2026: clocks go forward
+		{day(t, "2031-10-13"), 12}, // 2 November 2031: clocks go back
+		{monday.AddDate(0, 0, -7*8), 12},
+	}
+	for _, p := range demo.Personas() {
+		for _, r := range ranges {
+			from, to := r.from, r.from.AddDate(0, 0, 7*r.weeks)
+			info, events := load(t, p, from, to)
+
+			me, how := classify.InferMe(info, events)
+			if len(me) != 1 || me[0] != owners[p] {
+				t.Fatalf("%s: inferred me %q (%s), want %s", p, me, how, owners[p])
+			}
+			rules := classify.DefaultRules()
+			rules.Me = me
+			settings := analyze.DefaultSettings(ny)
+			settings.Domain = me[0][strings.IndexByte(me[0], '@')+1:]
+			res := analyze.Analyze(classify.Classify(events, rules), from, to, settings)
+
+			full := 0
+			for _, w := range res.Weeks {
+				if !w.Full {
+					continue
+				}
+				full++
+				v := verdict.Judge(w.Tally, verdict.DefaultBands())
+				meeting, _ := w.MeetingShare()
+				focus, _ := w.FocusShare()
+				where := p + ", week of " + w.Start.Format("2006-01-02")
+				if string(v.Track) != p {
+					t.Errorf("%s: verdict %s, want %s (meetings %.1f%%, focus %.1f%%): %s",
+						where, v.Track, p, 100*meeting, 100*focus, strings.Join(v.Reasons, " "))
+				}
+				if p == "em" && (v.Bottleneck || focus > 0.30) {
+					t.Errorf("%s: focus %.1f%%, want at most the EM coding band (30%%)", where, 100*focus)
+				}
+				if w.AfterHoursMeetingMinutes == 0 {
+					t.Errorf("%s: no meeting outside working hours", where)
+				}
+				if p == "overloaded" && w.AfterHoursMeetingMinutes < 90 {
+					t.Errorf("%s: %d minutes of meetings outside working hours, want several calls", where, w.AfterHoursMeetingMinutes)
+				}
+				if w.FocusBookedMinutes == 0 {
+					t.Errorf("%s: no booked focus block", where)
+				}
+				if w.ExternalMeetingMinutes == 0 {
+					t.Errorf("%s: no meeting with another domain", where)
+				}
+			}
+			// Start on a Monday: every week of the range is full.
+			if full != r.weeks {
+				t.Errorf("%s from %s: %d full weeks, want %d", p, from.Format("2006-01-02"), full, r.weeks)
+			}
+		}
+	}
+}
