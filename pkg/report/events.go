@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/emtime/emtime/pkg/classify"
@@ -72,30 +71,50 @@ func WriteEventsNDJSON(w io.Writer, events []Event) error {
 // WriteEventsTable writes one row per event.
 func WriteEventsTable(w io.Writer, events []Event, st Style) error {
 	t := newTable(w, st)
-	t.Header("Start", "End", "Kind", "Category", "Title", "Reason", "People")
+	t.Header("When", "Kind", "Category", "Title", "Reason", "People")
 	for _, e := range events {
-		if err := t.Append(shortTime(e.Start, e.AllDay), shortTime(e.End, e.AllDay), e.Kind, e.Category,
-			clip(e.Title, 40), e.Reason, clip(strings.Join(e.People, ", "), 40)); err != nil {
+		if err := t.Append(when(e), e.Kind, e.Category, clip(e.Title, 40), e.Reason, peopleCell(e.People)); err != nil {
 			return err
 		}
 	}
 	if err := t.Render(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "%d events\n", len(events))
+	fmt.Fprintf(w, "%s\n", plural(len(events), "event"))
 	return nil
 }
 
-// shortTime shows an RFC 3339 time as "Mon 2026-03-02 09:00".
-func shortTime(s string, allDay bool) string {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return s
+// when shows an event's times compactly: "Mon 2026-03-02 09:00-10:00",
+// "Mon 2026-03-02 all day", or both ends when it runs over days.
+func when(e Event) string {
+	start, err1 := time.Parse(time.RFC3339, e.Start)
+	end, err2 := time.Parse(time.RFC3339, e.End)
+	if err1 != nil || err2 != nil {
+		return e.Start + " " + e.End
 	}
-	if allDay {
-		return t.Format("Mon 2006-01-02")
+	const date = "Mon 2006-01-02"
+	switch {
+	case e.AllDay && end.Sub(start) <= 24*time.Hour:
+		return start.Format(date) + " all day"
+	case e.AllDay:
+		return start.Format(date) + " to " + end.AddDate(0, 0, -1).Format(date)
+	case start.YearDay() == end.YearDay() && start.Year() == end.Year():
+		return start.Format(date+" 15:04") + "-" + end.Format("15:04")
+	default:
+		return start.Format(date+" 15:04") + " to " + end.Format(date+" 15:04")
 	}
-	return t.Format("Mon 2006-01-02 15:04")
+}
+
+// peopleCell names the first person and counts the others.
+func peopleCell(people []string) string {
+	switch len(people) {
+	case 0:
+		return ""
+	case 1:
+		return people[0]
+	default:
+		return fmt.Sprintf("%s +%d", people[0], len(people)-1)
+	}
 }
 
 func clip(s string, n int) string {
