@@ -11,10 +11,10 @@ import (
 	"github.com/teambition/rrule-go"
 )
 
-// maxSteps bounds the occurrences one rule may generate for one query,
-// counted from DTSTART: a FREQ=MINUTELY rule from years ago must not stall
-// a query.
-const maxSteps = 1_000_000
+// maxSteps bounds the occurrences one rule may generate for one query
+// (from DTSTART, or from where [fastForward] moved it): a FREQ=SECONDLY
+// rule must not stall a query.
+const maxSteps = 100_000
 
 // chunk is how many occurrences are kept per block: blocks are never
 // copied as they fill, unlike one growing slice of large structs.
@@ -222,6 +222,9 @@ func (x *expansion) timedSeries(m *entry) {
 		if r.until != nil {
 			opt.Until = timedUntil(*r.until, loc)
 		}
+		// No occurrence starting before this can reach into the window.
+		earliest := x.q.From.Add(-length(x.q.From).Sub(x.q.From)).AddDate(0, 0, -1)
+		fastForward(&opt, wall(earliest.In(loc)))
 		x.iterate(m, r.text, opt, func(t time.Time) {
 			if withStart && seen == nil && t.Equal(dtstart) {
 				return
@@ -312,6 +315,7 @@ func (x *expansion) allDaySeries(m *entry) {
 		opt := r.opt
 		opt.Dtstart = first
 		opt.Until = untils[i]
+		fastForward(&opt, wall(x.q.From.In(x.dayLoc)).AddDate(0, 0, -days-1))
 		x.iterate(m, r.text, opt, func(t time.Time) {
 			if withStart && seen == nil && t.Equal(first) {
 				return
@@ -322,6 +326,40 @@ func (x *expansion) allDaySeries(m *entry) {
 			return !time.Date(y, mo, d, 0, 0, 0, 0, x.dayLoc).Before(x.q.To)
 		})
 	}
+}
+
+// fastForward moves a rule's DTSTART ahead by whole periods to just before
+// earliest (a wall clock, as a time in UTC), so that a series that began
+// long ago costs what its window holds, not its history. It leaves rules
+// with a COUNT, which counts from the first DTSTART, and monthly and yearly
+// rules, which are cheap to run from the start.
+func fastForward(opt *rrule.ROption, earliest time.Time) {
+	if opt.Count > 0 {
+		return
+	}
+	interval := int64(max(opt.Interval, 1))
+	var step int64
+	switch opt.Freq {
+	case rrule.SECONDLY:
+		step = interval
+	case rrule.MINUTELY:
+		step = 60 * interval
+	case rrule.HOURLY:
+		step = 3600 * interval
+	case rrule.DAILY:
+		step = 86400 * interval
+	case rrule.WEEKLY:
+		step = 7 * 86400 * interval
+	default:
+		return
+	}
+	start := wall(opt.Dtstart)
+	gap := earliest.Unix() - start.Unix()
+	if gap <= step {
+		return
+	}
+	loc := opt.Dtstart.Location()
+	opt.Dtstart = rezone(time.Unix(start.Unix()+gap/step*step, 0).UTC(), loc)
 }
 
 // iterate runs one rule from its DTSTART until past reports true, handing

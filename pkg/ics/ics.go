@@ -76,13 +76,15 @@ func parse(name string, data []byte) (cal *Calendar, err error) {
 	if err != nil {
 		return nil, err
 	}
-	var loose []string
+	loose, firstLoose := 0, ""
 	parser := func(line ical.ContentLine) (*ical.BaseProperty, error) {
 		p, err := ical.ParseProperty(line)
 		if err == nil {
 			return p, nil
 		}
-		loose = append(loose, string(line))
+		if loose++; loose == 1 {
+			firstLoose = string(line)
+		}
 		return ical.LooseParser(line)
 	}
 	doc, err := ical.ParseCalendarWithOptions(bytes.NewReader(sc.text),
@@ -97,8 +99,8 @@ func parse(name string, data []byte) (cal *Calendar, err error) {
 	}
 	c := &Calendar{name: name, byUID: map[string][]*entry{}}
 	c.warnings = append(c.warnings, sc.warnings...)
-	if len(loose) > 0 {
-		c.warnings = append(c.warnings, fmt.Sprintf("%s: %d malformed line(s) dropped or read without parameters (first: %q)", name, len(loose), clip(loose[0], 80)))
+	if loose > 0 {
+		c.warnings = append(c.warnings, fmt.Sprintf("%s: %d malformed line(s) dropped or read without parameters (first: %q)", name, loose, clip(firstLoose, 80)))
 	}
 	zones := newZoneBook(name)
 	for _, p := range doc.CalendarProperties {

@@ -593,3 +593,53 @@ END:VCALENDAR
 	// Fri 06 Mar 09:15 Standup work.ics:3
 	// Mon 09 Mar 09:15 Standup work.ics:3
 }
+
+// TestFastForward checks that starting a rule near the window, as Events
+// does for old series, finds what expanding it from DTSTART finds.
+func TestFastForward(t *testing.T) {
+	rules := []struct {
+		rule       string
+		from, to   time.Time // the whole run, from DTSTART
+		wFrom, wTo time.Time // the window checked
+	}{
+		{"FREQ=DAILY;INTERVAL=3", day(2019, 1, 1), day(2026, 1, 1), day(2025, 10, 26), day(2025, 10, 29)},
+		{"FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;WKST=SU", day(2019, 1, 1), day(2026, 1, 1), day(2025, 3, 1), day(2025, 4, 15)},
+		{"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", day(2019, 1, 1), day(2026, 1, 1), day(2025, 3, 1), day(2025, 4, 15)},
+		{"FREQ=HOURLY;INTERVAL=5", day(2019, 1, 1), day(2020, 1, 1), day(2019, 10, 26), day(2019, 10, 29)},
+		{"FREQ=MINUTELY;INTERVAL=7;BYHOUR=9,10", day(2019, 1, 1), day(2020, 1, 1), day(2019, 10, 27), day(2019, 10, 29)},
+		{"FREQ=SECONDLY;INTERVAL=97", day(2019, 3, 5), day(2019, 3, 20), day(2019, 3, 18), day(2019, 3, 19)},
+	}
+	for _, r := range rules {
+		doc := "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:u\nDTSTART;TZID=Europe/Berlin:20190305T091700\nDURATION:PT50M\nRRULE:" + r.rule + "\nEND:VEVENT\nEND:VCALENDAR\n"
+		c, err := Parse("ff.ics", strings.NewReader(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, e := range query(t, c, calendar.Query{From: r.from, To: r.to}).Events {
+			if e.Overlaps(r.wFrom, r.wTo) {
+				want = append(want, show(e, time.UTC))
+			}
+		}
+		var got []string
+		for _, e := range query(t, c, calendar.Query{From: r.wFrom, To: r.wTo}).Events {
+			got = append(got, show(e, time.UTC))
+		}
+		if len(want) == 0 || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: window gives %d occurrences, full run %d\ngot  %q\nwant %q", r.rule, len(got), len(want), got, want)
+		}
+	}
+}
+
+func TestRunawayRuleIsBounded(t *testing.T) {
+	doc := "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:s\nDTSTART:00010101T000000Z\nRRULE:FREQ=SECONDLY\nEND:VEVENT\nEND:VCALENDAR\n"
+	c, err := Parse("run.ics", strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := query(t, c, calendar.Query{From: day(2026, 1, 1), To: day(2027, 1, 1)})
+	want := []string{"run.ics:2 (UID s): stopped expanding after 100000 occurrences"}
+	if !reflect.DeepEqual(r.Warnings, want) || len(r.Events) == 0 || len(r.Events) > maxSteps {
+		t.Errorf("%d occurrences, warnings %q; want some, and %q", len(r.Events), r.Warnings, want)
+	}
+}

@@ -391,6 +391,9 @@ func conferenceURL(conf []string, link, location, description string) string {
 		}
 	}
 	for _, s := range []string{link, location, description} {
+		if !strings.Contains(s, "://") {
+			continue
+		}
 		if m := videoLink.FindString(s); m != "" {
 			return strings.TrimRight(m, ".,;:)]}>")
 		}
