@@ -107,6 +107,25 @@ type Result struct {
 	Total    Tally
 	// Heat is where in the week the meetings and the focus stretches sit.
 	Heat Heat
+	// Events says what each event given to [Analyze] adds up to, in the same
+	// order.
+	Events []EventTally
+}
+
+// EventTally is what one event adds up to within the range: the evidence
+// for `emtime events`. Minutes are the event's own; where meetings overlap
+// each one shows its own minutes, while the week counts their union once.
+type EventTally struct {
+	// WorkingMinutes are its minutes within working hours that count for
+	// its kind: a meeting's or a focus block's while I am in, personal time
+	// not under a meeting, out of office.
+	WorkingMinutes int
+	// AfterHoursMinutes are a meeting's minutes outside working hours while
+	// I am in.
+	AfterHoursMinutes int
+	// AwayMinutes are a meeting's minutes while I am out of office: not
+	// counted.
+	AwayMinutes int
 }
 
 // Heat spreads meeting and focus minutes over the weekday and the
@@ -149,7 +168,7 @@ func (s Settings) WeekStartOf(t time.Time) time.Time {
 // are ignored; an event that crosses its edge counts for the part inside.
 func Analyze(events []classify.Event, from, to time.Time, s Settings) Result {
 	from, to = midnight(from, s.Zone), midnight(to, s.Zone)
-	res := Result{From: from, To: to, Total: newTally()}
+	res := Result{From: from, To: to, Total: newTally(), Events: make([]EventTally, len(events))}
 	days := dayCount(from, to)
 	if days <= 0 {
 		return res
@@ -163,7 +182,7 @@ func Analyze(events []classify.Event, from, to time.Time, s Settings) Result {
 			res.Weeks = append(res.Weeks, Week{Start: ws, Tally: newTally()})
 			week++
 		}
-		day := s.countDay(d, buckets[i])
+		day := s.countDay(d, events, buckets[i], res.Events)
 		res.Heat.add(d.Weekday(), day, s.Zone)
 		res.Weeks[week].add(day)
 		res.Total.add(day)
@@ -273,7 +292,11 @@ func spread(hours *[24]int, s set, zone *time.Location) {
 
 // countDay does the accounting of the day starting at midnight d, given the
 // events that overlap it.
-func (s Settings) countDay(d time.Time, events []*classify.Event) dayTally {
+func (s Settings) countDay(d time.Time, all []classify.Event, idx []int32, per []EventTally) dayTally {
+	events := make([]*classify.Event, len(idx))
+	for k, j := range idx {
+		events[k] = &all[j]
+	}
 	y, m, dd := d.Date()
 	day := interval{minuteOf(d), minuteOf(dayStart(y, m, dd+1, s.Zone))}
 	var work interval
@@ -339,7 +362,36 @@ func (s Settings) countDay(d time.Time, events []*classify.Event) dayTally {
 	}
 	out.focusBooked = int(union(focusIv).clip(work).minus(ooo).len())
 	s.countMeetings(&out, meetings, civilDay(d), day, work, ooo)
+	for _, j := range idx {
+		tallyEvent(&per[j], &all[j], day, workSet, ooo, meet)
+	}
 	return out
+}
+
+// tallyEvent adds one day of an event to its tally.
+func tallyEvent(t *EventTally, e *classify.Event, day interval, work, ooo, meet set) {
+	mine := set{{minuteOf(e.Start), minuteOf(e.End)}}.clip(day)
+	if mine.len() == 0 {
+		return
+	}
+	inWork := mine
+	if len(work) == 0 {
+		inWork = nil
+	} else {
+		inWork = mine.clip(work[0])
+	}
+	switch e.Kind {
+	case classify.KindMeeting:
+		t.WorkingMinutes += int(inWork.minus(ooo).len())
+		t.AfterHoursMinutes += int(mine.minus(work).minus(ooo).len())
+		t.AwayMinutes += int(mine.len() - mine.minus(ooo).len())
+	case classify.KindFocus:
+		t.WorkingMinutes += int(inWork.minus(ooo).len())
+	case classify.KindPersonal:
+		t.WorkingMinutes += int(inWork.minus(ooo).minus(meet).len())
+	case classify.KindOutOfOffice:
+		t.WorkingMinutes += int(inWork.len())
+	}
 }
 
 // countMeetings fills the per-meeting figures of a day: categories, count,
@@ -418,8 +470,8 @@ func (s Settings) isExternal(e *classify.Event) bool {
 // bucket lists, for each day of the range, the events that overlap it once
 // rounded to the minute, as they are counted. An event of zero length belongs
 // to the day it starts in.
-func bucket(events []classify.Event, from time.Time, days int, zone *time.Location) [][]*classify.Event {
-	buckets := make([][]*classify.Event, days)
+func bucket(events []classify.Event, from time.Time, days int, zone *time.Location) [][]int32 {
+	buckets := make([][]int32, days)
 	first := civilDay(from)
 	for i := range events {
 		e := &events[i]
@@ -434,7 +486,7 @@ func bucket(events []classify.Event, from time.Time, days int, zone *time.Locati
 			b = civilDay(timeOf(end-1, zone)) - first
 		}
 		for d := max(a, 0); d <= b && d < days; d++ {
-			buckets[d] = append(buckets[d], e)
+			buckets[d] = append(buckets[d], int32(i))
 		}
 	}
 	return buckets

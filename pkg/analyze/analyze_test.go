@@ -597,3 +597,34 @@ func TestHeat(t *testing.T) {
 		t.Errorf("days per weekday = %v, want two of each", h.Days)
 	}
 }
+
+func TestEventTallies(t *testing.T) {
+	utc := time.UTC
+	s := DefaultSettings(utc)
+	events := []classify.Event{
+		ev(t, utc, classify.KindMeeting, "2026-03-02 08:30 09:30"), // across the start of the day
+		ev(t, utc, classify.KindOutOfOffice, "2026-03-03 00:00 2026-03-04 00:00"),
+		ev(t, utc, classify.KindMeeting, "2026-03-03 10:00 11:00"),            // while I am out
+		ev(t, utc, classify.KindPersonal, "2026-03-04 12:00 13:00"),           // lunch, half under a meeting
+		ev(t, utc, classify.KindMeeting, "2026-03-04 12:30 13:30"),            // over lunch
+		ev(t, utc, classify.KindFocus, "2026-03-05 16:00 18:00"),              // a focus block running late
+		ev(t, utc, classify.KindIgnored, "2026-03-05 10:00 11:00"),            // declined, say
+		ev(t, utc, classify.KindMeeting, "2026-03-08 23:00 2026-03-09 01:00"), // Sunday night into the next week
+	}
+	res := Analyze(events, at(t, utc, "2026-03-02 00:00"), at(t, utc, "2026-03-09 00:00"), s)
+	want := []EventTally{
+		{WorkingMinutes: 30, AfterHoursMinutes: 30},
+		{WorkingMinutes: 480},
+		{AwayMinutes: 60},
+		{WorkingMinutes: 30},
+		{WorkingMinutes: 60},
+		{WorkingMinutes: 60},
+		{},
+		{AfterHoursMinutes: 60}, // only Sunday's hour is in the range
+	}
+	for i, w := range want {
+		if res.Events[i] != w {
+			t.Errorf("event %d (%s %s): tally %+v, want %+v", i, events[i].Kind, events[i].Start.Format("Mon 15:04"), res.Events[i], w)
+		}
+	}
+}
