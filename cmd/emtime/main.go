@@ -4,6 +4,9 @@ package main
 
 import (
 	"os"
+	// Zones load on machines with no zone database (Windows, small
+	// containers).
+	_ "time/tzdata"
 
 	"github.com/emtime/emtime/pkg/cli"
 )
