@@ -1,8 +1,16 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/report"
@@ -14,6 +22,12 @@ type AnalyzeOptions struct {
 	IO     *IOStreams
 	Source sourceOptions
 	Output string
+	// Out is the file the report goes to; empty (or -) is standard output.
+	Out string
+	// NoChart leaves the heat map out of the table.
+	NoChart bool
+	// Redact replaces titles and people with pseudonyms.
+	Redact bool
 
 	factory *Factory
 	plan    *plan
@@ -32,11 +46,12 @@ and focus shares with the article's bands, and says which track each week,
 the whole range and the current week resemble, and why.`,
 		Example: `  emtime analyze --demo
   emtime analyze --ics ~/Downloads/calendar.ics --weeks 4 --me me@example.com
-  emtime analyze --ics work.ics --from 2026-03-02 --to 2026-03-29 -o json | jq .summary`,
+  emtime analyze --ics work.ics --from 2026-03-02 --to 2026-03-29 -o json | jq .summary
+  emtime analyze --demo -o html --out report.html`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if opts.Output != "table" && opts.Output != "json" {
-				return usagef("--output must be table or json, got %q", opts.Output)
+			if !slices.Contains(analyzeFormats, opts.Output) {
+				return usagef("--output must be %s, got %q", oneOf(analyzeFormats), opts.Output)
 			}
 			p, err := opts.Source.check(cmd)
 			if err != nil {
@@ -50,8 +65,22 @@ the whole range and the current week resemble, and why.`,
 		},
 	}
 	opts.Source.addFlags(cmd, 4)
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "table", "output format: table or json")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "table", "output format: "+oneOf(analyzeFormats))
+	cmd.Flags().StringVar(&opts.Out, "out", "", "write the report to this file instead of standard output")
+	cmd.Flags().BoolVar(&opts.NoChart, "no-chart", false, "leave the heat map out of the table")
+	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "replace titles, people and calendar names with stable pseudonyms, for sharing")
 	return cmd
+}
+
+// analyzeFormats are the values of `analyze --output`.
+var analyzeFormats = []string{"table", "json", "csv", "markdown", "html"}
+
+// oneOf lists choices for a message: "a, b or c".
+func oneOf(choices []string) string {
+	if len(choices) < 2 {
+		return strings.Join(choices, "")
+	}
+	return strings.Join(choices[:len(choices)-1], ", ") + " or " + choices[len(choices)-1]
 }
 
 func analyzeRun(ctx context.Context, opts *AnalyzeOptions) error {
@@ -65,10 +94,83 @@ func analyzeRun(ctx context.Context, opts *AnalyzeOptions) error {
 		Today: l.today, Me: l.me, Sources: l.sources, Warnings: l.warnings,
 	})
 	warn(opts.IO, l.warnings)
-	if opts.Output == "json" {
-		return report.WriteJSON(opts.IO.Out, r)
+	if opts.Redact {
+		r = report.NewRedactor(l.me).Report(r)
 	}
-	return report.WriteTable(opts.IO.Out, r, style(opts.IO))
+	return output(opts.IO, opts.Out, func(w io.Writer, toFile bool) error {
+		switch opts.Output {
+		case "json":
+			return report.WriteJSON(w, r)
+		case "csv":
+			return report.WriteCSV(w, r)
+		case "markdown":
+			return report.WriteMarkdown(w, r)
+		case "html":
+			return report.WriteHTML(w, r)
+		default:
+			st := style(opts.IO)
+			if toFile {
+				st = report.Style{}
+			}
+			st.Chart = !opts.NoChart
+			return report.WriteTable(w, r, st)
+		}
+	})
+}
+
+// output runs write on standard output, or, when path names a file, on a
+// buffer written to that file once complete. toFile tells write which.
+func output(ios *IOStreams, path string, write func(w io.Writer, toFile bool) error) error {
+	if path == "" || path == "-" {
+		return write(ios.Out, false)
+	}
+	var buf bytes.Buffer
+	if err := write(&buf, true); err != nil {
+		return err
+	}
+	return writeFile(path, buf.Bytes())
+}
+
+// writeFile replaces the file at path with data, readable by all (0644),
+// atomically: a reader sees the old file or the new one, never half of it.
+func writeFile(path string, data []byte) (err error) {
+	defer func() {
+		if err != nil {
+			// The temporary file's name would only confuse: say what failed.
+			var pe *fs.PathError
+			var le *os.LinkError
+			switch {
+			case errors.As(err, &pe):
+				err = pe.Err
+			case errors.As(err, &le):
+				err = le.Err
+			}
+			err = fmt.Errorf("cannot write %s: %w", path, err)
+		}
+	}()
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 func style(io *IOStreams) report.Style {

@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"io"
+	"slices"
 
+	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/classify"
 	"github.com/emtime/emtime/pkg/report"
 	"github.com/spf13/cobra"
@@ -13,6 +16,10 @@ type EventsOptions struct {
 	IO     *IOStreams
 	Source sourceOptions
 	Output string
+	// Out is the file the list goes to; empty (or -) is standard output.
+	Out string
+	// Redact replaces titles and people with pseudonyms.
+	Redact bool
 
 	factory *Factory
 	plan    *plan
@@ -33,10 +40,8 @@ The range defaults to the current week.`,
   emtime events --ics work.ics -o ndjson | jq 'select(.kind == "meeting")'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			switch opts.Output {
-			case "table", "json", "ndjson":
-			default:
-				return usagef("--output must be table, json or ndjson, got %q", opts.Output)
+			if !slices.Contains(eventsFormats, opts.Output) {
+				return usagef("--output must be %s, got %q", oneOf(eventsFormats), opts.Output)
 			}
 			p, err := opts.Source.check(cmd)
 			if err != nil {
@@ -50,28 +55,49 @@ The range defaults to the current week.`,
 		},
 	}
 	opts.Source.addFlags(cmd, 1)
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "table", "output format: table, json or ndjson")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "table", "output format: "+oneOf(eventsFormats))
+	cmd.Flags().StringVar(&opts.Out, "out", "", "write the list to this file instead of standard output")
+	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "replace titles, people and calendar names with stable pseudonyms, for sharing")
 	return cmd
 }
+
+// eventsFormats are the values of `events --output`.
+var eventsFormats = []string{"table", "json", "ndjson", "csv", "markdown"}
 
 func eventsRun(ctx context.Context, opts *EventsOptions) error {
 	l, err := opts.Source.load(ctx, opts.factory, opts.plan)
 	if err != nil {
 		return err
 	}
+	res := analyze.Analyze(l.events, l.from, l.to, l.settings)
 	var inRange []classify.Event
-	for _, e := range l.events {
+	var tallies []analyze.EventTally
+	for i, e := range l.events {
 		if e.Overlaps(l.from, l.to) {
 			inRange = append(inRange, e)
+			tallies = append(tallies, res.Events[i])
 		}
 	}
-	events := report.NewEvents(inRange, l.settings.Zone)
+	events := report.NewEvents(inRange, tallies, l.settings.Zone)
 	warn(opts.IO, l.warnings)
-	switch opts.Output {
-	case "json":
-		return report.WriteEventsJSON(opts.IO.Out, events)
-	case "ndjson":
-		return report.WriteEventsNDJSON(opts.IO.Out, events)
+	if opts.Redact {
+		events = report.NewRedactor(l.me).Events(events)
 	}
-	return report.WriteEventsTable(opts.IO.Out, events, style(opts.IO))
+	return output(opts.IO, opts.Out, func(w io.Writer, toFile bool) error {
+		switch opts.Output {
+		case "json":
+			return report.WriteEventsJSON(w, events)
+		case "ndjson":
+			return report.WriteEventsNDJSON(w, events)
+		case "csv":
+			return report.WriteEventsCSV(w, events)
+		case "markdown":
+			return report.WriteEventsMarkdown(w, events)
+		}
+		st := style(opts.IO)
+		if toFile {
+			st = report.Style{}
+		}
+		return report.WriteEventsTable(w, events, st)
+	})
 }

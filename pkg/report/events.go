@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
+	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/classify"
 )
 
@@ -21,14 +23,23 @@ type Event struct {
 	Reason    string   `json:"reason"`
 	People    []string `json:"people"`
 	Recurring bool     `json:"recurring"`
-	UID       string   `json:"uid"`
-	Origin    string   `json:"origin"`
+	// What the event adds up to within the range (see analyze.EventTally).
+	WorkingMinutes    int    `json:"working_minutes"`
+	AfterHoursMinutes int    `json:"after_hours_minutes"`
+	AwayMinutes       int    `json:"away_minutes"`
+	UID               string `json:"uid"`
+	Origin            string `json:"origin"`
 }
 
-// NewEvents lists classified events with times in zone.
-func NewEvents(events []classify.Event, zone *time.Location) []Event {
+// NewEvents lists classified events with times in zone and, when tallies
+// is not nil, what each adds up to (tallies[i] is events[i]'s).
+func NewEvents(events []classify.Event, tallies []analyze.EventTally, zone *time.Location) []Event {
 	out := make([]Event, 0, len(events))
-	for _, e := range events {
+	for i, e := range events {
+		var t analyze.EventTally
+		if tallies != nil {
+			t = tallies[i]
+		}
 		people := e.People
 		if people == nil {
 			people = []string{}
@@ -43,8 +54,12 @@ func NewEvents(events []classify.Event, zone *time.Location) []Event {
 			Reason:    e.Reason,
 			People:    people,
 			Recurring: e.Recurring,
-			UID:       e.UID,
-			Origin:    e.Origin,
+
+			WorkingMinutes:    t.WorkingMinutes,
+			AfterHoursMinutes: t.AfterHoursMinutes,
+			AwayMinutes:       t.AwayMinutes,
+			UID:               e.UID,
+			Origin:            e.Origin,
 		})
 	}
 	return out
@@ -71,9 +86,9 @@ func WriteEventsNDJSON(w io.Writer, events []Event) error {
 // WriteEventsTable writes one row per event.
 func WriteEventsTable(w io.Writer, events []Event, st Style) error {
 	t := newTable(w, st)
-	t.Header("When", "Kind", "Category", "Title", "Reason", "People")
+	t.Header("When", "Kind", "Category", "Counts", "Title", "Reason", "People")
 	for _, e := range events {
-		if err := t.Append(when(e), e.Kind, e.Category, clip(e.Title, 40), e.Reason, peopleCell(e.People)); err != nil {
+		if err := t.Append(when(e), e.Kind, e.Category, counts(e), clip(e.Title, 40), e.Reason, peopleCell(e.People)); err != nil {
 			return err
 		}
 	}
@@ -105,6 +120,22 @@ func when(e Event) string {
 	}
 }
 
+// counts says what an event adds up to: "1h00", "0h30 +1h00 after",
+// "away 1h00".
+func counts(e Event) string {
+	var parts []string
+	if e.WorkingMinutes > 0 {
+		parts = append(parts, hm(e.WorkingMinutes))
+	}
+	if e.AfterHoursMinutes > 0 {
+		parts = append(parts, "+"+hm(e.AfterHoursMinutes)+" after")
+	}
+	if e.AwayMinutes > 0 {
+		parts = append(parts, "away "+hm(e.AwayMinutes))
+	}
+	return strings.Join(parts, " ")
+}
+
 // peopleCell names the first person and counts the others.
 func peopleCell(people []string) string {
 	switch len(people) {
@@ -123,4 +154,17 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// shortTime shows an RFC 3339 time as "Mon 2026-03-02 09:00", or the date
+// alone for an all-day event.
+func shortTime(s string, allDay bool) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	if allDay {
+		return t.Format("Mon 2006-01-02")
+	}
+	return t.Format("Mon 2006-01-02 15:04")
 }

@@ -31,7 +31,20 @@ type Report struct {
 	Settings      Settings `json:"settings"`
 	Weeks         []Week   `json:"weeks"`
 	Summary       Summary  `json:"summary"`
-	Warnings      []string `json:"warnings"`
+	// Heat is where in the week the meetings and the focus stretches sit,
+	// one row per weekday from the week start.
+	Heat     []HeatDay `json:"heat"`
+	Warnings []string  `json:"warnings"`
+}
+
+// HeatDay is one weekday of the heat map: the meeting and focus minutes
+// that fell in each wall-clock hour (00:00–01:00 first) on every such day
+// of the range, summed. Dividing by Days gives the average day.
+type HeatDay struct {
+	Weekday        string  `json:"weekday"`
+	Days           int     `json:"days"`
+	MeetingMinutes [24]int `json:"meeting_minutes"`
+	FocusMinutes   [24]int `json:"focus_minutes"`
 }
 
 // Range is the stretch of days analyzed; both dates are included.
@@ -174,6 +187,7 @@ func New(in Input) Report {
 		})
 	}
 	r.Summary = Summary{From: r.Range.From, To: r.Range.To, Tally: tally(res.Total, in.Bands)}
+	r.Heat = heat(res.Heat, s.WeekStart)
 	if current >= 0 {
 		cw := r.Weeks[current]
 		r.Summary.CurrentWeek = &cw
@@ -201,6 +215,21 @@ func settings(s analyze.Settings, rules classify.Rules, b verdict.Bands) Setting
 			ICFocusMin: b.ICFocusMin, ICFocusMax: b.ICFocusMax, EMFocusMax: b.EMFocusMax,
 		},
 	}
+}
+
+// heat lists the weekdays of h in the order of a week starting on start.
+func heat(h analyze.Heat, start time.Weekday) []HeatDay {
+	out := make([]HeatDay, 0, 7)
+	for i := range 7 {
+		d := (start + time.Weekday(i)) % 7
+		out = append(out, HeatDay{
+			Weekday:        weekdayKey(d),
+			Days:           h.Days[d],
+			MeetingMinutes: h.Meeting[d],
+			FocusMinutes:   h.Focus[d],
+		})
+	}
+	return out
 }
 
 func weekdayKey(d time.Weekday) string {

@@ -18,6 +18,8 @@ type Style struct {
 	Unicode bool
 	// Color allows ANSI colour (a terminal, NO_COLOR unset).
 	Color bool
+	// Chart adds the weekday × hour heat map of meetings under the table.
+	Chart bool
 }
 
 // WriteJSON writes the report as one indented JSON document.
@@ -28,7 +30,8 @@ func WriteJSON(w io.Writer, r Report) error {
 }
 
 // WriteTable writes one row per week with the shares as bars, then the
-// verdict for the range and for the current week, with reasons.
+// verdict for the range and for the current week, with reasons, and with
+// st.Chart the heat map of where the meetings sit.
 func WriteTable(w io.Writer, r Report, st Style) error {
 	fmt.Fprintf(w, "%s to %s, %s, working hours %s\n\n", r.Range.From, r.Range.To, r.Timezone, hoursSummary(r.Settings.WorkHours))
 	t := newTable(w, st)
@@ -55,6 +58,9 @@ func WriteTable(w io.Writer, r Report, st Style) error {
 	writeFacts(w, r.Summary.Tally)
 	if cw := r.Summary.CurrentWeek; cw != nil {
 		fmt.Fprintf(w, "\nThis week (%s, counted as scheduled): %s\n", cw.WeekStart, describe(cw.Tally, st))
+	}
+	if st.Chart {
+		writeHeatmap(w, r, st)
 	}
 	return nil
 }

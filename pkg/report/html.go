@@ -1,0 +1,603 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emtime/emtime/pkg/verdict"
+)
+
+//go:embed templates/report.html
+var htmlTemplate string
+
+// page is parsed once per call: WriteHTML keeps no package-level state
+// beyond the template's text.
+func page() (*template.Template, error) {
+	return template.New("report").Funcs(template.FuncMap{
+		"px":       px,
+		"pct":      pct,
+		"plural":   plural,
+		"capfirst": capitalize,
+		"add":      func(a, b float64) float64 { return a + b },
+		"half":     func(a float64) float64 { return a / 2 },
+		"neg":      func(a float64) float64 { return -a },
+		"list":     func(cs ...heatChart) []heatChart { return cs },
+	}).Parse(htmlTemplate)
+}
+
+// WriteHTML writes the report as one self-contained HTML page: inline CSS
+// and inline SVG charts of the weeks, of where the meetings and the focus
+// sit in the week, of the meeting categories and the people, with the
+// verdicts in words. The page loads nothing: no script, font, image or
+// style sheet from anywhere.
+//
+// The colours are the Okabe–Ito palette, read by colour-blind readers;
+// every chart also has labels, patterns or numbers that survive greyscale
+// printing, a text alternative and a table of its data.
+func WriteHTML(w io.Writer, r Report) error {
+	t, err := page()
+	if err != nil {
+		return fmt.Errorf("html template: %w", err)
+	}
+	return t.Execute(w, newHTMLPage(r))
+}
+
+// The Okabe–Ito colours the charts use, and the shades of the heat maps
+// (light to dark, so they also read in greyscale).
+const (
+	colorMeeting    = "#D55E00" // vermillion
+	colorFocus      = "#56B4E9" // sky blue
+	colorFragmented = "#F0E442" // yellow, hatched
+	colorICLine     = "#0072B2" // blue
+	colorBandEdge   = "#8F3F00"
+)
+
+var (
+	meetingShades = [...]string{"#FFFFFF", "#FCE3CF", "#F5B27A", "#E27A2E", "#A63F00"}
+	focusShades   = [...]string{"#FFFFFF", "#DDEFFA", "#A3D3F2", "#4A9FD6", "#0B5F99"}
+)
+
+// trackStyle is how a track is shown: a short label, a colour and the
+// colour of text on it.
+type trackStyle struct {
+	Short, Long, Color, Ink string
+	// Abbrev fits under a narrow bar.
+	Abbrev string
+}
+
+func styleOf(t verdict.Track) trackStyle {
+	switch t {
+	case verdict.TrackIC:
+		return trackStyle{"IC", "an individual contributor's", "#009E73", "#000", "IC"}
+	case verdict.TrackHybrid:
+		return trackStyle{"hybrid", "between an IC's and an EM's", "#E69F00", "#000", "H"}
+	case verdict.TrackEM:
+		return trackStyle{"EM", "an engineering manager's", "#0072B2", "#fff", "EM"}
+	case verdict.TrackOverloaded:
+		return trackStyle{"overloaded", "overloaded: more meetings than even an EM's", "#CC79A7", "#000", "O"}
+	default:
+		return trackStyle{"none", "without working time to judge", "#BBBBBB", "#000", "–"}
+	}
+}
+
+// htmlPage is everything the template draws, laid out: the template only
+// places it.
+type htmlPage struct {
+	R         Report
+	Title     string
+	Dates     string
+	Hours     string
+	Verdict   verdictView
+	Current   *verdictView
+	Stats     []stat
+	Weeks     weeksChart
+	Meetings  heatChart
+	Focus     heatChart
+	Cats      barsChart
+	People    barsChart
+	After     afterHours
+	Facts     []stat
+	Colors    map[string]string
+	FocusMin  string
+	WeekTable []weekRow
+}
+
+type verdictView struct {
+	Label      string // "Over 4 weeks", "This week (2 Nov)"
+	Style      trackStyle
+	Sentence   string
+	Reasons    []string
+	Bottleneck bool
+}
+
+type stat struct {
+	Value, Label, Note string
+}
+
+func newHTMLPage(r Report) htmlPage {
+	p := htmlPage{
+		R:        r,
+		Title:    fmt.Sprintf("emtime report, %s to %s", r.Range.From, r.Range.To),
+		Dates:    fmt.Sprintf("%s – %s", longDate(r.Range.From), longDate(r.Range.To)),
+		Hours:    hoursSummary(r.Settings.WorkHours),
+		FocusMin: hm(r.Settings.FocusMinMinutes),
+		Colors: map[string]string{
+			"meeting": colorMeeting, "focus": colorFocus, "fragmented": colorFragmented,
+			"icline": colorICLine, "bandedge": colorBandEdge,
+		},
+	}
+	p.Verdict = newVerdict("Over "+plural(r.Range.Weeks, "week"), r.Summary.Tally)
+	if cw := r.Summary.CurrentWeek; cw != nil {
+		v := newVerdict("This week ("+shortDate(cw.WeekStart)+", counted as scheduled)", cw.Tally)
+		p.Current = &v
+	}
+	s := r.Summary.Tally
+	p.Stats = []stat{
+		{pctOf(s.MeetingShare), "in meetings", fmt.Sprintf("%s of %s capacity", hm(s.MeetingMinutes), hm(s.CapacityMinutes))},
+		{pctOf(s.FocusShare), "focus time", "free stretches of " + p.FocusMin + " or more"},
+		{pctOf(s.FragmentedShare), "fragmented", "free time too short to code in"},
+		{strconv.Itoa(s.MeetingCount), "meetings", plural(s.BackToBackChains, "back-to-back chain")},
+		{hm(s.LongestFocusMinutes), "longest focus stretch", plural(s.MeetingFreeDays, "meeting-free day")},
+		{hm(s.AfterHoursMeetingMinutes), "meetings after hours", "outside " + p.Hours},
+	}
+	p.Weeks = newWeeksChart(r)
+	p.WeekTable = newWeekTable(r)
+	g := newHeatGrid(r)
+	p.Meetings = newHeatChart(r, g, "meetings", "Meeting load", meetingShades, func(d HeatDay) [24]int { return d.MeetingMinutes })
+	p.Focus = newHeatChart(r, g, "focus", "Focus that survives", focusShades, func(d HeatDay) [24]int { return d.FocusMinutes })
+	p.Cats = newCategoryChart(s)
+	p.People = newPeopleChart(s)
+	p.After = newAfterHours(r)
+	p.Facts = newFacts(s)
+	return p
+}
+
+func newVerdict(label string, t Tally) verdictView {
+	st := styleOf(t.Track)
+	sentence := "your calendar looks like " + st.Long + "."
+	switch t.Track {
+	case verdict.TrackHybrid:
+		sentence = "your calendar sits between an individual contributor's and an engineering manager's."
+	case verdict.TrackOverloaded:
+		sentence = "your calendar is overloaded: more meetings than even an engineering manager's."
+	case verdict.TrackNone:
+		sentence = "there is no working time to judge."
+	}
+	return verdictView{Label: label, Style: st, Sentence: sentence, Reasons: t.Reasons, Bottleneck: t.BottleneckRisk}
+}
+
+// The weekly chart: one stacked bar per week. Meetings grow from the
+// bottom (read on the left axis), focus hangs from the top (read on the
+// right axis) and fragmented time is what lies between.
+type weeksChart struct {
+	W, H               float64
+	Left, Top, PW, PH  float64
+	Bars               []weekBar
+	Ticks              []tick
+	Band               rect
+	BandMin, BandMax   string
+	BandMinY, BandMaxY float64
+	ICLineY            float64
+	ICFocus            string
+	Desc               string
+	// Narrow bars show their verdict abbreviated, with a key.
+	Narrow               bool
+	Key                  []trackStyle
+	Right, LabelY, ChipY float64
+}
+
+type tick struct {
+	Y           float64
+	Left, Right string
+}
+
+type rect struct{ X, Y, W, H float64 }
+
+type segment struct {
+	rect
+	Class, Label string
+	Share        float64
+	ShowLabel    bool
+}
+
+type weekBar struct {
+	Week         Week
+	X, CX        float64
+	Segments     []segment
+	Date, Note   string
+	Style        trackStyle
+	Label        string
+	Tip          string
+	ChipX, ChipW float64
+	ChipH        float64
+	Empty        bool
+}
+
+const (
+	weeksPlotHeight = 300
+	weeksLeft       = 70
+	weeksRight      = 190
+	weeksTop        = 14
+	weeksBottom     = 78
+)
+
+func newWeeksChart(r Report) weeksChart {
+	n := max(len(r.Weeks), 1)
+	// The plot keeps to about 720 pixels: a year of weeks still fits a page.
+	slot := math.Max(8, math.Min(160, 720/float64(n)))
+	c := weeksChart{
+		Left: weeksLeft, Top: weeksTop, PW: slot * float64(n), PH: weeksPlotHeight,
+	}
+	c.W = c.Left + c.PW + weeksRight
+	c.H = c.Top + c.PH + weeksBottom
+	c.Right = c.Left + c.PW
+	c.LabelY = c.Top + c.PH + 20
+	c.ChipY = c.Top + c.PH + 32
+	y := func(fromBottom float64) float64 { return c.Top + c.PH*(1-fromBottom) }
+	for _, f := range []float64{0, 0.25, 0.5, 0.75, 1} {
+		c.Ticks = append(c.Ticks, tick{Y: y(f), Left: pct(f), Right: pct(1 - f)})
+	}
+	b := r.Settings.Bands
+	c.BandMin, c.BandMax, c.ICFocus = pct(b.EMMeetingMin), pct(b.EMMeetingMax), pct(b.ICFocusMin)
+	c.BandMinY, c.BandMaxY = y(b.EMMeetingMin), y(b.EMMeetingMax)
+	c.Band = rect{c.Left, c.BandMaxY, c.PW, c.BandMinY - c.BandMaxY}
+	c.ICLineY = c.Top + c.PH*b.ICFocusMin
+	barW := math.Min(slot*0.5, 72)
+	if slot < 24 {
+		barW = slot * 0.7
+	}
+	c.Narrow = slot < 64
+	seen := map[verdict.Track]bool{}
+	every := int(math.Ceil(64 / slot)) // label every week when there is room
+	var desc []string
+	for i, wk := range r.Weeks {
+		x := c.Left + slot*float64(i) + (slot-barW)/2
+		bar := weekBar{Week: wk, X: x, CX: x + barW/2, Style: styleOf(wk.Track)}
+		if i%every == 0 {
+			bar.Date = shortDate(wk.WeekStart)
+		}
+		switch {
+		case wk.Current:
+			bar.Note = "this week"
+		case !wk.Full:
+			bar.Note = "part week"
+		}
+		bar.Label = bar.Style.Short
+		bar.ChipW = math.Min(slot-4, math.Max(44, 16+7.5*float64(len(bar.Style.Short))))
+		bar.ChipH = 22
+		if c.Narrow {
+			bar.Label = bar.Style.Abbrev
+			bar.ChipW = math.Min(slot-4, 26)
+			if slot < 24 {
+				// Too narrow for a letter: a strip of the track's colour,
+				// read with the key (and the table and description).
+				bar.Label, bar.ChipW, bar.ChipH = "", slot-1, 12
+			}
+			if !seen[wk.Track] {
+				seen[wk.Track] = true
+				c.Key = append(c.Key, bar.Style)
+			}
+		}
+		bar.ChipX = bar.CX - bar.ChipW/2
+		if wk.MeetingShare == nil {
+			bar.Empty = true
+			bar.Segments = []segment{{rect: rect{x, c.Top, barW, c.PH}, Class: "empty", Label: "no working time"}}
+			bar.Tip = fmt.Sprintf("Week of %s: no working time (%s)", wk.WeekStart, strings.Join(wk.Reasons, "; "))
+			desc = append(desc, fmt.Sprintf("week of %s: no working time", wk.WeekStart))
+			c.Bars = append(c.Bars, bar)
+			continue
+		}
+		m, fo, fr := *wk.MeetingShare, *wk.FocusShare, *wk.FragmentedShare
+		seg := func(class string, top, share float64) segment {
+			h := c.PH * share
+			return segment{rect: rect{x, top, barW, h}, Class: class, Label: pct(share), Share: share, ShowLabel: h >= 16 && barW >= 26}
+		}
+		bar.Segments = []segment{
+			seg("focus", c.Top, fo),
+			seg("fragmented", c.Top+c.PH*fo, fr),
+			seg("meeting", c.Top+c.PH*(1-m), m),
+		}
+		bar.Tip = fmt.Sprintf("Week of %s: meetings %s (%s), fragmented %s (%s), focus %s (%s) of %s capacity; %s",
+			wk.WeekStart, pct(m), hm(wk.MeetingMinutes), pct(fr), hm(wk.FragmentedMinutes), pct(fo), hm(wk.FocusMinutes),
+			hm(wk.CapacityMinutes), bar.Style.Short)
+		desc = append(desc, fmt.Sprintf("week of %s: meetings %s, focus %s, fragmented %s, %s", wk.WeekStart, pct(m), pct(fo), pct(fr), bar.Style.Short))
+		c.Bars = append(c.Bars, bar)
+	}
+	c.Desc = fmt.Sprintf("Stacked bars, one per week, of the share of working capacity in meetings (from the bottom), fragmented time and focus time (from the top). The engineering manager's band of %s–%s meetings is shaded; the dashed line marks %s focus, an individual contributor's coding time. %s.",
+		c.BandMin, c.BandMax, c.ICFocus, capitalize(strings.Join(desc, "; ")))
+	return c
+}
+
+type weekRow struct {
+	Week                                Week
+	Capacity, Meetings, Focus, Frag, AH string
+	Style                               trackStyle
+}
+
+func newWeekTable(r Report) []weekRow {
+	var rows []weekRow
+	for _, wk := range r.Weeks {
+		rows = append(rows, weekRow{
+			Week: wk, Capacity: hm(wk.CapacityMinutes),
+			Meetings: shareAndTime(wk.MeetingShare, wk.MeetingMinutes),
+			Focus:    shareAndTime(wk.FocusShare, wk.FocusMinutes),
+			Frag:     shareAndTime(wk.FragmentedShare, wk.FragmentedMinutes),
+			AH:       hm(wk.AfterHoursMeetingMinutes),
+			Style:    styleOf(wk.Track),
+		})
+	}
+	return rows
+}
+
+func shareAndTime(share *float64, minutes int) string {
+	if share == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%s (%s)", pct(*share), hm(minutes))
+}
+
+// The heat maps: weekdays down, hours across, the average minutes of each
+// hour binned into five shades and written in the cell.
+type heatChart struct {
+	ID, Title string
+	W, H      float64
+	Left, Top float64
+	CW, CH    float64
+	Hours     []heatHour
+	Rows      []heatChartRow
+	Legend    []legendItem
+	Desc      string
+	Zone      string
+	// AxisY is the bottom of the grid, LegendY the top of the legend.
+	AxisY, LegendY float64
+}
+
+type heatHour struct {
+	X     float64
+	Label string
+}
+
+type heatChartRow struct {
+	Y       float64
+	Weekday string
+	Name    string
+	Days    int
+	Cells   []heatCell
+	Work    *rect
+}
+
+type heatCell struct {
+	rect
+	Hour    int
+	Minutes int
+	Avg     string
+	Fill    string
+	Ink     string
+	Level   int
+	Tip     string
+}
+
+type legendItem struct {
+	X          float64
+	Fill, Text string
+}
+
+const (
+	heatCellW = 38
+	heatCellH = 30
+	heatLeft  = 52
+	heatTop   = 26
+)
+
+var weekdayNames = map[string]string{
+	"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday", "sat": "Saturday", "sun": "Sunday",
+}
+
+func newHeatChart(r Report, g heatGrid, id, title string, shades [5]string, minutes func(HeatDay) [24]int) heatChart {
+	hours := g.Hours()
+	c := heatChart{
+		ID: id, Title: title, Left: heatLeft, Top: heatTop, CW: heatCellW, CH: heatCellH, Zone: r.Timezone,
+	}
+	c.W = c.Left + c.CW*float64(len(hours)) + 12
+	for i, h := range hours {
+		c.Hours = append(c.Hours, heatHour{X: c.Left + c.CW*float64(i), Label: fmt.Sprintf("%02d", h)})
+	}
+	what := "meetings"
+	if id == "focus" {
+		what = "focus"
+	}
+	var busiest []string
+	busy := false
+	for j, row := range g.Rows {
+		y := c.Top + c.CH*float64(j)
+		hr := heatChartRow{Y: y, Weekday: row.Weekday, Name: weekdayNames[row.Weekday], Days: row.Days}
+		mins := minutes(row.HeatDay)
+		for i, h := range hours {
+			avg := average(mins[h], row.Days)
+			lv := level(avg)
+			cell := heatCell{
+				rect: rect{c.Left + c.CW*float64(i), y, c.CW, c.CH}, Hour: h, Minutes: mins[h],
+				Avg: avgLabel(avg), Fill: shades[lv], Ink: "#000", Level: lv,
+				Tip: fmt.Sprintf("%s %02d:00–%02d:00: %s min of %s on average (%d min over %s)",
+					hr.Name, h, h+1, avgLabel(avg), what, mins[h], plural(row.Days, weekdayNames[row.Weekday])),
+			}
+			if lv >= 4 {
+				cell.Ink = "#fff"
+			}
+			if mins[h] == 0 {
+				cell.Avg = ""
+			}
+			busy = busy || mins[h] > 0
+			if lv >= 3 {
+				busiest = append(busiest, fmt.Sprintf("%s %02d:00", hr.Name, h))
+			}
+			hr.Cells = append(hr.Cells, cell)
+		}
+		if !row.Work.IsZero() {
+			a := float64(row.Work.Start)/float64(time.Hour) - float64(g.From)
+			b := float64(row.Work.End)/float64(time.Hour) - float64(g.From)
+			a, b = math.Max(a, 0), math.Min(b, float64(len(hours)))
+			hr.Work = &rect{c.Left + c.CW*a, y, c.CW * (b - a), c.CH}
+		}
+		c.Rows = append(c.Rows, hr)
+	}
+	c.AxisY = c.Top + c.CH*float64(len(g.Rows))
+	c.LegendY = c.AxisY + 30
+	c.H = c.LegendY + 22
+	for i := range shades {
+		c.Legend = append(c.Legend, legendItem{X: c.Left + float64(i)*84, Fill: shades[i], Text: strings.TrimSuffix(heatLevels[i], " min")})
+	}
+	switch {
+	case !busy:
+		c.Desc = fmt.Sprintf("A weekday by hour grid of the average minutes of %s in each hour; there are none in this range.", what)
+	case len(busiest) == 0:
+		c.Desc = fmt.Sprintf("A weekday by hour grid of the average minutes of %s in each hour, %s; no hour averages 30 minutes or more.", what, r.Timezone)
+	default:
+		if len(busiest) > 12 {
+			busiest = append(busiest[:12], fmt.Sprintf("and %d more", len(busiest)-12))
+		}
+		c.Desc = fmt.Sprintf("A weekday by hour grid of the average minutes of %s in each hour, %s. Hours averaging 30 minutes or more: %s.", what, r.Timezone, strings.Join(busiest, ", "))
+	}
+	return c
+}
+
+// avgLabel writes an average number of minutes as a whole number, or "<1".
+func avgLabel(avg float64) string {
+	if avg > 0 && avg < 0.5 {
+		return "<1"
+	}
+	return strconv.Itoa(int(math.Round(avg)))
+}
+
+// Horizontal bar charts: meeting categories and people.
+type barsChart struct {
+	W, H, Left, BarMax float64
+	Bars               []hbar
+	Desc               string
+}
+
+type hbar struct {
+	Y, W         float64
+	Label, Value string
+	Minutes      int
+}
+
+const (
+	hbarHeight = 22
+	hbarGap    = 10
+)
+
+func newBarsChart(left float64, items []hbar) barsChart {
+	c := barsChart{Left: left, BarMax: 240}
+	c.W = c.Left + c.BarMax + 150
+	most := 0
+	for _, it := range items {
+		most = max(most, it.Minutes)
+	}
+	for i, it := range items {
+		it.Y = float64(i) * (hbarHeight + hbarGap)
+		if most > 0 {
+			it.W = c.BarMax * float64(it.Minutes) / float64(most)
+		}
+		c.Bars = append(c.Bars, it)
+	}
+	c.H = float64(len(items))*(hbarHeight+hbarGap) + 4
+	var desc []string
+	for _, it := range c.Bars {
+		desc = append(desc, it.Label+" "+it.Value)
+	}
+	c.Desc = strings.Join(desc, "; ")
+	return c
+}
+
+var categoryNames = []struct{ key, name string }{
+	{"recurring", "Recurring"}, {"one_on_one", "One-on-ones"}, {"ad_hoc", "Ad hoc"}, {"large", "Large (many people)"}, {"interview", "Interviews"},
+}
+
+func newCategoryChart(t Tally) barsChart {
+	var items []hbar
+	for _, c := range categoryNames {
+		ct := t.Categories[c.key]
+		items = append(items, hbar{Label: c.name, Minutes: ct.Minutes,
+			Value: fmt.Sprintf("%s · %s", hm(ct.Minutes), plural(ct.Count, "meeting"))})
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].Minutes > items[j].Minutes })
+	return newBarsChart(150, items)
+}
+
+func newPeopleChart(t Tally) barsChart {
+	var items []hbar
+	for _, p := range t.TopPeople {
+		items = append(items, hbar{Label: clip(p.Person, 30), Minutes: p.Minutes, Value: hm(p.Minutes)})
+	}
+	c := newBarsChart(210, items)
+	c.W -= 80
+	return c
+}
+
+type afterHours struct {
+	Total string
+	Any   bool
+	Chart barsChart
+}
+
+func newAfterHours(r Report) afterHours {
+	a := afterHours{Total: hm(r.Summary.AfterHoursMeetingMinutes), Any: r.Summary.AfterHoursMeetingMinutes > 0}
+	var items []hbar
+	for _, wk := range r.Weeks {
+		items = append(items, hbar{Label: "week of " + shortDate(wk.WeekStart), Minutes: wk.AfterHoursMeetingMinutes, Value: hm(wk.AfterHoursMeetingMinutes)})
+	}
+	a.Chart = newBarsChart(110, items)
+	a.Chart.W -= 60
+	return a
+}
+
+func newFacts(t Tally) []stat {
+	return []stat{
+		{Label: "Meetings with someone outside your domain", Value: hm(t.ExternalMeetingMinutes)},
+		{Label: "Booked focus blocks", Value: hm(t.FocusBookedMinutes)},
+		{Label: "Back-to-back chains", Value: strconv.Itoa(t.BackToBackChains)},
+		{Label: "Meeting-free working days", Value: strconv.Itoa(t.MeetingFreeDays)},
+		{Label: "Out of office, in working hours", Value: hm(t.OutOfOfficeMinutes)},
+		{Label: "Personal time, in working hours", Value: hm(t.PersonalMinutes)},
+		{Label: "Working days", Value: strconv.Itoa(t.WorkDays)},
+		{Label: "Capacity (working hours less the two above)", Value: hm(t.CapacityMinutes)},
+	}
+}
+
+// px writes a coordinate with at most two decimals.
+func px(f float64) string {
+	return strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64)
+}
+
+// shortDate writes 2026-03-02 as "2 Mar".
+func shortDate(s string) string {
+	t, err := time.Parse(day, s)
+	if err != nil {
+		return s
+	}
+	return t.Format("2 Jan")
+}
+
+// longDate writes 2026-03-02 as "2 Mar 2026".
+func longDate(s string) string {
+	t, err := time.Parse(day, s)
+	if err != nil {
+		return s
+	}
+	return t.Format("2 Jan 2006")
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

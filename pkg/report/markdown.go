@@ -1,0 +1,129 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+)
+
+// WriteMarkdown writes the report as GitHub-flavoured Markdown, to paste
+// into a document or a 1:1 agenda: a heading with the range and the zone, a
+// table of the weeks (capacity in hours and minutes, the meeting, focus and fragmented
+// shares, the track), then the verdict for the range and for the current
+// week, each with its reasons as a bullet list. Text from the calendar or
+// the rules is escaped, so a title or a name cannot break the table or
+// become a link.
+func WriteMarkdown(w io.Writer, r Report) error {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# Calendar weeks %s to %s (%s)\n\n", mdText(r.Range.From), mdText(r.Range.To), mdText(r.Timezone))
+	bands := r.Settings.Bands
+	fmt.Fprintf(&b, "Working hours %s. Meetings taking %s–%s of working time are an engineering manager's; focus time of %s–%s is an individual contributor's coding time.\n\n",
+		mdText(hoursSummary(r.Settings.WorkHours)), pct(bands.EMMeetingMin), pct(bands.EMMeetingMax), pct(bands.ICFocusMin), pct(bands.ICFocusMax))
+
+	b.WriteString("| Week | Capacity | Meetings | Focus | Fragmented | Track |\n")
+	b.WriteString("| --- | ---: | ---: | ---: | ---: | --- |\n")
+	for _, wk := range r.Weeks {
+		label := mdText(wk.WeekStart)
+		if wk.Current {
+			label += " (this week)"
+		} else if !wk.Full {
+			label += " (part)"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", label, hm(wk.CapacityMinutes),
+			pctOf(wk.MeetingShare), pctOf(wk.FocusShare), pctOf(wk.FragmentedShare), mdText(string(wk.Track)))
+	}
+
+	fmt.Fprintf(&b, "\n## Over %s: %s\n\n", plural(r.Range.Weeks, "week"), mdText(trackName(r.Summary.Track)))
+	mdReasons(&b, r.Summary.Reasons)
+	mdFacts(&b, r.Summary.Tally)
+	if cw := r.Summary.CurrentWeek; cw != nil {
+		fmt.Fprintf(&b, "\n## This week (%s, counted as scheduled): %s\n\n", mdText(cw.WeekStart), mdText(trackName(cw.Track)))
+		mdReasons(&b, cw.Reasons)
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// WriteEventsMarkdown writes the events as a GitHub-flavoured Markdown
+// table, one row per event with the columns of the terminal table (every
+// person named, not only the first), then their number. Titles, people and reasons
+// are escaped as in [WriteMarkdown].
+func WriteEventsMarkdown(w io.Writer, events []Event) error {
+	var b bytes.Buffer
+	b.WriteString("| When | Kind | Category | Counts | Title | Reason | People |\n")
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- |\n")
+	for _, e := range events {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n",
+			mdText(when(e)), mdText(e.Kind), mdText(e.Category), mdText(counts(e)),
+			mdText(e.Title), mdText(e.Reason), mdText(strings.Join(e.People, ", ")))
+	}
+	fmt.Fprintf(&b, "\n%s\n", plural(len(events), "event"))
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func mdReasons(b *bytes.Buffer, reasons []string) {
+	for _, r := range reasons {
+		b.WriteString("- " + mdItem(r) + "\n")
+	}
+	if len(reasons) > 0 {
+		b.WriteString("\n")
+	}
+}
+
+// mdFacts is the range's meetings, focus and people in a sentence or two.
+func mdFacts(b *bytes.Buffer, t Tally) {
+	fmt.Fprintf(b, "%s (%s), %s after hours; %s of booked focus blocks; longest focus stretch %s; %s; %s.\n",
+		plural(t.MeetingCount, "meeting"), mdText(categoryLine(t.Categories)), hm(t.AfterHoursMeetingMinutes),
+		hm(t.FocusBookedMinutes), hm(t.LongestFocusMinutes),
+		plural(t.MeetingFreeDays, "meeting-free day"), plural(t.BackToBackChains, "back-to-back chain"))
+	if len(t.TopPeople) > 0 {
+		var ps []string
+		for _, p := range t.TopPeople {
+			ps = append(ps, mdText(p.Person)+" "+hm(p.Minutes))
+		}
+		fmt.Fprintf(b, "\nMost meeting time with: %s.\n", strings.Join(ps, ", "))
+	}
+}
+
+// mdEscaper backslash-escapes the characters that mean something inline in
+// GitHub-flavoured Markdown: emphasis, code, links, autolinks and HTML,
+// table cells, strikethrough, entities and maths. CommonMark allows a
+// backslash before any ASCII punctuation, so the text renders as typed.
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`,
+	`<`, `\<`, `>`, `\>`, `|`, `\|`, `~`, `\~`, `&`, `\&`, `$`, `\$`,
+)
+
+// mdText makes user text safe inside a line or a table cell: control
+// characters (line breaks included) become spaces and Markdown-significant
+// characters are escaped.
+func mdText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+	return mdEscaper.Replace(s)
+}
+
+// mdItem is [mdText] for text that starts a block, such as a list item: a
+// leading marker (a heading's #, a quote's >, a list's -, + or "1.", a
+// rule's = or -) is escaped as well, so the text stays one plain item.
+func mdItem(s string) string {
+	s = strings.TrimLeft(mdText(s), " ")
+	if s == "" {
+		return s
+	}
+	if strings.ContainsRune("#>-+=", rune(s[0])) {
+		return `\` + s
+	}
+	digits := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	if digits > 0 && (s[digits] == '.' || s[digits] == ')') {
+		return s[:digits] + `\` + s[digits:]
+	}
+	return s
+}

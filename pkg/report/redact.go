@@ -1,0 +1,165 @@
+package report
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// What stands for my addresses, my domain and each warning in a redacted
+// report.
+const (
+	redactedMe      = "me"
+	redactedDomain  = "my-domain"
+	redactedWarning = "details withheld: the report is redacted"
+)
+
+// Redactor replaces what a report or an event list says about who met whom
+// about what with stable pseudonyms, so the result can be shared: each
+// person becomes "person-1", "person-2"… (my own addresses become "me"),
+// each title "event-1", "event-2"…, each calendar "calendar-1"…, each UID
+// "uid-1"…; event origins are dropped, the report's list of my addresses
+// becomes the one "me", my domain "my-domain", and every warning "details
+// withheld: the report is redacted" (warnings quote file names, UIDs and raw
+// calendar lines).
+//
+// The same person, title, calendar or UID gets the same pseudonym for as
+// long as the Redactor lives, so redacting a report and its events with one
+// Redactor keeps them consistent. Pseudonyms are numbered in order of first
+// appearance (the calendars, then each week's people in order, then the
+// range's; events in order): they carry no hash of an address that could be
+// guessed back. People are matched without regard to case.
+//
+// Everything else is kept as it is: every number, the dates and zone, the
+// kinds, categories and tracks, and the reasons, which are the rules' own
+// words (a reason may quote a keyword such as "vacation", never a title).
+//
+// A Redactor is not safe for concurrent use.
+type Redactor struct {
+	me      map[string]bool
+	people  map[string]string
+	titles  map[string]string
+	sources map[string]string
+	uids    map[string]string
+}
+
+// NewRedactor returns a Redactor that writes "me" for each of the
+// addresses in me.
+func NewRedactor(me []string) *Redactor {
+	rd := &Redactor{
+		me:      make(map[string]bool),
+		people:  make(map[string]string),
+		titles:  make(map[string]string),
+		sources: make(map[string]string),
+		uids:    make(map[string]string),
+	}
+	for _, m := range me {
+		rd.me[personKey(m)] = true
+	}
+	return rd
+}
+
+// Redact returns a redacted copy of the report; see [Redactor].
+func Redact(r Report) Report {
+	return NewRedactor(r.Me).Report(r)
+}
+
+// RedactEvents returns a redacted copy of the events; see [Redactor]. To
+// redact events and a report alike, or to write "me" for my addresses, use
+// one [Redactor] made with [NewRedactor].
+func RedactEvents(events []Event) []Event {
+	return NewRedactor(nil).Events(events)
+}
+
+// Report returns a redacted copy of r; r is left as it was.
+func (rd *Redactor) Report(r Report) Report {
+	out := r
+	out.Me = []string{}
+	if len(r.Me) > 0 {
+		out.Me = []string{redactedMe}
+	}
+	out.Sources = make([]string, 0, len(r.Sources))
+	for _, s := range r.Sources {
+		out.Sources = append(out.Sources, rd.source(s))
+	}
+	out.Settings.WorkHours = maps.Clone(r.Settings.WorkHours)
+	if r.Settings.Domain != "" {
+		out.Settings.Domain = redactedDomain
+	}
+	out.Weeks = make([]Week, 0, len(r.Weeks))
+	for _, wk := range r.Weeks {
+		wk.Tally = rd.tally(wk.Tally)
+		out.Weeks = append(out.Weeks, wk)
+	}
+	out.Summary.Tally = rd.tally(r.Summary.Tally)
+	if cw := r.Summary.CurrentWeek; cw != nil {
+		c := *cw
+		c.Tally = rd.tally(cw.Tally)
+		out.Summary.CurrentWeek = &c
+	}
+	out.Heat = slices.Clone(r.Heat)
+	out.Warnings = make([]string, 0, len(r.Warnings))
+	for range r.Warnings {
+		out.Warnings = append(out.Warnings, redactedWarning)
+	}
+	return out
+}
+
+// Events returns a redacted copy of the events; events are left as they
+// were.
+func (rd *Redactor) Events(events []Event) []Event {
+	out := make([]Event, 0, len(events))
+	for _, e := range events {
+		e.Title = rd.title(e.Title)
+		people := make([]string, 0, len(e.People))
+		for _, p := range e.People {
+			people = append(people, rd.person(p))
+		}
+		e.People = people
+		e.UID = pseudonym(rd.uids, e.UID, "uid")
+		e.Origin = ""
+		out = append(out, e)
+	}
+	return out
+}
+
+// tally copies t with its people redacted.
+func (rd *Redactor) tally(t Tally) Tally {
+	t.Categories = maps.Clone(t.Categories)
+	t.Reasons = slices.Clone(t.Reasons)
+	people := make([]Person, 0, len(t.TopPeople))
+	for _, p := range t.TopPeople {
+		people = append(people, Person{Person: rd.person(p.Person), Minutes: p.Minutes})
+	}
+	t.TopPeople = people
+	return t
+}
+
+func (rd *Redactor) person(p string) string {
+	if rd.me[personKey(p)] {
+		return redactedMe
+	}
+	return pseudonym(rd.people, personKey(p), "person")
+}
+
+func (rd *Redactor) title(t string) string { return pseudonym(rd.titles, t, "event") }
+
+func (rd *Redactor) source(s string) string { return pseudonym(rd.sources, s, "calendar") }
+
+// pseudonym is the name given to key in seen, naming it prefix-N (N counting
+// from 1 in order of first appearance) when it is new. An empty key stays
+// empty: it tells nothing.
+func pseudonym(seen map[string]string, key, prefix string) string {
+	if key == "" {
+		return ""
+	}
+	if p, ok := seen[key]; ok {
+		return p
+	}
+	p := fmt.Sprintf("%s-%d", prefix, len(seen)+1)
+	seen[key] = p
+	return p
+}
+
+func personKey(p string) string { return strings.ToLower(strings.TrimSpace(p)) }
