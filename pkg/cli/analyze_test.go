@@ -71,7 +71,7 @@ func TestAnalyzeUsageErrors(t *testing.T) {
 		{[]string{"--demo=cto"}, "unknown demo persona"},
 		{[]string{"--demo", "--ics", "x.ics"}, "cannot be combined"},
 		{[]string{"--demo", "--me", "alex"}, "not an e-mail address"},
-		{[]string{"--demo", "-o", "xml"}, "--output must be table, json or html"},
+		{[]string{"--demo", "-o", "xml"}, "--output must be table, json, csv, markdown or html"},
 		{[]string{"--demo", "--wekes", "2"}, "unknown flag"},
 		{[]string{}, "no calendar given"},
 		{[]string{"--demo", "extra"}, "takes no arguments"},
