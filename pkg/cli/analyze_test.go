@@ -73,7 +73,8 @@ func TestAnalyzeUsageErrors(t *testing.T) {
 		{[]string{"--demo", "--me", "alex"}, "not an e-mail address"},
 		{[]string{"--demo", "-o", "xml"}, "--output must be table, json, csv, markdown or html"},
 		{[]string{"--demo", "--wekes", "2"}, "unknown flag"},
-		{[]string{}, "no calendar given"},
+		{[]string{"--demo", "--calendar", "primary"}, "cannot be combined with --ics or --demo"},
+		{[]string{"--impersonate", "me@example.com"}, "--impersonate needs --service-account"},
 		{[]string{"--demo", "extra"}, "takes no arguments"},
 	}
 	for _, tt := range tests {

@@ -24,9 +24,10 @@ const maxWeeks = 1040
 // sourceOptions are the flags shared by the commands that read a calendar:
 // where from, which days, and how to count.
 type sourceOptions struct {
-	ICS  []string
-	Demo string
-	Me   []string
+	ICS    []string
+	Demo   string
+	Google googleSourceOptions
+	Me     []string
 
 	TZ    string
 	From  string
@@ -52,6 +53,7 @@ func (o *sourceOptions) addFlags(cmd *cobra.Command, defaultWeeks int) {
 	fl.StringArrayVar(&o.ICS, "ics", nil, "read an iCalendar file (repeatable; - reads standard input)")
 	fl.StringVar(&o.Demo, "demo", "", "use the built-in demo calendar of a persona: "+strings.Join(demo.Personas(), ", "))
 	fl.Lookup("demo").NoOptDefVal = demo.DefaultPersona
+	o.Google.addFlags(fl)
 	fl.StringArrayVar(&o.Me, "me", nil, "my e-mail address (repeatable for aliases); inferred from the calendar when absent")
 	fl.StringVar(&o.TZ, "tz", "", "analysis time zone, e.g. Europe/Berlin (default: the calendar's, else this machine's)")
 	fl.StringVar(&o.From, "from", "", "first day of the range, YYYY-MM-DD")
@@ -91,9 +93,8 @@ func (o *sourceOptions) check(cmd *cobra.Command) (*plan, error) {
 	if o.Demo != "" && !contains(demo.Personas(), o.Demo) {
 		return nil, usagef("unknown demo persona %q: choose one of %s", o.Demo, strings.Join(demo.Personas(), ", "))
 	}
-	if len(o.ICS) == 0 && o.Demo == "" {
-		return nil, withHint(usagef("no calendar given"),
-			"try the built-in demo with 'emtime analyze --demo', or read an export with --ics calendar.ics")
+	if err := o.Google.check(len(o.ICS) > 0 || o.Demo != ""); err != nil {
+		return nil, err
 	}
 	if o.Weeks < 1 || o.Weeks > maxWeeks {
 		return nil, usagef("--weeks must be between 1 and %d, got %d", maxWeeks, o.Weeks)
@@ -203,14 +204,18 @@ type named struct {
 	calendar.Source
 }
 
-// openSources opens the calendars the flags name.
-func (o *sourceOptions) openSources(f *Factory) ([]named, error) {
+// openSources opens the calendars the flags name: the demo, the --ics
+// files, else Google Calendar.
+func (o *sourceOptions) openSources(ctx context.Context, f *Factory) ([]named, error) {
 	if o.Demo != "" {
 		src, err := demo.Source(o.Demo)
 		if err != nil {
 			return nil, err
 		}
 		return []named{{"demo:" + o.Demo, src}}, nil
+	}
+	if len(o.ICS) == 0 {
+		return o.openGoogle(ctx, f)
 	}
 	var out []named
 	for _, path := range o.ICS {
@@ -241,7 +246,7 @@ func (o *sourceOptions) load(ctx context.Context, f *Factory, p *plan) (*loaded,
 	if err != nil {
 		return nil, usageError{err}
 	}
-	sources, err := o.openSources(f)
+	sources, err := o.openSources(ctx, f)
 	if err != nil {
 		return nil, err
 	}

@@ -79,6 +79,8 @@ Then your own calendar:        emtime analyze --ics calendar.ics`,
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	cmd.AddCommand(NewCmdAnalyze(f, nil))
 	cmd.AddCommand(NewCmdEvents(f, nil))
+	cmd.AddCommand(NewCmdCalendars(f, nil))
+	cmd.AddCommand(NewCmdAuth(f))
 	return cmd
 }
 

@@ -1,13 +1,23 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"flag"
+	"fmt"
+	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/emtime/emtime/pkg/auth"
+	"github.com/emtime/emtime/pkg/auth/oauthtest"
 	"github.com/emtime/emtime/pkg/cli"
+	"github.com/emtime/emtime/pkg/google/googletest"
 	"github.com/rogpeppe/go-internal/testscript"
+	"golang.org/x/oauth2"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of the testscript scripts")
@@ -15,11 +25,14 @@ var update = flag.Bool("update", false, "rewrite the golden files of the testscr
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"emtime": func() { os.Exit(cli.Main(os.Args[1:], cli.NewFactory())) },
+		// The user's browser for `emtime auth login`: BROWSER=fakebrowser.
+		"fakebrowser": func() { os.Exit(oauthtest.BrowserMain()) },
 	})
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script: the emtime
-// binary as a user runs it, on real files.
+// binary as a user runs it, on real files, against a fake Google Calendar
+// API and a fake Google OAuth server started for each script.
 func TestScripts(t *testing.T) {
 	testdata, err := filepath.Abs("../../testdata")
 	if err != nil {
@@ -33,7 +46,271 @@ func TestScripts(t *testing.T) {
 			env.Setenv("TZ", "UTC")
 			// Today, for every script: Wednesday 18 March 2026.
 			env.Setenv("EMTIME_NOW", "2026-03-18T12:00:00Z")
+
+			// Google, on loopback: the API accepts only the access tokens
+			// the OAuth server issued and has not expired or revoked.
+			api := googletest.New()
+			env.Defer(api.Close)
+			o := oauthtest.New()
+			env.Defer(o.Close)
+			api.SetTokenCheck(o.ValidAccessToken)
+			env.Values[fakesKey] = &fakes{api: api, oauth: o}
+			env.Setenv("EMTIME_GOOGLE_API_URL", api.Endpoint())
+			env.Setenv("EMTIME_OAUTH_AUTH_URL", o.AuthURL())
+			env.Setenv("EMTIME_OAUTH_TOKEN_URL", o.TokenURL())
+			env.Setenv("EMTIME_OAUTH_REVOKE_URL", o.RevokeURL())
+			env.Setenv("EMTIME_CONFIG_DIR", filepath.Join(env.WorkDir, "config"))
+			env.Setenv("EMTIME_TOKEN_STORE", "file")
+			env.Setenv("BROWSER", "fakebrowser")
+			// Retries after the fake's 503s wait milliseconds, not seconds.
+			env.Setenv(cli.EnvRetryDelay, "10ms")
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"google-fixture":     cmdGoogleFixture,
+			"google-signin":      cmdGoogleSignin,
+			"google-token":       cmdGoogleToken,
+			"google-requests":    cmdGoogleRequests,
+			"google-issue-token": cmdGoogleIssueToken,
+			"oauth-client":       cmdOAuthClient,
+			"oauth-requests":     cmdOAuthRequests,
+			"service-account":    cmdServiceAccount,
+			"json-without":       cmdJSONWithout,
+		},
 	})
+}
+
+// fakes are the Google fakes of one script.
+type fakes struct {
+	api   *googletest.Server
+	oauth *oauthtest.Server
+	// access and refresh are the tokens google-signin kept, to tell them
+	// from refreshed or rotated ones.
+	access, refresh string
+	// apiSeen and oauthSeen are the requests google-requests and
+	// oauth-requests have shown.
+	apiSeen, oauthSeen int
+}
+
+type fakesKeyType struct{}
+
+var fakesKey fakesKeyType
+
+func fakesOf(ts *testscript.TestScript) *fakes { return ts.Value(fakesKey).(*fakes) }
+
+func noNeg(ts *testscript.TestScript, neg bool, name string) {
+	if neg {
+		ts.Fatalf("unsupported: ! %s", name)
+	}
+}
+
+// google-fixture file: loads a googletest.Fixture (calendars, zone, events,
+// page sizes, faults) into the fake API.
+func cmdGoogleFixture(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "google-fixture")
+	if len(args) != 1 {
+		ts.Fatalf("usage: google-fixture file.json")
+	}
+	ts.Check(fakesOf(ts).api.LoadFixture([]byte(ts.ReadFile(args[0]))))
+}
+
+// google-signin [-expired] [-stale] [-revoked] [-rotate] [-account addr]:
+// the state `emtime auth login` leaves, without the browser: the fake's
+// client JSON and a fresh sign-in in $EMTIME_CONFIG_DIR. -expired saves an
+// access token past its expiry; -stale one the fake no longer accepts
+// though it has not expired; -revoked also revokes the refresh token, as
+// when the user removes emtime's access at Google; -rotate makes the fake
+// issue a new refresh token on every refresh.
+func cmdGoogleSignin(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "google-signin")
+	fs := flag.NewFlagSet("google-signin", flag.ContinueOnError)
+	expired := fs.Bool("expired", false, "")
+	stale := fs.Bool("stale", false, "")
+	revoked := fs.Bool("revoked", false, "")
+	rotate := fs.Bool("rotate", false, "")
+	account := fs.String("account", googletest.DefaultPrimary, "")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		ts.Fatalf("usage: google-signin [-expired] [-stale] [-revoked] [-rotate] [-account addr]")
+	}
+	f := fakesOf(ts)
+	dir := ts.Getenv("EMTIME_CONFIG_DIR")
+	ts.Check(auth.SaveClientJSON(dir, f.oauth.ClientJSON()))
+	f.access, f.refresh = f.oauth.Issue()
+	expiry := time.Now().Add(time.Hour)
+	if *expired || *revoked {
+		expiry = time.Now().Add(-time.Hour)
+		f.oauth.ExpireAccessToken(f.access)
+	}
+	if *stale {
+		f.oauth.ExpireAccessToken(f.access)
+	}
+	if *revoked {
+		f.oauth.RevokeRefreshToken(f.refresh)
+	}
+	f.oauth.SetRotateRefresh(*rotate)
+	ts.Check(auth.NewFileStore(dir).Save(auth.Stored{
+		Token:   &oauth2.Token{AccessToken: f.access, TokenType: "Bearer", RefreshToken: f.refresh, Expiry: expiry},
+		Account: *account,
+		Scopes:  auth.Scopes(),
+	}))
+}
+
+// google-token: describes the token file of $EMTIME_CONFIG_DIR without
+// showing a token: its mode and its folder's, the account, and whether the
+// access and refresh tokens are the fake's valid ones, as google-signin
+// kept them or renewed since.
+func cmdGoogleToken(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "google-token")
+	f := fakesOf(ts)
+	dir := ts.Getenv("EMTIME_CONFIG_DIR")
+	store := auth.NewFileStore(dir)
+	fi, err := os.Stat(store.Path)
+	ts.Check(err)
+	di, err := os.Stat(dir)
+	ts.Check(err)
+	st, err := store.Load()
+	ts.Check(err)
+	out := ts.Stdout()
+	fmt.Fprintf(out, "file mode %04o\n", fi.Mode().Perm())
+	fmt.Fprintf(out, "folder mode %04o\n", di.Mode().Perm())
+	fmt.Fprintf(out, "account %s\n", st.Account)
+	fmt.Fprintf(out, "scopes %s\n", strings.Join(st.Scopes, " "))
+	validity := func(valid bool, tok, kept string) string {
+		s := "invalid"
+		if valid {
+			s = "valid"
+		}
+		switch {
+		case kept == "":
+		case tok == kept:
+			s += ", as signed in"
+		default:
+			s += ", renewed"
+		}
+		return s
+	}
+	fmt.Fprintf(out, "access token %s\n", validity(f.oauth.ValidAccessToken(st.Token.AccessToken), st.Token.AccessToken, f.access))
+	fmt.Fprintf(out, "refresh token %s\n", validity(f.oauth.RefreshTokenValid(st.Token.RefreshToken), st.Token.RefreshToken, f.refresh))
+	switch {
+	case st.Token.Expiry.IsZero():
+		fmt.Fprintln(out, "expiry none")
+	case st.Token.Expiry.After(time.Now()):
+		fmt.Fprintln(out, "expiry in the future")
+	default:
+		fmt.Fprintln(out, "expiry in the past")
+	}
+}
+
+// google-requests: the requests the fake API received since the last
+// google-requests, one a line: method, path, query (less alt and
+// prettyPrint), status.
+func cmdGoogleRequests(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "google-requests")
+	out := ts.Stdout() // an empty list is an empty stdout
+	f := fakesOf(ts)
+	reqs := f.api.Requests()
+	for _, r := range reqs[f.apiSeen:] {
+		q := maps.Clone(r.Query)
+		q.Del("alt") // the same on every request
+		q.Del("prettyPrint")
+		fmt.Fprintf(out, "%s %s?%s %d\n", r.Method, r.Path, q.Encode(), r.Status)
+	}
+	f.apiSeen = len(reqs)
+}
+
+// google-issue-token VAR: sets VAR to an access token the fake issued.
+func cmdGoogleIssueToken(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "google-issue-token")
+	if len(args) != 1 {
+		ts.Fatalf("usage: google-issue-token VAR")
+	}
+	access, _ := fakesOf(ts).oauth.Issue()
+	ts.Setenv(args[0], access)
+}
+
+// oauth-client file: writes the fake's "Desktop app" client JSON, as the
+// Google Cloud console hands it out.
+func cmdOAuthClient(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "oauth-client")
+	if len(args) != 1 {
+		ts.Fatalf("usage: oauth-client file.json")
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), fakesOf(ts).oauth.ClientJSON(), 0o600))
+}
+
+// oauth-requests: the requests the fake OAuth server received since the
+// last oauth-requests, one a line:
+// the path, what the request asked for (never a token or secret), the
+// impersonated subject of a service account, and the status.
+func cmdOAuthRequests(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "oauth-requests")
+	out := ts.Stdout() // an empty list is an empty stdout
+	f := fakesOf(ts)
+	reqs := f.oauth.Requests()
+	defer func() { f.oauthSeen = len(reqs) }()
+	for _, r := range reqs[f.oauthSeen:] {
+		line := r.Path
+		for _, k := range []string{"grant_type", "response_type", "access_type", "code_challenge_method", "scope"} {
+			if v := r.Form.Get(k); v != "" {
+				line += " " + k + "=" + v
+			}
+		}
+		if r.Subject != "" {
+			line += " subject=" + r.Subject
+		}
+		fmt.Fprintf(out, "%s %d\n", line, r.Status)
+	}
+}
+
+// service-account file: writes a service account key JSON of the fake.
+func cmdServiceAccount(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "service-account")
+	if len(args) != 1 {
+		ts.Fatalf("usage: service-account key.json")
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), fakesOf(ts).oauth.ServiceAccountKey(), 0o600))
+}
+
+// json-without [-except key=value] file key...: prints the JSON objects of
+// file (one document, or one a line), indented, without the named
+// top-level keys, and leaving out the objects whose key is the string
+// value; cmp then compares what is left.
+func cmdJSONWithout(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "json-without")
+	var exceptKey, exceptValue string
+	if len(args) >= 2 && args[0] == "-except" {
+		var ok bool
+		if exceptKey, exceptValue, ok = strings.Cut(args[1], "="); !ok {
+			ts.Fatalf("json-without: -except wants key=value")
+		}
+		args = args[2:]
+	}
+	if len(args) < 1 {
+		ts.Fatalf("usage: json-without [-except key=value] file.json [key...]")
+	}
+	dec := json.NewDecoder(strings.NewReader(ts.ReadFile(args[0])))
+	out := ts.Stdout()
+	for n := 0; ; n++ {
+		var doc map[string]any
+		if err := dec.Decode(&doc); err == io.EOF {
+			if n == 0 {
+				ts.Fatalf("%s holds no JSON object", args[0])
+			}
+			return
+		} else if err != nil {
+			ts.Fatalf("%s: %v", args[0], err)
+		}
+		if exceptKey != "" && doc[exceptKey] == exceptValue {
+			continue
+		}
+		for _, k := range args[1:] {
+			if _, ok := doc[k]; !ok {
+				ts.Fatalf("%s has no key %q", args[0], k)
+			}
+			delete(doc, k)
+		}
+		b, err := json.MarshalIndent(doc, "", "  ")
+		ts.Check(err)
+		fmt.Fprintf(out, "%s\n", b)
+	}
 }

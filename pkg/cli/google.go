@@ -1,0 +1,240 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/emtime/emtime/pkg/auth"
+	"github.com/emtime/emtime/pkg/calendar"
+	"github.com/emtime/emtime/pkg/google"
+	"github.com/spf13/pflag"
+)
+
+// EnvRetryDelay sets the first wait before a failed Google call is tried
+// again (a Go duration; default 1s, doubled on each retry, with jitter). It
+// is there for the end-to-end scripts, whose fake Google answers 503 on
+// purpose: they run emtime as a user does, and the factory carries no retry
+// setting to hand it otherwise. A Retry-After sent by Google still wins.
+const EnvRetryDelay = "EMTIME_GOOGLE_RETRY_DELAY"
+
+// googleAccess are the flags that read Google Calendar with a service
+// account instead of the stored sign-in.
+type googleAccess struct {
+	ServiceAccount string
+	Impersonate    string
+}
+
+func (a *googleAccess) addFlags(fl *pflag.FlagSet) {
+	fl.StringVar(&a.ServiceAccount, "service-account", "", "read Google Calendar with this service account key JSON (Google Workspace, domain-wide delegation)")
+	fl.StringVar(&a.Impersonate, "impersonate", "", "with --service-account: the Workspace user whose calendar is read, e.g. me@example.com")
+}
+
+func (a *googleAccess) check() error {
+	if a.Impersonate != "" && a.ServiceAccount == "" {
+		return usagef("--impersonate needs --service-account: the key of a service account with domain-wide delegation")
+	}
+	if a.Impersonate != "" && !strings.Contains(a.Impersonate, "@") {
+		return usagef("--impersonate %q is not an e-mail address", a.Impersonate)
+	}
+	return nil
+}
+
+// googleSourceOptions are the flags of analyze and events that choose what
+// is read from Google Calendar, the source used when neither --ics nor
+// --demo is given.
+type googleSourceOptions struct {
+	Calendars []string
+	googleAccess
+}
+
+func (g *googleSourceOptions) addFlags(fl *pflag.FlagSet) {
+	fl.StringArrayVar(&g.Calendars, "calendar", nil, "read this Google calendar, by id (repeatable; default primary; see emtime calendars)")
+	g.googleAccess.addFlags(fl)
+}
+
+// check validates the Google flags against the source chosen.
+func (g *googleSourceOptions) check(otherSource bool) error {
+	if otherSource && (len(g.Calendars) > 0 || g.ServiceAccount != "" || g.Impersonate != "") {
+		return usagef("--calendar, --service-account and --impersonate read Google Calendar: they cannot be combined with --ics or --demo")
+	}
+	for _, id := range g.Calendars {
+		if strings.TrimSpace(id) == "" {
+			return usagef("--calendar needs a calendar id, such as primary (see emtime calendars)")
+		}
+	}
+	return g.googleAccess.check()
+}
+
+// ids are the calendars to read.
+func (g *googleSourceOptions) ids() []string {
+	if len(g.Calendars) == 0 {
+		return []string{"primary"}
+	}
+	return g.Calendars
+}
+
+// openGoogle opens the calendars of --calendar as one source. When --me is
+// given, it first reads the primary address, so that the aliases add to it
+// rather than replace it: on a calendar that is not mine (a team calendar)
+// nobody is marked self, and I am found by address.
+func (o *sourceOptions) openGoogle(ctx context.Context, f *Factory) ([]named, error) {
+	creds, err := f.googleCredentials(ctx, o.Google.googleAccess, true)
+	if err != nil {
+		return nil, err
+	}
+	ids := o.Google.ids()
+	var line *progressLine
+	if f.IO.ErrTTY {
+		line = &progressLine{w: f.IO.ErrOut, total: len(ids)}
+	}
+	gopts := google.Options{CalendarIDs: ids, Me: o.Me}
+	if line != nil {
+		gopts.Progress = line.show
+	}
+	src, err := f.googleSource(ctx, creds, gopts)
+	if err != nil {
+		return nil, err
+	}
+	s := &googleSource{src: src, line: line}
+	name := "google:" + strings.Join(ids, ",")
+	if len(o.Me) > 0 {
+		info, err := s.Info(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		o.Me = info.Owner
+	}
+	return []named{{name, s}}, nil
+}
+
+// googleSource is Google Calendar as the commands use it: the account read
+// once, sign-in failures told plainly, and the progress line cleared when
+// the events are in.
+type googleSource struct {
+	src  *google.Source
+	line *progressLine // nil when stderr is not a terminal
+	info *calendar.Info
+}
+
+func (s *googleSource) Info(ctx context.Context) (calendar.Info, error) {
+	if s.info == nil {
+		info, err := s.src.Info(ctx)
+		if err != nil {
+			return calendar.Info{}, plainAuthError(err)
+		}
+		s.info = &info
+	}
+	return *s.info, nil
+}
+
+func (s *googleSource) Events(ctx context.Context, q calendar.Query) (calendar.Result, error) {
+	res, err := s.src.Events(ctx, q)
+	s.line.clear()
+	return res, plainAuthError(err)
+}
+
+// progressLine is the line drawn on a terminal's stderr while the events
+// are fetched.
+type progressLine struct {
+	w     io.Writer
+	total int
+	drawn bool
+}
+
+func (p *progressLine) show(calendarsDone, events int) {
+	noun := "events"
+	if events == 1 {
+		noun = "event"
+	}
+	fmt.Fprintf(p.w, "\r\x1b[Kemtime: reading Google Calendar: %d of %d calendars, %d %s", calendarsDone, p.total, events, noun)
+	p.drawn = true
+}
+
+func (p *progressLine) clear() {
+	if p != nil && p.drawn {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.drawn = false
+	}
+}
+
+// plainAuthError turns a call that failed because Google refused the
+// credentials into the sign-in package's own message, which says what to
+// do, instead of the failed request's.
+func plainAuthError(err error) error {
+	if err == nil {
+		return nil
+	}
+	for _, target := range []error{auth.ErrSignInAgain, auth.ErrAccessTokenRefused, auth.ErrServiceAccountRefused} {
+		if errors.Is(err, target) {
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				return ue.Err
+			}
+			return err
+		}
+	}
+	return err
+}
+
+// googleCredentials finds the credentials to call Google with: the service
+// account of --service-account, EMTIME_ACCESS_TOKEN, or the stored sign-in.
+// Nobody signed in is an error whose hint says what to do; forAnalysis adds
+// the other sources to the hint.
+func (f *Factory) googleCredentials(ctx context.Context, a googleAccess, forAnalysis bool) (*auth.Credentials, error) {
+	dir, err := auth.ConfigDir(f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	var key []byte
+	if a.ServiceAccount != "" {
+		if key, err = os.ReadFile(a.ServiceAccount); err != nil {
+			return nil, fmt.Errorf("--service-account: %w", err)
+		}
+	}
+	creds, err := auth.Resolve(ctx, auth.Options{
+		Dir:               dir,
+		Getenv:            f.Getenv,
+		Endpoints:         auth.EndpointsFromEnv(f.Getenv),
+		ServiceAccountKey: key,
+		Impersonate:       a.Impersonate,
+	})
+	if errors.Is(err, auth.ErrNotSignedIn) {
+		return nil, withHint(errors.New("not signed in to Google Calendar"), notSignedInHint(dir, f.Getenv, forAnalysis))
+	}
+	return creds, err
+}
+
+// notSignedInHint says how to sign in: with the client JSON when none is
+// kept yet.
+func notSignedInHint(dir string, getenv func(string) string, forAnalysis bool) string {
+	login := "'emtime auth login'"
+	if _, err := auth.LoadClient(dir, getenv); err != nil {
+		login = "'emtime auth login --credentials client_secret.json' (the README shows how to get that file)"
+	}
+	if !forAnalysis {
+		return "sign in with " + login
+	}
+	return "sign in with " + login + ", or try the built-in demo with --demo, or read an export with --ics calendar.ics"
+}
+
+// googleSource builds a Google Calendar source over creds, with the API
+// address of EMTIME_GOOGLE_API_URL and the retry delay of
+// EMTIME_GOOGLE_RETRY_DELAY.
+func (f *Factory) googleSource(ctx context.Context, creds *auth.Credentials, opts google.Options) (*google.Source, error) {
+	opts.HTTPClient = creds.Client()
+	opts.BaseURL = f.Getenv(google.EnvAPIURL)
+	if v := f.Getenv(EnvRetryDelay); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("%s=%q: want a duration such as 1s", EnvRetryDelay, v)
+		}
+		opts.Retry.BaseDelay = d
+	}
+	return google.New(ctx, opts)
+}
