@@ -69,7 +69,9 @@ promotion": an IC codes 60–70% of the time, an EM 0–30%, and an EM spends
 50–75% of the time in meetings.
 
 Start with the built-in demo:  emtime analyze --demo
-Then your own calendar:        emtime analyze --ics calendar.ics`,
+Then an exported calendar:     emtime analyze --ics calendar.ics
+Or Google Calendar:            emtime auth login --credentials client_secret.json
+                               emtime analyze`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
