@@ -9,6 +9,7 @@
 package classify
 
 import (
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -38,7 +39,9 @@ const (
 	KindIgnored Kind = "ignored"
 )
 
-// Category sorts meetings. Every meeting has exactly one.
+// Category sorts meetings. Every meeting has exactly one: a built-in one
+// below, or the Name of the first [CategoryRule] in [Rules.Custom] that
+// matches it.
 type Category string
 
 const (
@@ -70,6 +73,54 @@ type Rules struct {
 	Personal    []string
 	Focus       []string
 	Interview   []string
+	// Custom are the user's own category rules, tried in order before the
+	// built-in categories; the first that matches names the category.
+	Custom []CategoryRule
+}
+
+// CategoryRule puts the meetings that meet every one of its conditions in
+// the category Name. A condition left at its zero value is not checked.
+type CategoryRule struct {
+	Name Category
+	// Title must match the title somewhere (use ^ and $ to anchor it).
+	Title *regexp.Regexp
+	// MinPeople and MaxPeople bound the number of people on the meeting, me
+	// included; 0 is no bound.
+	MinPeople, MaxPeople int
+	// Recurring, when set, says whether the meeting must be a recurring one
+	// (true) or a one-off (false).
+	Recurring *bool
+	// OrganizerDomain is the e-mail domain of the organizer;
+	// AttendeeDomain is that of at least one other person on the meeting.
+	// Both match the domain itself and its subdomains, case-insensitively.
+	OrganizerDomain, AttendeeDomain string
+}
+
+// matches reports whether a meeting with these other people (by address)
+// and this size meets every condition of the rule.
+func (r CategoryRule) matches(e calendar.Event, people []string, size int) bool {
+	switch {
+	case r.Title != nil && !r.Title.MatchString(e.Title),
+		r.MinPeople > 0 && size < r.MinPeople,
+		r.MaxPeople > 0 && size > r.MaxPeople,
+		r.Recurring != nil && e.Recurring != *r.Recurring,
+		r.OrganizerDomain != "" && !inDomain(e.Organizer.Email, r.OrganizerDomain):
+		return false
+	}
+	if r.AttendeeDomain != "" {
+		return slices.ContainsFunc(people, func(p string) bool { return inDomain(p, r.AttendeeDomain) })
+	}
+	return true
+}
+
+// inDomain reports whether address is at domain or one of its subdomains.
+func inDomain(address, domain string) bool {
+	at := strings.LastIndexByte(address, '@')
+	if at < 0 {
+		return false
+	}
+	host, domain := strings.ToLower(address[at+1:]), strings.ToLower(domain)
+	return host == domain || strings.HasSuffix(host, "."+domain)
 }
 
 // DefaultRules returns the documented defaults, with no address for me.
@@ -180,7 +231,7 @@ func (c *classifier) classify(e calendar.Event) Event {
 			return ignore("not accepted by me (" + string(resp) + "), --only-accepted")
 		}
 		out.Kind = KindMeeting
-		out.Category, out.Reason = c.category(e, words, size, withOthers)
+		out.Category, out.Reason = c.category(e, words, people, size, withOthers)
 		if !withOthers {
 			out.Reason = "video-call link; " + out.Reason
 		}
@@ -205,7 +256,12 @@ func (c *classifier) classify(e calendar.Event) Event {
 	return out
 }
 
-func (c *classifier) category(e calendar.Event, words string, size int, withOthers bool) (Category, string) {
+func (c *classifier) category(e calendar.Event, words string, people []string, size int, withOthers bool) (Category, string) {
+	for i, r := range c.rules.Custom {
+		if r.matches(e, people, size) {
+			return r.Name, "meeting, custom rule " + strconv.Itoa(i+1) + " " + quote(string(r.Name))
+		}
+	}
 	if k, ok := c.interview.find(words); ok {
 		return CategoryInterview, "meeting, title says " + quote(k)
 	}

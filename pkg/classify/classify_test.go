@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -352,5 +353,68 @@ func TestInferMe(t *testing.T) {
 				t.Errorf("how = %q, want it to mention %q", how, tt.wantHow)
 			}
 		})
+	}
+}
+
+func TestCustomCategories(t *testing.T) {
+	yes, no := true, false
+	partner := calendar.Person{Email: "pat@partner.example.org"}
+	custom := []CategoryRule{
+		{Name: "incident", Title: regexp.MustCompile(`(?i)\b(incident|post-?mortem)\b`)},
+		{Name: "all_hands", MinPeople: 20},
+		{Name: "pairing", MaxPeople: 2, Recurring: &yes},
+		{Name: "customer", AttendeeDomain: "Partner.example.org"},
+		{Name: "hr", OrganizerDomain: "hr.example.com", Recurring: &no},
+		{Name: "small_sync", Title: regexp.MustCompile(`(?i)sync`), MinPeople: 3, MaxPeople: 4},
+	}
+	organizer := func(email string) func(*calendar.Event) {
+		return func(e *calendar.Event) { e.Organizer = calendar.Person{Email: email} }
+	}
+	tests := []struct {
+		name   string
+		event  calendar.Event
+		want   Category
+		reason string
+	}{
+		{"title pattern", ev("Incident review", with(alice)), "incident", `custom rule 1 "incident"`},
+		{"title pattern, other spelling", ev("Postmortem: outage", withN(30)), "incident", `custom rule 1`},
+		{"the first rule that matches wins", ev("Postmortem", withN(25)), "incident", `custom rule 1`},
+		{"pattern finds a word, not a part", ev("Incidental chat", with(alice)), CategoryOneOnOne, "meeting of two people"},
+		{"minimum people", ev("Town hall", withN(24)), "all_hands", `custom rule 2 "all_hands"`},
+		{"below the minimum: built-in", ev("Town hall", withN(12)), CategoryLarge, "meeting of 13 people"},
+		{"maximum people and recurring", ev("Pairing", with(alice), recurring), "pairing", `custom rule 3`},
+		{"recurring wanted, one-off given", ev("Pairing", with(alice)), CategoryOneOnOne, "meeting of two people"},
+		{"attendee domain, any case", ev("Roadmap", with(alice, partner)), "customer", `custom rule 4 "customer"`},
+		{"attendee domain matches subdomains", ev("Roadmap", with(calendar.Person{Email: "x@eu.partner.example.org"}, bob)), "customer", `custom rule 4`},
+		{"attendee domain is not a suffix of a word", ev("Roadmap", with(calendar.Person{Email: "x@notpartner.example.org"}, bob)), CategoryAdHoc, "one-off meeting"},
+		{"organizer domain and one-off", ev("Benefits", with(alice, bob), organizer("hr@hr.example.com")), "hr", `custom rule 5 "hr"`},
+		{"organizer domain but recurring", ev("Benefits", with(alice, bob), organizer("hr@hr.example.com"), recurring), CategoryRecurring, "recurring meeting"},
+		{"every condition of a rule", ev("Team sync", with(alice, bob)), "small_sync", `custom rule 6`},
+		{"one condition fails", ev("Team sync", with(alice)), CategoryOneOnOne, "meeting of two people"},
+		{"before the built-in interview", ev("Interview debrief: incident", with(alice, bob)), "incident", `custom rule 1`},
+		{"not a meeting: no category", ev("Incident notes"), "", "no one else on it"},
+	}
+	r := DefaultRules()
+	r.Me = []string{me}
+	r.Custom = custom
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Classify([]calendar.Event{tt.event}, r)[0]
+			if got.Category != tt.want || !strings.Contains(got.Reason, tt.reason) {
+				t.Errorf("category %q (%s), want %q (%s)", got.Category, got.Reason, tt.want, tt.reason)
+			}
+		})
+	}
+}
+
+func TestNoCustomRulesKeepsBuiltIns(t *testing.T) {
+	r := DefaultRules()
+	r.Me = []string{me}
+	if r.Custom != nil {
+		t.Fatalf("DefaultRules has custom rules: %v", r.Custom)
+	}
+	got := Classify([]calendar.Event{ev("Incident review", with(alice))}, r)[0]
+	if got.Category != CategoryOneOnOne {
+		t.Errorf("category %q, want %q", got.Category, CategoryOneOnOne)
 	}
 }

@@ -83,8 +83,14 @@ type plan struct {
 	from, to time.Time      // dates; zero when not given (civil, UTC)
 }
 
-// check validates the flags; every mistake is a usage error.
+// check fills what the flags leave unsaid from the environment and the
+// config file, then validates: a mistake in a flag is a usage error (exit
+// 2), one in the environment or the file an error (exit 1).
 func (o *sourceOptions) check(cmd *cobra.Command) (*plan, error) {
+	settings, err := o.applyConfig(cmd) // flags > environment > config file > defaults
+	if err != nil {
+		return nil, err
+	}
 	o.weeksSet = cmd.Flags().Changed("weeks")
 	p := &plan{rules: classify.DefaultRules(), settings: analyze.DefaultSettings(time.UTC)}
 	if len(o.ICS) > 0 && o.Demo != "" {
@@ -106,7 +112,6 @@ func (o *sourceOptions) check(cmd *cobra.Command) (*plan, error) {
 		}
 		p.tz = loc
 	}
-	var err error
 	if p.from, err = parseDate("--from", o.From); err != nil {
 		return nil, err
 	}
@@ -162,6 +167,7 @@ func (o *sourceOptions) check(cmd *cobra.Command) (*plan, error) {
 			return nil, usagef("--me %q is not an e-mail address", m)
 		}
 	}
+	settings.fill(p)
 	return p, nil
 }
 
@@ -307,7 +313,7 @@ func (o *sourceOptions) load(ctx context.Context, f *Factory, p *plan) (*loaded,
 		l.me = me
 	}
 	l.rules.Me = l.me
-	if len(l.me) > 0 {
+	if len(l.me) > 0 && l.settings.Domain == "" {
 		if at := strings.LastIndexByte(l.me[0], '@'); at >= 0 {
 			l.settings.Domain = l.me[0][at+1:]
 		}

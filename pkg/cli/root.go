@@ -83,6 +83,10 @@ Or Google Calendar:            emtime auth login --credentials client_secret.jso
 	cmd.AddCommand(NewCmdEvents(f, nil))
 	cmd.AddCommand(NewCmdCalendars(f, nil))
 	cmd.AddCommand(NewCmdAuth(f))
+	cmd.AddCommand(NewCmdConfig(f))
+	cmd.AddCommand(NewCmdVersion(f, nil))
+	addConfigFlag(cmd, f) // persistent --config FILE
+	setVersion(cmd)       // --version
 	return cmd
 }
 

@@ -1,0 +1,231 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+
+	"github.com/emtime/emtime/pkg/config"
+	"github.com/emtime/emtime/pkg/demo"
+	"github.com/spf13/cobra"
+)
+
+// NewCmdConfig builds `emtime config` and its subcommands.
+func NewCmdConfig(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "config",
+		Short: "Write the config file, and show the settings in force",
+		Long: `emtime keeps its settings in a YAML file: config.yaml in the config folder
+($EMTIME_CONFIG_DIR, else the user config folder's emtime, such as
+~/.config/emtime on Linux), or the file --config names.
+
+A flag wins over the environment (EMTIME_TZ, EMTIME_ME, EMTIME_WORK_HOURS,
+EMTIME_WORK_DAYS), the environment over the file, the file over the
+defaults. A file with a mistake stops every command with the file, the line
+and the key.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q for %q: use init or show", args[0], cmd.CommandPath())
+			}
+			return cmd.Help()
+		},
+	}
+	cmd.AddCommand(NewCmdConfigInit(f, nil))
+	cmd.AddCommand(NewCmdConfigShow(f, nil))
+	return cmd
+}
+
+// ConfigInitOptions are the flags of `emtime config init`.
+type ConfigInitOptions struct {
+	IO    *IOStreams
+	Force bool
+	// Path is where to write: --config, else the config folder's file.
+	Path string
+}
+
+// NewCmdConfigInit builds `emtime config init`.
+func NewCmdConfigInit(f *Factory, runF func(context.Context, *ConfigInitOptions) error) *cobra.Command {
+	opts := &ConfigInitOptions{IO: f.IO}
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Write a commented config file with every default",
+		Long: `Writes a config file holding every default, with a comment on what each key
+means, to config.yaml in the config folder or to the file --config names.
+It will not overwrite a file that is there unless --force is given. The file
+is readable by you only (0600), in a folder that is yours only (0700).`,
+		Example: `  emtime config init
+  emtime config init --config ./emtime.yaml
+  emtime config init --force`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			src := sourceOf(cmd)
+			if src == nil {
+				src = &settingsSource{getenv: f.Getenv}
+			}
+			path, _, err := src.configPath()
+			if err != nil {
+				return withHint(err, "name the file with --config FILE")
+			}
+			opts.Path = path
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return configInitRun(opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite a config file that is there")
+	return cmd
+}
+
+func configInitRun(opts *ConfigInitOptions) error {
+	if err := writeConfig(opts.Path, config.DefaultYAML, opts.Force); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return withHint(fmt.Errorf("%s already exists; not overwriting it", opts.Path),
+				"see what it says with 'emtime config show', or replace it with the defaults with 'emtime config init --force'")
+		}
+		return fmt.Errorf("write config: %w", err)
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "emtime: wrote %s; edit it, then check it with 'emtime config show'\n", opts.Path)
+	return nil
+}
+
+// writeConfig writes data to path with mode 0600, making its folder with
+// mode 0700. Without force an existing file is an error wrapping
+// fs.ErrExist; with force it is replaced whole through a rename.
+func writeConfig(path string, data []byte, force bool) (err error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if !force {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			os.Remove(path)
+			return err
+		}
+		return f.Close()
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(f.Name())
+		}
+	}()
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// ConfigShowOptions are the flags of `emtime config show`.
+type ConfigShowOptions struct {
+	IO     *IOStreams
+	Source sourceOptions
+	Output string
+
+	// settings are the settings in force, filled before the run function.
+	settings *provenance
+}
+
+// NewCmdConfigShow builds `emtime config show`.
+func NewCmdConfigShow(f *Factory, runF func(context.Context, *ConfigShowOptions) error) *cobra.Command {
+	opts := &ConfigShowOptions{IO: f.IO}
+	cmd := &cobra.Command{
+		Use:   "show",
+		Short: "Print the settings in force and where each came from",
+		Long: `Prints every setting analyze and events would use, and where it came from:
+default, config (with the line of the file), environment (with the
+variable) or flag. It takes the same setting flags as analyze, to see what a
+command line would change. A config file with a mistake is an error here as
+everywhere.`,
+		Example: `  emtime config show
+  EMTIME_TZ=Asia/Tokyo emtime config show --work-days sun-thu
+  emtime config show -o json | jq '.settings[] | select(.source != "default")'`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.Output != "table" && opts.Output != "json" {
+				return usagef("--output must be table or json, got %q", opts.Output)
+			}
+			pv, err := opts.Source.applyConfig(cmd)
+			if err != nil {
+				return err
+			}
+			// Check the settings as analyze would, on a calendar lent for
+			// the purpose: show nothing that analyze would refuse.
+			probe := opts.Source
+			probe.ICS, probe.Demo = nil, demo.DefaultPersona
+			if _, err := probe.check(cmd); err != nil {
+				return err
+			}
+			opts.settings = pv
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return configShowRun(opts)
+		},
+	}
+	opts.Source.addFlags(cmd, 4)
+	// The calendar and the range are not settings.
+	for _, name := range []string{"ics", "demo", "from", "to", "weeks"} {
+		_ = cmd.Flags().MarkHidden(name)
+	}
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "table", "output format: table or json")
+	return cmd
+}
+
+func configShowRun(opts *ConfigShowOptions) error {
+	pv := opts.settings
+	if opts.Output == "json" {
+		enc := json.NewEncoder(opts.IO.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(pv)
+	}
+	switch {
+	case pv.ConfigFile == "":
+		fmt.Fprintf(opts.IO.Out, "config file: none\n\n")
+	case pv.ConfigFound:
+		fmt.Fprintf(opts.IO.Out, "config file: %s\n\n", pv.ConfigFile)
+	default:
+		fmt.Fprintf(opts.IO.Out, "config file: %s (not there: write one with 'emtime config init')\n\n", pv.ConfigFile)
+	}
+	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE")
+	for _, s := range pv.Settings {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Key, s.shown, sourceWords(s))
+	}
+	return tw.Flush()
+}
+
+// sourceWords says where a setting came from: "config, line 7",
+// "environment, EMTIME_TZ", "flag, --tz", "default".
+func sourceWords(s setting) string {
+	switch {
+	case s.Line > 0:
+		return fmt.Sprintf("%s, line %d", s.Source, s.Line)
+	case s.Env != "":
+		return fmt.Sprintf("%s, %s", s.Source, s.Env)
+	case s.Flag != "":
+		return fmt.Sprintf("%s, %s", s.Source, s.Flag)
+	}
+	return string(s.Source)
+}
