@@ -183,10 +183,10 @@ func New(in Input) Report {
 			WeekEnd:   last.Format(day),
 			Full:      w.Full,
 			Current:   i == current,
-			Tally:     tally(w.Tally, in.Bands),
+			Tally:     tally(w.Tally, in.Bands, in.Rules),
 		})
 	}
-	r.Summary = Summary{From: r.Range.From, To: r.Range.To, Tally: tally(res.Total, in.Bands)}
+	r.Summary = Summary{From: r.Range.From, To: r.Range.To, Tally: tally(res.Total, in.Bands, in.Rules)}
 	r.Heat = heat(res.Heat, s.WeekStart)
 	if current >= 0 {
 		cw := r.Weeks[current]
@@ -236,7 +236,7 @@ func weekdayKey(d time.Weekday) string {
 	return [...]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}[d]
 }
 
-func tally(t analyze.Tally, b verdict.Bands) Tally {
+func tally(t analyze.Tally, b verdict.Bands, rules classify.Rules) Tally {
 	v := verdict.Judge(t, b)
 	out := Tally{
 		Days:                     t.Days,
@@ -263,6 +263,11 @@ func tally(t analyze.Tally, b verdict.Bands) Tally {
 		Track:                    v.Track,
 		Reasons:                  v.Reasons,
 		BottleneckRisk:           v.Bottleneck,
+	}
+	// Every category the rules can give has a key, used or not, so that
+	// tools find the same keys in every week.
+	for _, rule := range rules.Custom {
+		out.Categories[string(rule.Name)] = Category{}
 	}
 	for c, ct := range t.Categories {
 		out.Categories[string(c)] = Category{Count: ct.Count, Minutes: ct.Minutes}

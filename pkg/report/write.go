@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/emtime/emtime/pkg/verdict"
@@ -101,8 +102,17 @@ func writeFacts(w io.Writer, t Tally) {
 }
 
 func categoryLine(cats map[string]Category) string {
+	builtIn := []string{"one_on_one", "recurring", "ad_hoc", "large", "interview"}
+	names := append([]string(nil), builtIn...)
+	var custom []string
+	for name := range cats {
+		if !slices.Contains(builtIn, name) {
+			custom = append(custom, name)
+		}
+	}
+	slices.Sort(custom)
 	var parts []string
-	for _, name := range []string{"one_on_one", "recurring", "ad_hoc", "large", "interview"} {
+	for _, name := range append(custom, names...) {
 		if c := cats[name]; c.Count > 0 || c.Minutes > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", c.Count, strings.ReplaceAll(name, "_", "-")))
 		}
