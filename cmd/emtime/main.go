@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 	// Zones load on machines with no zone database (Windows, small
 	// containers).
 	_ "time/tzdata"
@@ -11,4 +12,13 @@ import (
 	"github.com/emtime/emtime/pkg/cli"
 )
 
-func main() { os.Exit(cli.Main(os.Args[1:], cli.NewFactory())) }
+func main() {
+	// A run holds a whole calendar in memory for a moment. Collecting
+	// garbage twice as often keeps the peak near 160 MB instead of 200 MB
+	// for 100,000 occurrences, at no time worth measuring (README, Speed).
+	// GOGC, when set, still decides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
+	os.Exit(cli.Main(os.Args[1:], cli.NewFactory()))
+}
