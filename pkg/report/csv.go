@@ -3,26 +3,22 @@ package report
 import (
 	"encoding/csv"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/emtime/emtime/pkg/classify"
 )
 
 // WriteCSV writes the report's weeks as CSV: a header row, then one row per
 // week, in the order of [Report.Weeks]. Minutes are whole numbers, shares
 // are fractions as in the JSON document (0.6125 is 61.25%) and empty when a
 // week has no capacity, booleans are true or false, and the reasons are
-// joined with "; ". Every built-in meeting category has a count and a
-// minutes column, in the order of [classify.Categories], followed by any
-// other category a week names, sorted.
+// joined with "; ". Every meeting category has a count and a minutes
+// column, in the order of [Settings.Categories].
 //
 // Text cells that a spreadsheet would take for a formula (starting with =,
 // +, -, @, a tab or a carriage return) get a leading single quote; numbers
 // are written as they are.
 func WriteCSV(w io.Writer, r Report) error {
-	cats := csvCategories(r.Weeks)
+	cats := categoryOrder(r.Settings.Categories, weekCategories(r.Weeks))
 	header := []string{
 		"week_start", "week_end", "full", "current",
 		"capacity_minutes", "meeting_minutes", "focus_minutes", "fragmented_minutes",
@@ -95,23 +91,15 @@ func WriteEventsCSV(w io.Writer, events []Event) error {
 	return cw.Error()
 }
 
-// csvCategories are the category columns: the built-in ones always, in
-// their documented order, then any other a week names, sorted.
-func csvCategories(weeks []Week) []string {
-	var cats []string
-	for _, c := range classify.Categories() {
-		cats = append(cats, string(c))
-	}
-	var extra []string
+// weekCategories are the categories the weeks name, counted or not.
+func weekCategories(weeks []Week) map[string]Category {
+	all := make(map[string]Category)
 	for _, wk := range weeks {
 		for c := range wk.Categories {
-			if !slices.Contains(cats, c) && !slices.Contains(extra, c) {
-				extra = append(extra, c)
-			}
+			all[c] = Category{}
 		}
 	}
-	slices.Sort(extra)
-	return append(cats, extra...)
+	return all
 }
 
 // csvShare writes a share as the JSON document does, or an empty cell when

@@ -152,7 +152,7 @@ func newHTMLPage(r Report) htmlPage {
 	g := newHeatGrid(r)
 	p.Meetings = newHeatChart(r, g, "meetings", "Meeting load", meetingShades, func(d HeatDay) [24]int { return d.MeetingMinutes })
 	p.Focus = newHeatChart(r, g, "focus", "Focus that survives", focusShades, func(d HeatDay) [24]int { return d.FocusMinutes })
-	p.Cats = newCategoryChart(s)
+	p.Cats = newCategoryChart(s, r.Settings.Categories)
 	p.People = newPeopleChart(s)
 	p.After = newAfterHours(r)
 	p.Facts = newFacts(s)
@@ -517,15 +517,21 @@ func newBarsChart(left float64, items []hbar) barsChart {
 	return c
 }
 
-var categoryNames = []struct{ key, name string }{
-	{"recurring", "Recurring"}, {"one_on_one", "One-on-ones"}, {"ad_hoc", "Ad hoc"}, {"large", "Large (many people)"}, {"interview", "Interviews"},
+// categoryNames are the built-in categories in words; a custom category
+// is shown by its name.
+var categoryNames = map[string]string{
+	"recurring": "Recurring", "one_on_one": "One-on-ones", "ad_hoc": "Ad hoc", "large": "Large (many people)", "interview": "Interviews",
 }
 
-func newCategoryChart(t Tally) barsChart {
+func newCategoryChart(t Tally, order []string) barsChart {
 	var items []hbar
-	for _, c := range categoryNames {
-		ct := t.Categories[c.key]
-		items = append(items, hbar{Label: c.name, Minutes: ct.Minutes,
+	for _, key := range categoryOrder(order, t.Categories) {
+		ct := t.Categories[key]
+		name, ok := categoryNames[key]
+		if !ok {
+			name = clip(key, 20)
+		}
+		items = append(items, hbar{Label: name, Minutes: ct.Minutes,
 			Value: fmt.Sprintf("%s · %s", hm(ct.Minutes), plural(ct.Count, "meeting"))})
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].Minutes > items[j].Minutes })

@@ -322,10 +322,10 @@ func TestHTMLTellsTheVerdictsAndTheMeetings(t *testing.T) {
 	}
 	for _, g := range cats {
 		label := text(g)
-		for _, c := range categoryNames {
-			if strings.HasPrefix(label, c.name+" ") {
-				if want := r.Summary.Categories[c.key].Minutes; int(num(t, g, "data-minutes")) != want || !strings.Contains(label, hm(want)) {
-					t.Errorf("category %s: %q, want %s", c.key, label, hm(want))
+		for key, name := range categoryNames {
+			if strings.HasPrefix(label, name+" ") {
+				if want := r.Summary.Categories[key].Minutes; int(num(t, g, "data-minutes")) != want || !strings.Contains(label, hm(want)) {
+					t.Errorf("category %s: %q, want %s", key, label, hm(want))
 				}
 			}
 		}
@@ -342,6 +342,31 @@ func TestHTMLTellsTheVerdictsAndTheMeetings(t *testing.T) {
 	after := text(byID(t, doc, "after-hours"))
 	if !strings.Contains(after, hm(r.Summary.AfterHoursMeetingMinutes)+" of meetings fell outside") || r.Summary.AfterHoursMeetingMinutes != 60 {
 		t.Errorf("after hours: %q, want 1h00 outside working hours", after)
+	}
+}
+
+// TestHTMLShowsCustomCategories checks that a category of the config file
+// gets its own bar, so that the bars add up to every meeting.
+func TestHTMLShowsCustomCategories(t *testing.T) {
+	r := sampleReport(t)
+	r.Settings.Categories = append([]string{"incident"}, r.Settings.Categories...)
+	r.Summary.Categories["incident"] = Category{Count: 3, Minutes: 135}
+	_, doc := renderHTML(t, r)
+	cats := findAll(byID(t, doc, "categories-chart"), tagged("g", withClass("hbar")))
+	if len(cats) != 6 {
+		t.Fatalf("%d category bars, want 6 (5 built-in and incident)", len(cats))
+	}
+	var found bool
+	for _, g := range cats {
+		if label := text(g); strings.HasPrefix(label, "incident ") {
+			found = true
+			if label != "incident 2h15 · 3 meetings" || num(t, g, "data-minutes") != 135 {
+				t.Errorf("incident bar: %q, %v minutes; want 2h15 · 3 meetings, 135", label, num(t, g, "data-minutes"))
+			}
+		}
+	}
+	if !found {
+		t.Error("no bar for the custom category incident")
 	}
 }
 

@@ -37,7 +37,7 @@ func WriteMarkdown(w io.Writer, r Report) error {
 
 	fmt.Fprintf(&b, "\n## Over %s: %s\n\n", plural(r.Range.Weeks, "week"), mdText(trackName(r.Summary.Track)))
 	mdReasons(&b, r.Summary.Reasons)
-	mdFacts(&b, r.Summary.Tally)
+	mdFacts(&b, r.Summary.Tally, r.Settings.Categories)
 	if cw := r.Summary.CurrentWeek; cw != nil {
 		fmt.Fprintf(&b, "\n## This week (%s, counted as scheduled): %s\n\n", mdText(cw.WeekStart), mdText(trackName(cw.Track)))
 		mdReasons(&b, cw.Reasons)
@@ -74,9 +74,9 @@ func mdReasons(b *bytes.Buffer, reasons []string) {
 }
 
 // mdFacts is the range's meetings, focus and people in a sentence or two.
-func mdFacts(b *bytes.Buffer, t Tally) {
+func mdFacts(b *bytes.Buffer, t Tally, categories []string) {
 	fmt.Fprintf(b, "%s (%s), %s after hours; %s of booked focus blocks; longest focus stretch %s; %s; %s.\n",
-		plural(t.MeetingCount, "meeting"), mdText(categoryLine(t.Categories)), hm(t.AfterHoursMeetingMinutes),
+		plural(t.MeetingCount, "meeting"), mdText(categoryLine(categories, t.Categories)), hm(t.AfterHoursMeetingMinutes),
 		hm(t.FocusBookedMinutes), hm(t.LongestFocusMinutes),
 		plural(t.MeetingFreeDays, "meeting-free day"), plural(t.BackToBackChains, "back-to-back chain"))
 	if len(t.TopPeople) > 0 {

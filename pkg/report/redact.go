@@ -84,6 +84,7 @@ func (rd *Redactor) Report(r Report) Report {
 		out.Sources = append(out.Sources, rd.source(s))
 	}
 	out.Settings.WorkHours = maps.Clone(r.Settings.WorkHours)
+	out.Settings.Categories = slices.Clone(r.Settings.Categories)
 	if r.Settings.Domain != "" {
 		out.Settings.Domain = redactedDomain
 	}

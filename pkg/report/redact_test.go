@@ -288,7 +288,8 @@ func TestEveryTextFieldIsRedactedOrKeptOnPurpose(t *testing.T) {
 		".Me[]",      // redacted: "me"
 		".Sources[]", // redacted: calendar-N
 		".Settings.WorkHours{key}", ".Settings.WorkHours{}", ".Settings.WeekStart",
-		".Settings.Domain", // redacted: my-domain
+		".Settings.Domain",       // redacted: my-domain
+		".Settings.Categories[]", // kept: rule names from the config file, like the categories' keys
 		".Weeks[].WeekStart", ".Weeks[].WeekEnd",
 		".Summary.From", ".Summary.To",
 		".Summary.CurrentWeek[].WeekStart", ".Summary.CurrentWeek[].WeekEnd",

@@ -9,6 +9,7 @@ package report
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/emtime/emtime/pkg/analyze"
@@ -65,6 +66,10 @@ type Settings struct {
 	OnlyAccepted         bool              `json:"only_accepted"`
 	Domain               string            `json:"domain"`
 	Bands                Bands             `json:"bands"`
+	// Categories are the meeting categories in the order they are tried:
+	// the custom rules of the config file, then the built-in ones. Every
+	// one of them is a key of each tally's categories.
+	Categories []string `json:"categories"`
 }
 
 // Bands are the article's bands the verdicts were judged against.
@@ -202,7 +207,19 @@ func settings(s analyze.Settings, rules classify.Rules, b verdict.Bands) Setting
 			hours[weekdayKey(d)] = span.String()
 		}
 	}
+	var cats []string
+	for _, rule := range rules.Custom {
+		if !slices.Contains(cats, string(rule.Name)) {
+			cats = append(cats, string(rule.Name))
+		}
+	}
+	for _, c := range classify.Categories() {
+		if !slices.Contains(cats, string(c)) {
+			cats = append(cats, string(c))
+		}
+	}
 	return Settings{
+		Categories:           cats,
 		WorkHours:            hours,
 		WeekStart:            weekdayKey(s.WeekStart),
 		FocusMinMinutes:      int(s.FocusMin / time.Minute),

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/emtime/emtime/pkg/classify"
 	"github.com/emtime/emtime/pkg/verdict"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
@@ -56,7 +57,7 @@ func WriteTable(w io.Writer, r Report, st Style) error {
 	fmt.Fprintf(w, "\nBands: meetings %s–%s of working time is an engineering manager's; focus %s–%s is an individual contributor's coding time.\n",
 		pct(r.Settings.Bands.EMMeetingMin), pct(r.Settings.Bands.EMMeetingMax), pct(r.Settings.Bands.ICFocusMin), pct(r.Settings.Bands.ICFocusMax))
 	fmt.Fprintf(w, "\nOver %s: %s\n", plural(r.Range.Weeks, "week"), describe(r.Summary.Tally, st))
-	writeFacts(w, r.Summary.Tally)
+	writeFacts(w, r.Summary.Tally, r.Settings.Categories)
 	if cw := r.Summary.CurrentWeek; cw != nil {
 		fmt.Fprintf(w, "\nThis week (%s, counted as scheduled): %s\n", cw.WeekStart, describe(cw.Tally, st))
 	}
@@ -88,9 +89,9 @@ func describe(t Tally, st Style) string {
 	return b.String()
 }
 
-func writeFacts(w io.Writer, t Tally) {
+func writeFacts(w io.Writer, t Tally, categories []string) {
 	fmt.Fprintf(w, "  %s (%s), %s after hours; %s of booked focus blocks; longest focus stretch %s; %s; %s\n",
-		plural(t.MeetingCount, "meeting"), categoryLine(t.Categories), hm(t.AfterHoursMeetingMinutes), hm(t.FocusBookedMinutes),
+		plural(t.MeetingCount, "meeting"), categoryLine(categories, t.Categories), hm(t.AfterHoursMeetingMinutes), hm(t.FocusBookedMinutes),
 		hm(t.LongestFocusMinutes), plural(t.MeetingFreeDays, "meeting-free day"), plural(t.BackToBackChains, "back-to-back chain"))
 	if len(t.TopPeople) > 0 {
 		var ps []string
@@ -101,18 +102,9 @@ func writeFacts(w io.Writer, t Tally) {
 	}
 }
 
-func categoryLine(cats map[string]Category) string {
-	builtIn := []string{"one_on_one", "recurring", "ad_hoc", "large", "interview"}
-	names := append([]string(nil), builtIn...)
-	var custom []string
-	for name := range cats {
-		if !slices.Contains(builtIn, name) {
-			custom = append(custom, name)
-		}
-	}
-	slices.Sort(custom)
+func categoryLine(order []string, cats map[string]Category) string {
 	var parts []string
-	for _, name := range append(custom, names...) {
+	for _, name := range categoryOrder(order, cats) {
 		if c := cats[name]; c.Count > 0 || c.Minutes > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", c.Count, strings.ReplaceAll(name, "_", "-")))
 		}
@@ -211,4 +203,25 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// categoryOrder is the order categories are shown in: that of order (the
+// order they are tried, [Settings.Categories]), then any other key of cats,
+// sorted, so that a document from another run never loses one. Without
+// an order, the built-in categories come first.
+func categoryOrder(order []string, cats map[string]Category) []string {
+	out := slices.Clone(order)
+	if out == nil {
+		for _, c := range classify.Categories() {
+			out = append(out, string(c))
+		}
+	}
+	var extra []string
+	for c := range cats {
+		if !slices.Contains(out, c) {
+			extra = append(extra, c)
+		}
+	}
+	slices.Sort(extra)
+	return append(out, extra...)
 }
