@@ -142,6 +142,9 @@ type Event struct {
 	Category Category
 	// Reason says which rule decided, in words.
 	Reason string
+	// Keyword is the word or phrase of the title that decided, when one
+	// did; the Reason quotes it (see [HideKeyword]).
+	Keyword string
 	// People are the other people on a meeting (not me, not rooms), by
 	// address, or by name where the calendar gives no address.
 	People []string
@@ -217,7 +220,7 @@ func (c *classifier) classify(e calendar.Event) Event {
 	// meeting with others ("Holiday party", "Leave policy review") stays a
 	// meeting.
 	if k, ok := c.ooo.find(words); ok && (e.AllDay || !withOthers) {
-		out.Kind, out.Reason = KindOutOfOffice, "title says "+quote(k)
+		out.Kind, out.Reason, out.Keyword = KindOutOfOffice, titleSays(k), k
 		return out
 	}
 	if e.AllDay {
@@ -231,7 +234,7 @@ func (c *classifier) classify(e calendar.Event) Event {
 			return ignore("not accepted by me (" + string(resp) + "), --only-accepted")
 		}
 		out.Kind = KindMeeting
-		out.Category, out.Reason = c.category(e, words, people, size, withOthers)
+		out.Category, out.Reason, out.Keyword = c.category(e, words, people, size, withOthers)
 		if !withOthers {
 			out.Reason = "video-call link; " + out.Reason
 		}
@@ -241,7 +244,7 @@ func (c *classifier) classify(e calendar.Event) Event {
 		return out
 	}
 	if k, ok := c.personal.find(words); ok {
-		out.Kind, out.Reason = KindPersonal, "solo, title says "+quote(k)
+		out.Kind, out.Reason, out.Keyword = KindPersonal, "solo, "+titleSays(k), k
 		return out
 	}
 	if e.Type == calendar.TypeFocusTime {
@@ -249,32 +252,34 @@ func (c *classifier) classify(e calendar.Event) Event {
 		return out
 	}
 	if k, ok := c.focus.find(words); ok {
-		out.Kind, out.Reason = KindFocus, "solo, title says "+quote(k)
+		out.Kind, out.Reason, out.Keyword = KindFocus, "solo, "+titleSays(k), k
 		return out
 	}
 	out.Kind, out.Reason = KindSolo, "no one else on it: my own time"
 	return out
 }
 
-func (c *classifier) category(e calendar.Event, words string, people []string, size int, withOthers bool) (Category, string) {
+// category returns a meeting's category, the reason, and the title keyword
+// that decided it, if any.
+func (c *classifier) category(e calendar.Event, words string, people []string, size int, withOthers bool) (Category, string, string) {
 	for i, r := range c.rules.Custom {
 		if r.matches(e, people, size) {
-			return r.Name, "meeting, custom rule " + strconv.Itoa(i+1) + " " + quote(string(r.Name))
+			return r.Name, "meeting, custom rule " + strconv.Itoa(i+1) + " " + quote(string(r.Name)), ""
 		}
 	}
 	if k, ok := c.interview.find(words); ok {
-		return CategoryInterview, "meeting, title says " + quote(k)
+		return CategoryInterview, "meeting, " + titleSays(k), k
 	}
 	if withOthers && size == 2 && !e.AttendeesOmitted {
-		return CategoryOneOnOne, "meeting of two people"
+		return CategoryOneOnOne, "meeting of two people", ""
 	}
 	if size >= c.rules.LargeMeeting {
-		return CategoryLarge, "meeting of " + strconv.Itoa(size) + " people"
+		return CategoryLarge, "meeting of " + strconv.Itoa(size) + " people", ""
 	}
 	if e.Recurring {
-		return CategoryRecurring, "recurring meeting"
+		return CategoryRecurring, "recurring meeting", ""
 	}
-	return CategoryAdHoc, "one-off meeting"
+	return CategoryAdHoc, "one-off meeting", ""
 }
 
 // myResponse returns my answer to the event and whether I am on its guest
@@ -341,3 +346,16 @@ func responseWords(r calendar.Response) string {
 }
 
 func quote(s string) string { return "\"" + s + "\"" }
+
+// titleSays is the reason given when a keyword of the title decided.
+func titleSays(keyword string) string { return "title says " + quote(keyword) }
+
+// HideKeyword returns reason without the title keyword it quotes, for a
+// report shared with others: a keyword ("doctor", or one of the user's own)
+// tells what the event was about.
+func HideKeyword(reason, keyword string) string {
+	if keyword == "" {
+		return reason
+	}
+	return strings.Replace(reason, titleSays(keyword), "title matches a keyword", 1)
+}

@@ -29,6 +29,10 @@ type Event struct {
 	AwayMinutes       int    `json:"away_minutes"`
 	UID               string `json:"uid"`
 	Origin            string `json:"origin"`
+
+	// keyword is the title keyword the reason quotes, taken out of it by
+	// [Redactor.Events].
+	keyword string
 }
 
 // NewEvents lists classified events with times in zone and, when tallies
@@ -52,6 +56,7 @@ func NewEvents(events []classify.Event, tallies []analyze.EventTally, zone *time
 			Kind:      string(e.Kind),
 			Category:  string(e.Category),
 			Reason:    e.Reason,
+			keyword:   e.Keyword,
 			People:    people,
 			Recurring: e.Recurring,
 

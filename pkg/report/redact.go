@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/emtime/emtime/pkg/classify"
 )
 
 // What stands for my addresses, my domain and each warning in a redacted
@@ -33,7 +35,8 @@ const (
 //
 // Everything else is kept as it is: every number, the dates and zone, the
 // kinds, categories and tracks, and the reasons, which are the rules' own
-// words (a reason may quote a keyword such as "vacation", never a title).
+// words less the title keyword an event's reason quotes ("title says
+// "doctor"" becomes "title matches a keyword").
 //
 // A Redactor is not safe for concurrent use.
 type Redactor struct {
@@ -113,6 +116,7 @@ func (rd *Redactor) Events(events []Event) []Event {
 	out := make([]Event, 0, len(events))
 	for _, e := range events {
 		e.Title = rd.title(e.Title)
+		e.Reason, e.keyword = classify.HideKeyword(e.Reason, e.keyword), ""
 		people := make([]string, 0, len(e.People))
 		for _, p := range e.People {
 			people = append(people, rd.person(p))

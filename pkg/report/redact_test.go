@@ -8,6 +8,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/emtime/emtime/pkg/calendar"
+	"github.com/emtime/emtime/pkg/classify"
 )
 
 // fxSecrets is everything in fxReport and fxEvents that tells who met
@@ -81,6 +85,35 @@ func TestRedactionLeavesNoNameTitleOrAddress(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRedactionHidesTheTitleKeyword checks that a reason does not give away
+// the word of the title that decided the kind: "doctor" tells as much as the
+// title itself.
+func TestRedactionHidesTheTitleKeyword(t *testing.T) {
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	events := []calendar.Event{
+		{UID: "1", Title: "Doctor appointment", Start: at, End: at.Add(time.Hour)},
+		{UID: "2", Title: "Knee surgery", Start: at, End: at.Add(2 * time.Hour)},
+		{UID: "3", Title: "Candidate sync", Start: at, End: at.Add(time.Hour), Attendees: []calendar.Attendee{
+			{Person: calendar.Person{Email: "me@corp.example"}, Response: calendar.ResponseAccepted},
+			{Person: calendar.Person{Email: "bo@corp.example"}},
+		}},
+	}
+	rules := classify.DefaultRules()
+	rules.Me = []string{"me@corp.example"}
+	rules.OutOfOffice = append(rules.OutOfOffice, "surgery")
+	list := NewEvents(classify.Classify(events, rules), nil, time.UTC)
+	for i, want := range []string{`solo, title says "doctor"`, `title says "surgery"`, `meeting, title says "candidate"`} {
+		if list[i].Reason != want {
+			t.Fatalf("event %d: reason %q, want %q", i, list[i].Reason, want)
+		}
+	}
+	for i, want := range []string{"solo, title matches a keyword", "title matches a keyword", "meeting, title matches a keyword"} {
+		if got := RedactEvents(list)[i].Reason; got != want {
+			t.Errorf("redacted event %d: reason %q, want %q", i, got, want)
+		}
 	}
 }
 
@@ -308,7 +341,9 @@ func TestEveryTextFieldIsRedactedOrKeptOnPurpose(t *testing.T) {
 	}
 
 	wantEvent := []string{
-		".Start", ".End", ".Kind", ".Category", ".Reason",
+		".Start", ".End", ".Kind", ".Category",
+		".Reason",   // kept, but for the title keyword it quotes
+		".keyword",  // dropped
 		".Title",    // redacted: event-N
 		".People[]", // redacted: person-N
 		".UID",      // redacted: uid-N
