@@ -90,20 +90,23 @@ func styleOf(t verdict.Track) trackStyle {
 // htmlPage is everything the template draws, laid out: the template only
 // places it.
 type htmlPage struct {
-	R         Report
-	Title     string
-	Dates     string
-	Hours     string
-	Verdict   verdictView
-	Current   *verdictView
-	Stats     []stat
-	Weeks     weeksChart
-	Meetings  heatChart
-	Focus     heatChart
-	Cats      barsChart
-	People    barsChart
-	After     afterHours
-	Facts     []stat
+	R        Report
+	Title    string
+	Dates    string
+	Hours    string
+	Verdict  verdictView
+	Current  *verdictView
+	Stats    []stat
+	Weeks    weeksChart
+	Meetings heatChart
+	Focus    heatChart
+	Cats     barsChart
+	People   barsChart
+	After    afterHours
+	Facts    []stat
+	// HeatWide puts the two heat maps one under the other: side by side,
+	// a map of many hours would shrink until its numbers cannot be read.
+	HeatWide  bool
 	Colors    map[string]string
 	FocusMin  string
 	WeekTable []weekRow
@@ -151,6 +154,7 @@ func newHTMLPage(r Report) htmlPage {
 	p.WeekTable = newWeekTable(r)
 	g := newHeatGrid(r)
 	p.Meetings = newHeatChart(r, g, "meetings", "Meeting load", meetingShades, func(d HeatDay) [24]int { return d.MeetingMinutes })
+	p.HeatWide = g.To-g.From > heatSideBySideHours
 	p.Focus = newHeatChart(r, g, "focus", "Focus that survives", focusShades, func(d HeatDay) [24]int { return d.FocusMinutes })
 	p.Cats = newCategoryChart(s, r.Settings.Categories)
 	p.People = newPeopleChart(s)
@@ -189,8 +193,14 @@ type weeksChart struct {
 	Desc               string
 	// Narrow bars show their verdict abbreviated, with a key.
 	Narrow               bool
-	Key                  []trackStyle
+	Key                  []keyItem
 	Right, LabelY, ChipY float64
+}
+
+// keyItem explains the label of a narrow week's verdict.
+type keyItem struct {
+	Style trackStyle
+	Label string
 }
 
 type tick struct {
@@ -205,6 +215,9 @@ type segment struct {
 	Class, Label string
 	Share        float64
 	ShowLabel    bool
+	// LabelY is where the label sits: the middle of the segment, unless
+	// the IC line runs there.
+	LabelY float64
 }
 
 type weekBar struct {
@@ -217,6 +230,7 @@ type weekBar struct {
 	Tip          string
 	ChipX, ChipW float64
 	ChipH        float64
+	FontSize     float64
 	Empty        bool
 }
 
@@ -225,7 +239,7 @@ const (
 	weeksLeft       = 70
 	weeksRight      = 190
 	weeksTop        = 14
-	weeksBottom     = 78
+	weeksBottom     = 96
 )
 
 func newWeeksChart(r Report) weeksChart {
@@ -271,18 +285,19 @@ func newWeeksChart(r Report) weeksChart {
 		}
 		bar.Label = bar.Style.Short
 		bar.ChipW = math.Min(slot-4, math.Max(44, 16+7.5*float64(len(bar.Style.Short))))
-		bar.ChipH = 22
+		bar.ChipH, bar.FontSize = 22, 12.5
 		if c.Narrow {
 			bar.Label = bar.Style.Abbrev
 			bar.ChipW = math.Min(slot-4, 26)
 			if slot < 24 {
-				// Too narrow for a letter: a strip of the track's colour,
-				// read with the key (and the table and description).
-				bar.Label, bar.ChipW, bar.ChipH = "", slot-1, 12
+				// A strip of the track's colour holding its initial, read
+				// with the key, so that colour is never the only sign.
+				bar.Label, bar.ChipW, bar.ChipH = string([]rune(bar.Style.Abbrev)[:1]), slot-1, 16
+				bar.FontSize = math.Max(7, math.Min(11, slot*0.8))
 			}
 			if !seen[wk.Track] {
 				seen[wk.Track] = true
-				c.Key = append(c.Key, bar.Style)
+				c.Key = append(c.Key, keyItem{bar.Style, bar.Label})
 			}
 		}
 		bar.ChipX = bar.CX - bar.ChipW/2
@@ -297,7 +312,9 @@ func newWeeksChart(r Report) weeksChart {
 		m, fo, fr := *wk.MeetingShare, *wk.FocusShare, *wk.FragmentedShare
 		seg := func(class string, top, share float64) segment {
 			h := c.PH * share
-			return segment{rect: rect{x, top, barW, h}, Class: class, Label: pct(share), Share: share, ShowLabel: h >= 16 && barW >= 26}
+			s := segment{rect: rect{x, top, barW, h}, Class: class, Label: pct(share), Share: share, ShowLabel: h >= 16 && barW >= 26}
+			s.LabelY = labelOffLine(top, h, c.ICLineY)
+			return s
 		}
 		bar.Segments = []segment{
 			seg("focus", c.Top, fo),
@@ -313,6 +330,35 @@ func newWeeksChart(r Report) weeksChart {
 	c.Desc = fmt.Sprintf("Stacked bars, one per week, of the share of working capacity in meetings (from the bottom), fragmented time and focus time (from the top). The engineering manager's band of %s–%s meetings is shaded; the dashed line marks %s focus, an individual contributor's coding time. %s.",
 		c.BandMin, c.BandMax, c.ICFocus, capitalize(strings.Join(desc, "; ")))
 	return c
+}
+
+// labelClear is how far (in pixels) the middle of a segment's label keeps
+// from the IC line, so that the dashes do not strike it through.
+const labelClear = 11
+
+// labelOffLine is where the label of a segment from top, h high, sits: its
+// middle, or just above or below the line at lineY when the middle is too
+// close to it, on whichever side of the segment has more room.
+func labelOffLine(top, h, lineY float64) float64 {
+	mid := top + h/2
+	if math.Abs(mid-lineY) >= labelClear {
+		return mid
+	}
+	above, below := lineY-labelClear, lineY+labelClear
+	if lineY-top > top+h-lineY {
+		if above-7 >= top {
+			return above
+		}
+	} else if below+7 <= top+h {
+		return below
+	}
+	if above-7 >= top {
+		return above
+	}
+	if below+7 <= top+h {
+		return below
+	}
+	return mid
 }
 
 type weekRow struct {
@@ -388,6 +434,9 @@ type legendItem struct {
 	X          float64
 	Fill, Text string
 }
+
+// heatSideBySideHours is the most hours two heat maps show side by side.
+const heatSideBySideHours = 14
 
 const (
 	heatCellW = 38
@@ -486,8 +535,14 @@ type barsChart struct {
 type hbar struct {
 	Y, W         float64
 	Label, Value string
-	Minutes      int
+	// Full is the label before it was shortened, shown on hover.
+	Full    string
+	Minutes int
 }
+
+// peopleLabelRunes is as much of an address as fits left of the people
+// chart's bars (210 pixels at 13px, about 7.5 pixels a letter).
+const peopleLabelRunes = 26
 
 const (
 	hbarHeight = 22
@@ -541,7 +596,7 @@ func newCategoryChart(t Tally, order []string) barsChart {
 func newPeopleChart(t Tally) barsChart {
 	var items []hbar
 	for _, p := range t.TopPeople {
-		items = append(items, hbar{Label: clip(p.Person, 30), Minutes: p.Minutes, Value: hm(p.Minutes)})
+		items = append(items, hbar{Label: clip(p.Person, peopleLabelRunes), Full: p.Person, Minutes: p.Minutes, Value: hm(p.Minutes)})
 	}
 	c := newBarsChart(210, items)
 	c.W -= 80

@@ -335,7 +335,12 @@ func TestHTMLTellsTheVerdictsAndTheMeetings(t *testing.T) {
 		t.Fatalf("%d people, want %d", len(people), len(r.Summary.TopPeople))
 	}
 	for i, p := range r.Summary.TopPeople {
-		if got := text(people[i]); got != clip(p.Person, 30)+" "+hm(p.Minutes) {
+		// A long address is shortened to fit, and told whole on hover.
+		want := clip(p.Person, peopleLabelRunes) + " " + hm(p.Minutes)
+		if clip(p.Person, peopleLabelRunes) != p.Person {
+			want = p.Person + want
+		}
+		if got := text(people[i]); got != want {
 			t.Errorf("person %d: %q, want %s %s", i, got, p.Person, hm(p.Minutes))
 		}
 	}
@@ -468,4 +473,112 @@ func TestHTMLWithoutWorkingTime(t *testing.T) {
 	if got := text(byID(t, doc, "current-week")); !strings.Contains(got, "outside the range") {
 		t.Errorf("current week: %q", got)
 	}
+}
+
+// TestHTMLWeeksChartLabelsStayReadable checks the places where labels used
+// to collide: a share label on the dashed IC line, the "this week" note on
+// the axis title, and the verdicts of a year of narrow weeks.
+func TestHTMLWeeksChartLabelsStayReadable(t *testing.T) {
+	share := func(f float64) *float64 { return &f }
+	t.Run("a share label keeps off the IC line", func(t *testing.T) {
+		r := sampleReport(t)
+		// An overloaded week: the middle of its 80% meeting segment falls
+		// exactly on the line at 60% from the top.
+		wk := &r.Weeks[0]
+		wk.MeetingShare, wk.FragmentedShare, wk.FocusShare = share(0.8), share(0.2), share(0)
+		_, doc := renderHTML(t, r)
+		lineY := num(t, byID(t, doc, "ic-line"), "y1")
+		g := findAll(byID(t, doc, "weeks-chart"), tagged("g", withClass("week"), withAttr("data-week", wk.WeekStart)))[0]
+		labels := findAll(g, tagged("text", withClass("pct")))
+		if len(labels) == 0 {
+			t.Fatal("the week has no share labels")
+		}
+		for _, l := range labels {
+			y := num(t, l, "y")
+			if math.Abs(y-lineY) < labelClear {
+				t.Errorf("label %q at y %v is struck through by the IC line at %v", text(l), y, lineY)
+			}
+			seg := findAll(g, tagged("rect", withClass("seg"), withClass(strings.Fields(attrOf(l, "class"))[1])))[0]
+			if top, h := num(t, seg, "y"), num(t, seg, "height"); y-7 < top || y+7 > top+h {
+				t.Errorf("label %q at y %v leaves its segment %v–%v", text(l), y, top, top+h)
+			}
+		}
+	})
+	t.Run("this week is not written over the axis title", func(t *testing.T) {
+		_, doc := renderHTML(t, sampleReport(t))
+		chart := byID(t, doc, "weeks-chart")
+		note := findAll(chart, tagged("text", withClass("note")))[0]
+		var title *html.Node
+		for _, n := range findAll(chart, tagged("text", withClass("axis-title"))) {
+			if strings.HasPrefix(text(n), "Week starting") {
+				title = n
+			}
+		}
+		if title == nil {
+			t.Fatal("no axis title under the weeks")
+		}
+		// Both are 12–13px high and written from their baseline.
+		if gap := num(t, title, "y") - num(t, note, "y"); gap < 16 {
+			t.Errorf("the note is %vpx above the axis title; the two overlap", gap)
+		}
+		if h := num(t, chart, "height"); num(t, title, "y") > h-2 {
+			t.Errorf("the axis title at y %v is cut off by the chart's height %v", num(t, title, "y"), h)
+		}
+	})
+	t.Run("a year of weeks keeps a letter under every bar", func(t *testing.T) {
+		r := sampleReport(t)
+		base := r.Weeks
+		r.Weeks = nil
+		for i := range 52 {
+			wk := base[i%2]
+			wk.WeekStart = time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 7*i).Format(day)
+			wk.Current = false
+			r.Weeks = append(r.Weeks, wk)
+		}
+		_, doc := renderHTML(t, r)
+		for _, wk := range r.Weeks {
+			g := findAll(byID(t, doc, "weeks-chart"), tagged("g", withClass("week"), withAttr("data-week", wk.WeekStart)))[0]
+			v := findAll(g, tagged("text", withClass("verdict")))
+			if want := string([]rune(styleOf(wk.Track).Abbrev)[:1]); len(v) != 1 || text(v[0]) != want {
+				t.Fatalf("week %s (%s): verdict %v, want the letter %q", wk.WeekStart, wk.Track, v, want)
+			}
+		}
+		key := text(findAll(doc, tagged("ul", withClass("legend")))[0])
+		for _, wk := range base[:2] {
+			st := styleOf(wk.Track)
+			if want := string([]rune(st.Abbrev)[:1]) + st.Short; !strings.Contains(strings.ReplaceAll(key, " ", ""), want) {
+				t.Errorf("the legend %q does not explain %q", key, want)
+			}
+		}
+	})
+}
+
+// TestHTMLHeatMapsOfManyHoursGetTheWholeWidth checks that a late meeting,
+// which widens the maps to most of the day, puts them one under the other
+// rather than shrinking both.
+func TestHTMLHeatMapsOfManyHoursGetTheWholeWidth(t *testing.T) {
+	grid := func(doc *html.Node) *html.Node {
+		return findAll(doc, tagged("div", withClass("heat-grid")))[0]
+	}
+	_, doc := renderHTML(t, sampleReport(t))
+	if hasClass(grid(doc), "wide") {
+		t.Error("working hours 09:00–17:00 and an 18:00 meeting: the maps should sit side by side")
+	}
+	r := build(t, []classify.Event{
+		event("late call", classify.KindMeeting, classify.CategoryAdHoc, at(3, 22, 0), at(4, 2, 0), "bob@example.com"),
+		event("review", classify.KindMeeting, classify.CategoryAdHoc, at(4, 10, 0), at(4, 11, 0), "bob@example.com"),
+	}, at(2, 0, 0), at(9, 0, 0), at(4, 12, 0))
+	_, doc = renderHTML(t, r)
+	if !hasClass(grid(doc), "wide") {
+		t.Error("a meeting from 22:00 to 02:00: the maps should take the whole width, one under the other")
+	}
+	hours := findAll(byID(t, doc, "heat-meetings-chart"), tagged("g", withClass("row")))
+	if len(hours) == 0 || len(findAll(hours[0], tagged("rect", withClass("cell")))) != 24 {
+		t.Errorf("the map should show every hour of the day")
+	}
+}
+
+func attrOf(n *html.Node, key string) string {
+	v, _ := attr(n, key)
+	return v
 }
