@@ -46,6 +46,9 @@ type ConfigInitOptions struct {
 	Force bool
 	// Path is where to write: --config, else the config folder's file.
 	Path string
+	// Named is whether --config named the path, so that the hints name it
+	// too.
+	Named bool
 }
 
 // NewCmdConfigInit builds `emtime config init`.
@@ -67,11 +70,11 @@ is readable by you only (0600), in a folder that is yours only (0700).`,
 			if src == nil {
 				src = &settingsSource{getenv: f.Getenv}
 			}
-			path, _, err := src.configPath()
+			path, named, err := src.configPath()
 			if err != nil {
 				return withHint(err, "name the file with --config FILE")
 			}
-			opts.Path = path
+			opts.Path, opts.Named = path, named
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -86,11 +89,11 @@ func configInitRun(opts *ConfigInitOptions) error {
 	if err := writeConfig(opts.Path, config.DefaultYAML, opts.Force); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return withHint(fmt.Errorf("%s already exists; not overwriting it", opts.Path),
-				"see what it says with 'emtime config show', or replace it with the defaults with 'emtime config init --force'")
+				"see what it says with 'emtime config show"+configFlag(opts.Path, opts.Named)+"', or replace it with the defaults with 'emtime config init --force"+configFlag(opts.Path, opts.Named)+"'")
 		}
 		return fmt.Errorf("write config: %w", err)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "emtime: wrote %s; edit it, then check it with 'emtime config show'\n", opts.Path)
+	fmt.Fprintf(opts.IO.ErrOut, "emtime: wrote %s; edit it, then check it with 'emtime config show%s'\n", opts.Path, configFlag(opts.Path, opts.Named))
 	return nil
 }
 

@@ -131,6 +131,18 @@ func (s *settingsSource) configPath() (path string, named bool, err error) {
 	return filepath.Join(dir, config.FileName), false, nil
 }
 
+// configFlag is the --config flag a hint's command needs to reach the file
+// at path: none for the config folder's own file.
+func configFlag(path string, named bool) string {
+	if !named {
+		return ""
+	}
+	if strings.ContainsAny(path, " \t'\"\\$`") {
+		return " --config " + strconv.Quote(path)
+	}
+	return " --config " + path
+}
+
 // load reads the config file. A file the user did not name with --config
 // may be absent, and found is false: the defaults stand.
 func (s *settingsSource) load() (cfg *config.File, path string, found bool, err error) {
@@ -146,10 +158,10 @@ func (s *settingsSource) load() (cfg *config.File, path string, found bool, err 
 		return config.Default(), path, false, nil
 	case errors.Is(err, os.ErrNotExist):
 		return nil, path, false, withHint(fmt.Errorf("config file %s does not exist", path),
-			"write a commented one with 'emtime config init --config "+path+"'")
+			"write a commented one with 'emtime config init"+configFlag(path, true)+"'")
 	case config.IsError(err):
 		return nil, path, false, withHint(err,
-			"fix the file, or write a fresh commented one over it with 'emtime config init --force'")
+			"fix the file, or write a fresh commented one over it with 'emtime config init --force"+configFlag(path, named)+"'")
 	}
 	return nil, path, false, err
 }

@@ -285,9 +285,9 @@ func TestSettingsMistakes(t *testing.T) {
 		hint string
 	}{
 		{"bad file", nil, []string{"--config", bad},
-			[]string{bad + ":2: colour: unknown key", bad + `:4: work_hours.fri: "9" is not a time like 09:00`}, "emtime config init --force"},
+			[]string{bad + ":2: colour: unknown key", bad + `:4: work_hours.fri: "9" is not a time like 09:00`}, "'emtime config init --force --config " + bad + "'"},
 		{"bad file in the config folder", map[string]string{"EMTIME_CONFIG_DIR": dir + "/folder"}, nil,
-			[]string{dir + "/folder/config.yaml:1: week_start: "}, "fix the file"},
+			[]string{dir + "/folder/config.yaml:1: week_start: "}, "'emtime config init --force'"},
 		{"named file missing", nil, []string{"--config", filepath.Join(dir, "nope.yaml")},
 			[]string{"config file " + filepath.Join(dir, "nope.yaml") + " does not exist"}, "emtime config init --config"},
 		{"bad zone in the environment", map[string]string{envTZ: "Mars/Olympus"}, nil, []string{`EMTIME_TZ: unknown time zone "Mars/Olympus"`}, ""},
