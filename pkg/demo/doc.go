@@ -5,9 +5,11 @@
 // what a user's own export would.
 //
 // Each calendar is a realistic week for its owner, repeated: every entry is a
-// recurring series with no end, starting on Monday 1 January 2024 (monthly
-// ones on their first matching day of January 2024), so any window from 2024
-// on holds the same kind of weeks whatever today's date. Between them the
+// recurring series with no end, starting on Monday 24 March 1958 (monthly
+// ones on their first matching day of that April), so any window from then
+// on holds the same kind of weeks whatever today's date. (1958 is 3,432
+// weeks before 1 January 2024, where the exceptions below sit: a multiple
+// of every interval the series use, so the sprints keep their rhythm.) Between them the
 // calendars show every rule of the accounting: stand-ups, 1:1s (some every
 // other week), sprint planning and retros, interviews and debriefs, design
 // reviews in a room (CUTYPE=ROOM), Google Meet links (X-GOOGLE-CONFERENCE),
@@ -29,11 +31,11 @@
 // full week of every persona must keep the persona's verdict, including the
 // weeks that hold a monthly entry. The tables below give each weekday as
 // meeting / focus / fragmented minutes; capacity is 480 minus lunch (minus
-// out of office). Sprints last two weeks: "A" weeks start on Monday 1 January
-// 2024 and every other Monday after it, "B" weeks are the others. The monthly
-// entries of one persona never fall in the same week, so each adds to a
-// plain A or B week on its own. The tests check every full week of 2024 and
-// of stretches in 2026 and 2031 against these bands.
+// out of office). Sprints last two weeks: "A" weeks start on Monday 1
+// January 2024 and every other Monday before and after it, "B" weeks are the
+// others. The monthly entries of one persona never fall in the same week, so
+// each adds to a plain A or B week on its own. The tests check every full week of 2024 and
+// of stretches in 1958, 1999, 2019, 2026 and 2031 against these bands.
 //
 // # ic — Sam Okafor, backend engineer (sam@emtime.example)
 //

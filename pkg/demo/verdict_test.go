@@ -14,8 +14,9 @@ import (
 // TestVerdictEveryWeek runs each persona through the analysis with the
 // default settings, as `emtime analyze --demo=persona` does, and checks that
 // every full week gets the persona's own verdict: all of 2024 (which holds
-// every exception in the calendars), twelve weeks in 2026 and in 2031 across
-// a daylight-saving change, and the twelve weeks around today.
+// every exception in the calendars), the first twelve weeks of the series in
+// 1958, twelve weeks in 1999, 2019, 2026 and 2031 (across daylight-saving
+// changes), and the twelve weeks around today.
 func TestVerdictEveryWeek(t *testing.T) {
 	ny := newYork(t)
 	now := time.Now().In(ny)
@@ -27,6 +28,9 @@ func TestVerdictEveryWeek(t *testing.T) {
 		from  time.Time
 		weeks int
 	}{
+		{day(t, "1958-03-24"), 12}, // the first weeks of the series
+		{day(t, "1999-03-15"), 12}, // 4 April 1999: clocks go forward, on the rules of the time
+		{day(t, "2019-06-03"), 12},
 		{day(t, "2024-01-01"), 52},
 		{day(t, "2026-02-16"), 12}, // 8 March 2026: clocks go forward
 		{day(t, "2031-10-13"), 12}, // 2 November 2031: clocks go back
