@@ -184,15 +184,17 @@ const maxWarnings = 10
 func warn(io *IOStreams, warnings []string) {
 	for i, w := range warnings {
 		if i == maxWarnings {
-			fmt.Fprintf(io.ErrOut, "emtime: warning: and %d more entries skipped\n", len(warnings)-maxWarnings)
+			fmt.Fprintf(io.ErrOut, "emtime: warning: and %d more (-o json lists them all)\n", len(warnings)-maxWarnings)
 			break
 		}
 		fmt.Fprintf(io.ErrOut, "emtime: warning: %s\n", w)
 	}
+	// Each warning says what became of what it names: skipped, repaired,
+	// or read in part.
 	switch n := len(warnings); {
 	case n == 1:
-		fmt.Fprintf(io.ErrOut, "emtime: 1 unreadable entry was skipped; the numbers leave it out\n")
+		fmt.Fprintf(io.ErrOut, "emtime: 1 warning about the calendar; what it says was left out is not in the numbers\n")
 	case n > 1:
-		fmt.Fprintf(io.ErrOut, "emtime: %d unreadable entries were skipped; the numbers leave them out\n", n)
+		fmt.Fprintf(io.ErrOut, "emtime: %d warnings about the calendar; what they say was left out is not in the numbers\n", n)
 	}
 }

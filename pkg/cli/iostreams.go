@@ -18,13 +18,14 @@ type IOStreams struct {
 	// OutTTY and ErrTTY are true when the stream is a terminal.
 	OutTTY bool
 	ErrTTY bool
-	// NoColor is true when NO_COLOR is set.
+	// NoColor is true when NO_COLOR is set to anything but the empty
+	// string (https://no-color.org).
 	NoColor bool
 }
 
 // System returns the process' own streams.
 func System() *IOStreams {
-	_, noColor := os.LookupEnv("NO_COLOR")
+	noColor := os.Getenv("NO_COLOR") != ""
 	return &IOStreams{
 		In:      os.Stdin,
 		Out:     os.Stdout,

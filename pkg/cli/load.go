@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,6 +96,9 @@ func (o *sourceOptions) check(cmd *cobra.Command) (*plan, error) {
 	p := &plan{rules: classify.DefaultRules(), settings: analyze.DefaultSettings(time.UTC)}
 	if len(o.ICS) > 0 && o.Demo != "" {
 		return nil, usagef("--demo and --ics cannot be combined: choose one calendar")
+	}
+	if stdin := slices.DeleteFunc(slices.Clone(o.ICS), func(p string) bool { return p != "-" }); len(stdin) > 1 {
+		return nil, usagef("--ics - reads standard input, which can be read only once")
 	}
 	if o.Demo != "" && !contains(demo.Personas(), o.Demo) {
 		return nil, usagef("unknown demo persona %q: choose one of %s", o.Demo, strings.Join(demo.Personas(), ", "))
@@ -250,7 +254,7 @@ func (o *sourceOptions) openSources(ctx context.Context, f *Factory) ([]named, e
 func (o *sourceOptions) load(ctx context.Context, f *Factory, p *plan) (*loaded, error) {
 	now, err := f.now()
 	if err != nil {
-		return nil, usageError{err}
+		return nil, err // the environment, not the command line: exit 1
 	}
 	sources, err := o.openSources(ctx, f)
 	if err != nil {
@@ -297,6 +301,12 @@ func (o *sourceOptions) load(ctx context.Context, f *Factory, p *plan) (*loaded,
 	}
 	merged := calendar.Merge(results...)
 	l.warnings = merged.Warnings
+	if !slices.ContainsFunc(merged.Events, func(e calendar.Event) bool { return e.Overlaps(l.from, l.to) }) {
+		// Every working hour will count as focus: say why, in case the
+		// export does not reach this far.
+		fmt.Fprintf(f.IO.ErrOut, "emtime: warning: %s holds no events from %s to %s; every working hour counts as free time\n",
+			strings.Join(l.sources, ", "), l.from.Format(time.DateOnly), l.to.AddDate(0, 0, -1).Format(time.DateOnly))
+	}
 
 	l.me = lowerAll(o.Me)
 	if len(l.me) == 0 {

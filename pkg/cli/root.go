@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/emtime/emtime/pkg/demo"
 	"github.com/spf13/cobra"
 )
 
@@ -92,10 +94,16 @@ Or Google Calendar:            emtime auth login --credentials client_secret.jso
 
 // noArgs rejects positional arguments as a usage error.
 func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	if len(args) == 0 {
+		return nil
 	}
-	return nil
+	err := usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	// `--demo ic` reads as the demo flag and an argument: the value of a
+	// flag with an optional value must be joined with =.
+	if fl := cmd.Flags().Lookup("demo"); fl != nil && fl.Changed && slices.Contains(demo.Personas(), args[0]) {
+		return withHint(err, "say --demo="+args[0]+" for that persona")
+	}
+	return err
 }
 
 // now reads the clock, or EMTIME_NOW when set.

@@ -367,7 +367,7 @@ func fastForward(opt *rrule.ROption, earliest time.Time) {
 func (x *expansion) iterate(m *entry, text string, opt rrule.ROption, each func(time.Time), past func(time.Time) bool) {
 	r, err := rrule.NewRRule(opt)
 	if err != nil {
-		x.warn(m, "cannot expand RRULE %q: %v", clip(text, 80), err)
+		x.warn(m, "cannot expand RRULE %q: %v; left the repeats out", clip(text, 80), err)
 		return
 	}
 	next := r.Iterator()
@@ -377,7 +377,7 @@ func (x *expansion) iterate(m *entry, text string, opt rrule.ROption, each func(
 			return
 		}
 		if n == maxSteps {
-			x.warn(m, "stopped expanding after %d occurrences", maxSteps)
+			x.warn(m, "stopped expanding after %d occurrences; left the later ones out", maxSteps)
 			return
 		}
 		each(t)

@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestExitCodes runs whole command lines as a user types them and checks
+// the exit code the README promises: 0 when it worked, 1 for an error (a
+// file, the environment, Google), 2 for a mistake in the command line, which
+// alone is followed by the pointer to --help.
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notes, []byte("Buy milk.\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		env  map[string]string
+		want int
+		says string
+	}{
+		{[]string{"analyze", "--demo", "--weeks", "2"}, nil, ExitOK, ""},
+		{[]string{"events", "--demo", "-o", "json"}, nil, ExitOK, ""},
+		{[]string{"analyze", "--ics", filepath.Join(dir, "missing.ics")}, nil, ExitError, "missing.ics"},
+		{[]string{"analyze", "--ics", notes}, nil, ExitError, "not an iCalendar file"},
+		{[]string{"analyze", "--demo"}, map[string]string{"EMTIME_NOW": "garbage"}, ExitError, "EMTIME_NOW must be"},
+		{[]string{"analyze", "--demo"}, map[string]string{envTZ: "Mars/Olympus"}, ExitError, "EMTIME_TZ"},
+		{[]string{"analyze"}, nil, ExitError, "not signed in"},
+		{[]string{"analyze", "--demo", "--weeks", "0"}, nil, ExitUsage, "--weeks"},
+		{[]string{"analyze", "--demo", "--from", "2026-03-09", "--to", "2026-03-02"}, nil, ExitUsage, "after --to"},
+		{[]string{"analyze", "--demo", "--work-hours", "17:00-09:00"}, nil, ExitUsage, "ends before it starts"},
+		{[]string{"analyze", "--demo", "--tz", "Mars/Olympus"}, nil, ExitUsage, "unknown time zone"},
+		{[]string{"analyze", "--demo", "-o", "pdf"}, nil, ExitUsage, "--output must be"},
+		{[]string{"events", "--demo", "-o", "html"}, nil, ExitUsage, "--output must be"},
+		{[]string{"analyze", "--ics", "-", "--ics", "-"}, nil, ExitUsage, "only once"},
+		{[]string{"analyze", "--demo", "ic"}, nil, ExitUsage, "--demo=ic"},
+		{[]string{"analyse", "--demo"}, nil, ExitUsage, "unknown command"},
+		{[]string{"analyze", "--no-such-flag"}, nil, ExitUsage, "unknown flag"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			f, _, errOut := envFactory(t, tt.env)
+			got := Main(tt.args, f)
+			if got != tt.want {
+				t.Errorf("exit %d, want %d; stderr:\n%s", got, tt.want, errOut)
+			}
+			if !strings.Contains(errOut.String(), tt.says) {
+				t.Errorf("stderr does not say %q:\n%s", tt.says, errOut)
+			}
+			if help := strings.Contains(errOut.String(), "Run 'emtime --help' for usage."); help != (tt.want == ExitUsage) {
+				t.Errorf("the pointer to --help is there: %v; want it only for a usage error (exit 2)", help)
+			}
+			if strings.Contains(errOut.String(), "panic") {
+				t.Errorf("panicked:\n%s", errOut)
+			}
+		})
+	}
+}
