@@ -64,6 +64,9 @@ type Attendee struct {
 	Response Response
 	// Resource is true for rooms and equipment: they are not people.
 	Resource bool
+	// Group is true for a mailing list or team address (CUTYPE=GROUP): it
+	// stands for people whose number is not known.
+	Group bool
 	Optional bool
 	// Organizer is true when this attendee also organizes the event.
 	Organizer bool

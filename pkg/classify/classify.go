@@ -270,7 +270,7 @@ func (c *classifier) category(e calendar.Event, words string, people []string, s
 	if k, ok := c.interview.find(words); ok {
 		return CategoryInterview, "meeting, " + titleSays(k), k
 	}
-	if withOthers && size == 2 && !e.AttendeesOmitted {
+	if withOthers && size == 2 && !e.AttendeesOmitted && !slices.ContainsFunc(e.Attendees, func(a calendar.Attendee) bool { return a.Group }) {
 		return CategoryOneOnOne, "meeting of two people", ""
 	}
 	if size >= c.rules.LargeMeeting {

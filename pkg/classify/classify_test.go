@@ -217,6 +217,9 @@ func TestClassify(t *testing.T) {
 			people: []string{"alice@example.com"}, size: 2},
 		{name: "two visible but attendees omitted is not one-on-one", event: ev("All hands", with(alice), func(e *calendar.Event) { e.AttendeesOmitted = true }),
 			kind: KindMeeting, category: CategoryAdHoc, people: []string{"alice@example.com"}, size: 2},
+		{name: "me and a mailing list is not one-on-one", event: ev("Team sync", func(e *calendar.Event) {
+			e.Attendees = append(e.Attendees, calendar.Attendee{Person: calendar.Person{Email: "team@example.com"}, Group: true})
+		}), kind: KindMeeting, category: CategoryAdHoc, people: []string{"team@example.com"}, size: 2},
 		{name: "three people", event: ev("Sync", with(alice, bob)), kind: KindMeeting, category: CategoryAdHoc, reason: "one-off meeting",
 			people: []string{"alice@example.com", "bob@example.com"}, size: 3},
 		{name: "ten people is large", event: ev("Planning", withN(9)), kind: KindMeeting, category: CategoryLarge, reason: "meeting of 10 people", size: 10},

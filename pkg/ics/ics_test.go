@@ -327,6 +327,7 @@ func TestMapping(t *testing.T) {
 			{Person: calendar.Person{Email: "di@example.com", Name: "Di"}, Response: calendar.ResponseNeedsAction},
 			{Person: calendar.Person{Email: "room4@resource.example.com", Name: "Room 4"}, Response: calendar.ResponseAccepted, Resource: true},
 			{Person: calendar.Person{Email: "projector@resource.example.com"}, Response: calendar.ResponseDelegated, Resource: true},
+			{Person: calendar.Person{Email: "platform@example.com", Name: "Platform team"}, Response: calendar.ResponseNeedsAction, Group: true},
 		},
 		ConferenceURL: "https://meet.google.com/abc-defg-hij",
 		Origin:        "mapping.ics:8",
@@ -339,12 +340,12 @@ func TestMapping(t *testing.T) {
 		typ                     calendar.Type
 		allDay                  bool
 	}{
-		{"oof@example.com", "", "mapping.ics:32", calendar.TypeOutOfOffice, true},
-		{"zoom@example.com", "https://us02web.zoom.us/j/123456789?pwd=abc", "mapping.ics:44", calendar.TypeDefault, false},
-		{"teams@example.com", "https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/0?context=%7b%7d", "mapping.ics:51", calendar.TypeDefault, false},
-		{"webex@example.com", "https://acme.webex.com/meet/ann", "mapping.ics:59", calendar.TypeDefault, false},
-		{"conference@example.com", "https://video.example.com/room/7", "mapping.ics:67", calendar.TypeDefault, false},
-		{"plain@example.com", "", "mapping.ics:74", calendar.TypeDefault, false},
+		{"oof@example.com", "", "mapping.ics:33", calendar.TypeOutOfOffice, true},
+		{"zoom@example.com", "https://us02web.zoom.us/j/123456789?pwd=abc", "mapping.ics:45", calendar.TypeDefault, false},
+		{"teams@example.com", "https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/0?context=%7b%7d", "mapping.ics:52", calendar.TypeDefault, false},
+		{"webex@example.com", "https://acme.webex.com/meet/ann", "mapping.ics:60", calendar.TypeDefault, false},
+		{"conference@example.com", "https://video.example.com/room/7", "mapping.ics:68", calendar.TypeDefault, false},
+		{"plain@example.com", "", "mapping.ics:75", calendar.TypeDefault, false},
 	}
 	for _, tt := range tests {
 		e, ok := byUID[tt.uid]

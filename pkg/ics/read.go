@@ -371,6 +371,8 @@ func attendeesOf(props []*ical.IANAProperty, organizer string) []calendar.Attend
 		switch strings.ToUpper(param(p, "CUTYPE")) {
 		case "ROOM", "RESOURCE":
 			a.Resource = true
+		case "GROUP":
+			a.Group = true
 		}
 		a.Optional = strings.EqualFold(param(p, "ROLE"), "OPT-PARTICIPANT")
 		a.Organizer = organizer != "" && a.Email == organizer
