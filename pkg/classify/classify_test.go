@@ -321,6 +321,10 @@ func TestInferMe(t *testing.T) {
 		e.Attendees = append(e.Attendees, calendar.Attendee{Person: calendar.Person{Email: "room@resource.example.com"}, Resource: true})
 		return e
 	}
+	group := func(e calendar.Event) calendar.Event {
+		e.Attendees = append(e.Attendees, calendar.Attendee{Person: calendar.Person{Email: "list@example.com"}, Group: true})
+		return e
+	}
 	events := []calendar.Event{
 		room(meeting("alice@example.com", "Me@Example.com", "bob@example.com")),
 		room(meeting("me@example.com", "alice@example.com")),
@@ -340,9 +344,12 @@ func TestInferMe(t *testing.T) {
 		{"calendar name is an address", calendar.Info{Name: " Me@Example.com "}, nil, []string{"me@example.com"}, "name"},
 		{"calendar name with a display name is not an address", calendar.Info{Name: "Me <me@example.com>"}, nil, nil, ""},
 		{"most frequent address; rooms and solo entries do not count", calendar.Info{Name: "Work"}, events, []string{"me@example.com"}, "most events"},
-		{"a tie goes to the first address", calendar.Info{Name: "Work"}, []calendar.Event{
+		{"a tie goes to the first address, and is said", calendar.Info{Name: "Work"}, []calendar.Event{
 			meeting("b@example.com", "a@example.com"), meeting("c@example.com", "b@example.com", "a@example.com"), meeting("b@example.com", "a@example.com"),
-		}, []string{"a@example.com"}, "most events"},
+		}, []string{"a@example.com"}, "most events with guests, but b@example.com is on as many"},
+		{"a mailing list is not me", calendar.Info{Name: "Work"}, []calendar.Event{
+			group(meeting("b@example.com", "m@example.com")), group(meeting("c@example.com", "m@example.com")),
+		}, []string{"m@example.com"}, "most events with guests"},
 		{"nothing to go on", calendar.Info{Name: "Work"}, []calendar.Event{ev("Lunch")}, nil, ""},
 		{"no events at all", calendar.Info{}, nil, nil, ""},
 	}

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"fmt"
 	"net/mail"
 	"sort"
 	"strings"
@@ -11,8 +12,8 @@ import (
 // InferMe guesses my addresses when the user gave none: the owner the source
 // knows, else a calendar name that is an address (Google's exports name the
 // calendar after its owner), else the address found on the most events with
-// guests. how says which, for the user to check; me is nil when nothing
-// fits.
+// guests. how says which, for the user to check, and names any address on
+// as many events; me is nil when nothing fits.
 func InferMe(info calendar.Info, events []calendar.Event) (me []string, how string) {
 	if len(info.Owner) > 0 {
 		return lower(info.Owner), "the calendar's owner"
@@ -35,7 +36,7 @@ func InferMe(info calendar.Info, events []calendar.Event) (me []string, how stri
 		}
 		note(e.Organizer.Email)
 		for _, a := range e.Attendees {
-			if !a.Resource {
+			if !a.Resource && !a.Group {
 				note(a.Email)
 			}
 		}
@@ -53,7 +54,20 @@ func InferMe(info calendar.Info, events []calendar.Event) (me []string, how stri
 		}
 		return addrs[i] < addrs[j]
 	})
-	return addrs[:1], "the address on the most events with guests"
+	how = "the address on the most events with guests"
+	var tied []string
+	for _, a := range addrs[1:] {
+		if counts[a] == counts[addrs[0]] {
+			tied = append(tied, a)
+		}
+	}
+	switch {
+	case len(tied) == 1:
+		how += ", but " + tied[0] + " is on as many"
+	case len(tied) > 1:
+		how += fmt.Sprintf(", but %d others are on as many (%s)", len(tied), strings.Join(tied[:min(len(tied), 3)], ", "))
+	}
+	return addrs[:1], how
 }
 
 func lower(in []string) []string {
