@@ -66,7 +66,7 @@ type Attendee struct {
 	Resource bool
 	// Group is true for a mailing list or team address (CUTYPE=GROUP): it
 	// stands for people whose number is not known.
-	Group bool
+	Group    bool
 	Optional bool
 	// Organizer is true when this attendee also organizes the event.
 	Organizer bool

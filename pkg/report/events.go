@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/classify"
@@ -93,7 +94,7 @@ func WriteEventsTable(w io.Writer, events []Event, st Style) error {
 	t := newTable(w, st)
 	t.Header("When", "Kind", "Category", "Counts", "Title", "Reason", "People")
 	for _, e := range events {
-		if err := t.Append(when(e), e.Kind, e.Category, counts(e), clip(e.Title, 40), e.Reason, peopleCell(e.People)); err != nil {
+		if err := t.Append(when(e), e.Kind, e.Category, counts(e), clip(plainText(e.Title), 40), e.Reason, peopleCell(e.People)); err != nil {
 			return err
 		}
 	}
@@ -147,10 +148,22 @@ func peopleCell(people []string) string {
 	case 0:
 		return ""
 	case 1:
-		return people[0]
+		return plainText(people[0])
 	default:
-		return fmt.Sprintf("%s +%d", people[0], len(people)-1)
+		return fmt.Sprintf("%s +%d", plainText(people[0]), len(people)-1)
 	}
+}
+
+// plainText is text from a calendar made fit for one line of a terminal or
+// a table: line breaks, tabs and other control characters (an escape
+// sequence could recolour or clear the terminal) become spaces.
+func plainText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 func clip(s string, n int) string {

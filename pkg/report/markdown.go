@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 )
 
 // WriteMarkdown writes the report as GitHub-flavoured Markdown, to paste
@@ -101,13 +100,7 @@ var mdEscaper = strings.NewReplacer(
 // characters (line breaks included) become spaces and Markdown-significant
 // characters are escaped.
 func mdText(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, s)
-	return mdEscaper.Replace(s)
+	return mdEscaper.Replace(plainText(s))
 }
 
 // mdItem is [mdText] for text that starts a block, such as a list item: a

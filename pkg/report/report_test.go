@@ -100,3 +100,30 @@ func TestTableIsPlainWithoutATerminal(t *testing.T) {
 		t.Errorf("terminal table lacks the bar or the colour:\n%s", rich.String())
 	}
 }
+
+// TestTablesKeepCalendarTextOnOneLine checks that a title or a name with a
+// line break or an escape sequence neither splits a row nor reaches the
+// terminal as a control character.
+func TestTablesKeepCalendarTextOnOneLine(t *testing.T) {
+	events := []Event{{
+		Start: "2026-03-02T10:00:00Z", End: "2026-03-02T11:00:00Z", Kind: "meeting",
+		Title: "Multi\nline\x1b[2J title", People: []string{"Eve\r\nMallory <eve@example.com>"}, Reason: "one-off meeting",
+	}}
+	var buf bytes.Buffer
+	if err := WriteEventsTable(&buf, events, Style{}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if strings.ContainsAny(out, "\x1b\r") {
+		t.Errorf("a control character reached the table:\n%q", out)
+	}
+	var row string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "2026-03-02") {
+			row = line
+		}
+	}
+	if !strings.Contains(row, "Multi line [2J title") || !strings.Contains(row, "Eve  Mallory") {
+		t.Errorf("the title and the person should share the event's one row:\n%s", out)
+	}
+}

@@ -96,7 +96,7 @@ func writeFacts(w io.Writer, t Tally, categories []string) {
 	if len(t.TopPeople) > 0 {
 		var ps []string
 		for _, p := range t.TopPeople {
-			ps = append(ps, fmt.Sprintf("%s %s", p.Person, hm(p.Minutes)))
+			ps = append(ps, fmt.Sprintf("%s %s", plainText(p.Person), hm(p.Minutes)))
 		}
 		fmt.Fprintf(w, "  most meeting time with: %s\n", strings.Join(ps, ", "))
 	}
