@@ -158,11 +158,15 @@ func (s *Source) fetch(ctx context.Context, id string, q calendar.Query, prog *p
 			return events, warnings, nil
 		}
 		if page.NextPageToken == token {
-			return nil, nil, newError(what, id, errors.New("google sent the same page twice"))
+			return nil, nil, newError(what, id, errSamePage)
 		}
 		token = page.NextPageToken
 	}
 }
+
+// errSamePage is a list whose next page token came back unchanged: read on,
+// the list would never end; stopped, it would be short.
+var errSamePage = errors.New("google sent the same page twice")
 
 // mapEvent turns a Google event into a source-agnostic one. All-day dates
 // are midnights in dayZone; timed events are shown in timeZone when set.

@@ -156,8 +156,9 @@ type Calendar struct {
 
 const calendarListFields = "id,summary,summaryOverride,timeZone,accessRole,primary"
 
-// ListCalendars lists the calendars in the user's calendar list, the
-// primary one first.
+// ListCalendars lists the calendars in the user's calendar list, every
+// page, the primary one first. A page token Google sends twice fails the
+// call, as in [Source.Events]: the list is never silently short.
 func (s *Source) ListCalendars(ctx context.Context) ([]Calendar, error) {
 	var cals []Calendar
 	list := s.svc.CalendarList.List().MaxResults(250).Fields("nextPageToken,items(" + calendarListFields + ")")
@@ -179,8 +180,11 @@ func (s *Source) ListCalendars(ctx context.Context) ([]Calendar, error) {
 				Primary:    e.Primary,
 			})
 		}
-		if page.NextPageToken == "" || page.NextPageToken == token {
+		if page.NextPageToken == "" {
 			break
+		}
+		if page.NextPageToken == token {
+			return nil, newError("calendar list", "", errSamePage)
 		}
 		token = page.NextPageToken
 	}

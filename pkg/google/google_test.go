@@ -3,7 +3,9 @@ package google_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -469,6 +471,57 @@ func TestListCalendars(t *testing.T) {
 	}
 	if !slices.Equal(cals, want) {
 		t.Errorf("calendars = %+v, want %+v", cals, want)
+	}
+}
+
+// TestListCalendarsPages: a list longer than a page (Google serves at most
+// 250 calendars a page) is read to its end.
+func TestListCalendarsPages(t *testing.T) {
+	api := startAPI(t)
+	for i := range 300 {
+		api.AddCalendar(googletest.Calendar{ID: fmt.Sprintf("c%03d@group.calendar.google.com", i), AccessRole: "reader"})
+	}
+	src, _ := newSource(t, api, google.Options{})
+	cals, err := src.ListCalendars(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cals) != 301 || !cals[0].Primary || cals[300].ID != "c299@group.calendar.google.com" {
+		t.Errorf("got %d calendars (first %+v), want 301, primary first", len(cals), cals[0])
+	}
+	pages := 0
+	for _, r := range api.Requests() {
+		if r.Path == "/calendar/v3/users/me/calendarList" {
+			pages++
+		}
+	}
+	if pages != 2 {
+		t.Errorf("%d pages read, want 2", pages)
+	}
+}
+
+// TestListCalendarsSamePageTwice: a page token that comes back unchanged
+// fails the call, as it does for events, rather than ending the list
+// short.
+func TestListCalendarsSamePageTwice(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"items": [{"id": "c%s@example.com"}], "nextPageToken": "again"}`, r.URL.Query().Get("pageToken"))
+	}))
+	t.Cleanup(srv.Close)
+	src, err := google.New(context.Background(), google.Options{HTTPClient: bearer("tok"), BaseURL: srv.URL + "/calendar/v3/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cals, err := src.ListCalendars(context.Background())
+	if err == nil {
+		t.Fatalf("no error; got %d calendars", len(cals))
+	}
+	if want := "calendar list: google sent the same page twice"; err.Error() != want {
+		t.Errorf("error = %q, want %q", err, want)
+	}
+	if cals != nil {
+		t.Errorf("partial list returned with the error: %v", cals)
 	}
 }
 

@@ -2,9 +2,10 @@
 // of emtime's Google source and of the commands built on it.
 //
 // It serves what the real API serves for the calls emtime makes:
-// calendarList (list and get, "primary" included), settings/timezone, and
-// events.list with its timeMin/timeMax overlap semantics (an event is
-// listed when it ends after timeMin and starts before timeMax),
+// calendarList (list, in pages of at most maxResults entries, and get,
+// "primary" included), settings/timezone, and events.list with its
+// timeMin/timeMax overlap semantics (an event is listed when it ends after
+// timeMin and starts before timeMax),
 // singleEvents, showDeleted, eventTypes, maxResults, pageToken (with pages
 // that may be short or empty while a nextPageToken remains, see
 // [Server.SetPageSizes]) and partial responses through the fields mask (a
@@ -475,11 +476,37 @@ func entry(c *cal) *calendarapi.CalendarListEntry {
 	}
 }
 
+// calendarList serves the calendar list in pages, as Google does: at most
+// maxResults entries (default 100, at most 250) a page, and a
+// nextPageToken while more remain.
 func (s *Server) calendarList(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	size := 100
+	if v := q.Get("maxResults"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			writeError(w, http.StatusBadRequest, "invalid", "Invalid value for: maxResults")
+			return
+		}
+		size = min(n, 250)
+	}
+	var pos pageToken
+	if v := q.Get("pageToken"); v != "" {
+		var err error
+		if pos, err = parsePageToken(v); err != nil {
+			writeError(w, http.StatusBadRequest, "invalid", "Invalid page token")
+			return
+		}
+	}
 	s.mu.Lock()
-	list := &calendarapi.CalendarList{Kind: "calendar#calendarList"}
-	for _, c := range s.calendars {
+	list := &calendarapi.CalendarList{Kind: "calendar#calendarList", Items: []*calendarapi.CalendarListEntry{}}
+	from := min(pos.Offset, len(s.calendars))
+	to := min(from+size, len(s.calendars))
+	for _, c := range s.calendars[from:to] {
 		list.Items = append(list.Items, entry(c))
+	}
+	if to < len(s.calendars) {
+		list.NextPageToken = pageToken{Page: pos.Page + 1, Offset: to}.String()
 	}
 	s.mu.Unlock()
 	writeJSON(w, r, list)

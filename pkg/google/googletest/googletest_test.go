@@ -2,6 +2,7 @@ package googletest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -145,6 +146,39 @@ func TestEventsPagingAndFields(t *testing.T) {
 	// No mask at all is refused.
 	if code, _ := get(t, s, "calendars/primary/events", nil, "tok"); code != 400 {
 		t.Errorf("no fields: status %d, want 400", code)
+	}
+}
+
+func TestCalendarListPages(t *testing.T) {
+	s := New()
+	defer s.Close()
+	for i := range 4 {
+		s.AddCalendar(Calendar{ID: fmt.Sprintf("c%d@group.calendar.google.com", i)})
+	}
+	var got []string
+	pages := 0
+	q := url.Values{"maxResults": {"2"}}
+	for {
+		code, body := get(t, s, "users/me/calendarList", q, "tok")
+		if code != 200 {
+			t.Fatalf("status %d: %v", code, body)
+		}
+		pages++
+		for _, it := range body["items"].([]any) {
+			got = append(got, it.(map[string]any)["id"].(string))
+		}
+		tok, _ := body["nextPageToken"].(string)
+		if tok == "" {
+			break
+		}
+		q.Set("pageToken", tok)
+	}
+	want := []string{DefaultPrimary, "c0@group.calendar.google.com", "c1@group.calendar.google.com", "c2@group.calendar.google.com", "c3@group.calendar.google.com"}
+	if !slices.Equal(got, want) || pages != 3 {
+		t.Errorf("got %v in %d pages, want %v in 3", got, pages, want)
+	}
+	if code, _ := get(t, s, "users/me/calendarList", url.Values{"pageToken": {"garbage!"}}, "tok"); code != 400 {
+		t.Errorf("bad page token: status %d, want 400", code)
 	}
 }
 
