@@ -66,6 +66,7 @@ the whole range and the current week resemble, and why.`,
 	}
 	opts.Source.addFlags(cmd, 4)
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "table", "output format: "+oneOf(analyzeFormats))
+	completeWith(cmd, "output", analyzeFormats...)
 	cmd.Flags().StringVar(&opts.Out, "out", "", "write the report to this file instead of standard output")
 	cmd.Flags().BoolVar(&opts.NoChart, "no-chart", false, "leave the heat map out of the table")
 	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "replace titles, people and calendar names with stable pseudonyms, for sharing")

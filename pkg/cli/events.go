@@ -56,6 +56,7 @@ The range defaults to the current week.`,
 	}
 	opts.Source.addFlags(cmd, 1)
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "table", "output format: "+oneOf(eventsFormats))
+	completeWith(cmd, "output", eventsFormats...)
 	cmd.Flags().StringVar(&opts.Out, "out", "", "write the list to this file instead of standard output")
 	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "replace titles, people and calendar names with stable pseudonyms, for sharing")
 	return cmd

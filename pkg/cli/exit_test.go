@@ -60,3 +60,31 @@ func TestExitCodes(t *testing.T) {
 		})
 	}
 }
+
+// TestCompletionOffersFlagValues checks what the shell offers after a flag
+// that takes one of a few values, as the completion scripts ask it.
+func TestCompletionOffersFlagValues(t *testing.T) {
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"analyze", "-o", ""}, analyzeFormats},
+		{[]string{"events", "--output", ""}, eventsFormats},
+		{[]string{"analyze", "--demo="}, []string{"ic", "hybrid", "em", "overloaded"}},
+		{[]string{"events", "--week-start", ""}, []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}},
+		{[]string{"analyze", "--ics", ""}, []string{"ics", "ical", "ifb"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			f, out, _ := envFactory(t, nil)
+			if code := Main(append([]string{"__complete"}, tt.args...), f); code != ExitOK {
+				t.Fatalf("exit %d", code)
+			}
+			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			// The last line is the directive (":4" is no file names).
+			if got := lines[:len(lines)-1]; strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("offers %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

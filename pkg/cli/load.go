@@ -72,6 +72,25 @@ func (o *sourceOptions) addFlags(cmd *cobra.Command, defaultWeeks int) {
 	fl.Float64Var(&o.ICFocusMin, "ic-focus-min", b.ICFocusMin*100, "bottom of the IC coding band, in percent")
 	fl.Float64Var(&o.ICFocusMax, "ic-focus-max", b.ICFocusMax*100, "top of the IC coding band, in percent")
 	fl.Float64Var(&o.EMFocusMax, "em-focus-max", b.EMFocusMax*100, "top of the EM coding band, in percent; above it an EM risks being a bottleneck")
+
+	// What the shell offers after each flag.
+	_ = cmd.MarkFlagFilename("ics", "ics", "ical", "ifb")
+	completeWith(cmd, "demo", demo.Personas()...)
+	completeWith(cmd, "week-start", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+	completeWith(cmd, "work-days", "mon-fri", "sun-thu", "mon-thu", "mon-sat")
+	completeWith(cmd, "work-hours", "09:00-17:00", "08:00-16:00", "10:00-18:00")
+	completeWith(cmd, "focus-min", "2h", "90m", "1h")
+	for _, name := range []string{"tz", "from", "to", "weeks", "me", "calendar", "large-meeting",
+		"em-meeting-min", "em-meeting-max", "ic-focus-min", "ic-focus-max", "em-focus-max"} {
+		completeWith(cmd, name) // a value to type, not a file
+	}
+}
+
+// completeWith has the shell offer values after --name, and no file names.
+func completeWith(cmd *cobra.Command, name string, values ...string) {
+	_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	})
 }
 
 // plan is the flags checked and turned into settings; the zone and the

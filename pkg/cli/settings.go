@@ -105,6 +105,7 @@ func (s *settingsSource) Type() string       { return "file" }
 func addConfigFlag(root *cobra.Command, f *Factory) {
 	root.PersistentFlags().Var(&settingsSource{getenv: f.Getenv}, "config",
 		"read settings from `FILE` (default: config.yaml in "+auth.EnvConfigDir+", else in the user config folder's emtime)")
+	_ = root.MarkPersistentFlagFilename("config", "yaml", "yml")
 }
 
 // sourceOf finds the settings source of the root cmd runs under; nil for
