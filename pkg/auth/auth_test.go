@@ -207,9 +207,25 @@ func TestLoginRejects(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %q, want it to say %q", err, tt.want)
 			}
+			var issued, revoked []string
 			for _, r := range o.Requests() {
 				if r.Path == "/token" && tt.wantErr != nil {
 					t.Error("code exchanged despite the mismatch")
+				}
+				if r.Path == "/token" && r.Status == http.StatusOK {
+					issued = append(issued, r.Form.Get("code"))
+				}
+				if r.Path == "/revoke" && r.Status == http.StatusOK {
+					revoked = append(revoked, r.Form.Get("token"))
+				}
+			}
+			// A grant made is revoked when the sign-in fails after it.
+			if len(issued) != len(revoked) {
+				t.Errorf("%d grants made, %d revoked", len(issued), len(revoked))
+			}
+			for _, tok := range revoked {
+				if o.RefreshTokenValid(tok) || o.ValidAccessToken(tok) {
+					t.Errorf("revoked token still valid")
 				}
 			}
 		})

@@ -59,7 +59,8 @@ type LoginOptions struct {
 // the PKCE verifier. The returned sign-in has no Account yet: the caller
 // looks the user up (the primary calendar's id) and saves it to a [Store].
 //
-// It fails when Google did not grant every scope of [Scopes], with
+// It fails when Google did not grant every scope of [Scopes] (revoking
+// the partial grant first, as far as Google can be reached), with
 // [ErrStateMismatch] wrapped when the answer belongs to another request, and
 // with [ErrLoginTimeout] wrapped when nothing came back in time.
 func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
@@ -150,7 +151,13 @@ func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
 			}
 		}
 		if len(missing) > 0 {
-			return Stored{}, fmt.Errorf("google granted too little: emtime needs %s: sign in again and allow every box", strings.Join(missing, ", "))
+			// The grant is of no use: take it back rather than leave it
+			// behind at Google (best effort).
+			msg := fmt.Sprintf("google granted too little: emtime needs %s: sign in again and allow every box", strings.Join(missing, ", "))
+			if err := revoke(ctx, LogoutOptions{RevokeURL: opts.Endpoints.RevokeURL, HTTPClient: hc}, Stored{Token: tok}); err != nil {
+				msg += " (the partial access could not be revoked: remove it at https://myaccount.google.com/permissions)"
+			}
+			return Stored{}, errors.New(msg)
 		}
 	}
 	return Stored{Token: cleanToken(tok), Scopes: scopes}, nil
