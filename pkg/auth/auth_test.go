@@ -154,6 +154,49 @@ func TestLoginNoBrowserPaste(t *testing.T) {
 	}
 }
 
+// TestLoginNothingPasted: with standard input closed, nothing can be
+// pasted: the sign-in fails at once rather than at the timeout.
+func TestLoginNothingPasted(t *testing.T) {
+	o := startOAuth(t)
+	_, err := auth.Login(context.Background(), auth.LoginOptions{
+		Client: client(o), Endpoints: endpoints(o),
+		Paste: strings.NewReader("\nnot the address\n"), Timeout: 10 * time.Second,
+	})
+	if !errors.Is(err, auth.ErrNothingPasted) {
+		t.Fatalf("error = %v, want %v", err, auth.ErrNothingPasted)
+	}
+	if want := "nothing was pasted (standard input is closed)"; err.Error() != want {
+		t.Errorf("error = %q, want %q", err, want)
+	}
+}
+
+// TestLoginLoopbackBeforeEOF: the browser's redirect reaching the loopback
+// address wins over a standard input that closes afterwards.
+func TestLoginLoopbackBeforeEOF(t *testing.T) {
+	o := startOAuth(t)
+	pr, pw := io.Pipe()
+	st, err := auth.Login(context.Background(), auth.LoginOptions{
+		Client: client(o), Endpoints: endpoints(o), Paste: pr, Timeout: 10 * time.Second,
+		Open: func(u string) error {
+			go func() {
+				// The whole page read: the handler has handed over the code.
+				if res, err := http.Get(approve(t, u)); err == nil {
+					io.ReadAll(res.Body)
+					res.Body.Close()
+				}
+				pw.Close()
+			}()
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.ValidAccessToken(st.Token.AccessToken) {
+		t.Error("token not issued by the fake")
+	}
+}
+
 func TestLoginRejects(t *testing.T) {
 	tests := []struct {
 		name    string

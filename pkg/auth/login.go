@@ -30,6 +30,11 @@ var ErrLoginTimeout = errors.New("timed out waiting for the google sign-in")
 // not for this sign-in (its state differs) and was rejected.
 var ErrStateMismatch = errors.New("the sign-in answer does not belong to this sign-in (state mismatch)")
 
+// ErrNothingPasted is returned, wrapped, when [LoginOptions.Paste] ends
+// before a sign-in address was pasted, and the browser had not come back
+// to the loopback address either.
+var ErrNothingPasted = errors.New("nothing was pasted (standard input is closed)")
+
 // LoginOptions configure [Login].
 type LoginOptions struct {
 	Client    Client
@@ -41,7 +46,9 @@ type LoginOptions struct {
 	// Paste, when set, is read line by line for the address the browser was
 	// sent to after approval (http://127.0.0.1:PORT/?code=…&state=…), copied
 	// from its address bar: for SSH sessions, where the browser runs on
-	// another machine and cannot reach the loopback address.
+	// another machine and cannot reach the loopback address. When it ends
+	// (EOF) with no such address, Login fails at once with
+	// [ErrNothingPasted], unless the browser came back first.
 	Paste io.Reader
 	// Out receives the instructions for the user (stderr); nil discards.
 	Out io.Writer
@@ -231,6 +238,8 @@ func callbackHandler(state string, answers chan<- answer) http.Handler {
 const page = `<!doctype html><meta charset="utf-8"><title>emtime</title><h1>%s</h1><p>%s</p>`
 
 // readPasted reads pasted redirect addresses until one is a sign-in answer.
+// Input that ends first is an answer too: an error, for there is nobody
+// left to paste.
 func readPasted(r io.Reader, state string, answers chan<- answer, out io.Writer) {
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
@@ -249,6 +258,14 @@ func readPasted(r io.Reader, state string, answers chan<- answer, out io.Writer)
 			}
 		}
 		fmt.Fprintln(out, "That is not the address the browser was sent to (it holds code=… and state=…); paste it again:")
+	}
+	err := ErrNothingPasted
+	if sc.Err() != nil {
+		err = fmt.Errorf("read the pasted address: %w", sc.Err())
+	}
+	select {
+	case answers <- answer{err: err}:
+	default:
 	}
 }
 

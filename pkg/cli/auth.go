@@ -113,6 +113,9 @@ func authLoginRun(ctx context.Context, opts *AuthLoginOptions) error {
 		lopts.Open = auth.BrowserOpener(getenv)
 	}
 	st, err := auth.Login(ctx, lopts)
+	if errors.Is(err, auth.ErrNothingPasted) {
+		return withHint(err, "run 'emtime auth login --no-browser' where you can paste the address the browser was sent to, or leave out --no-browser to sign in with a browser on this machine")
+	}
 	if err != nil {
 		return err
 	}

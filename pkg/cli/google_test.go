@@ -128,6 +128,30 @@ func TestLoginNoBrowser(t *testing.T) {
 	}
 }
 
+// TestLoginNoBrowserStdinClosed: `emtime auth login --no-browser` with
+// standard input closed fails at once, saying so, with a hint.
+func TestLoginNoBrowserStdinClosed(t *testing.T) {
+	f, _, o := googleFactory(t)
+	f.IO.In = strings.NewReader("")
+	if err := auth.SaveClientJSON(f.Getenv("EMTIME_CONFIG_DIR"), o.ClientJSON()); err != nil {
+		t.Fatal(err)
+	}
+	cmd := NewCmdAuthLogin(f, nil)
+	cmd.SetArgs([]string{"--no-browser"})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	cmd.SetContext(context.Background())
+	err := cmd.Execute()
+	if err == nil || err.Error() != "nothing was pasted (standard input is closed)" {
+		t.Fatalf("error = %v, want nothing was pasted", err)
+	}
+	if h := hintOf(err); !strings.Contains(h, "paste the address") {
+		t.Errorf("hint = %q", h)
+	}
+	if _, err := auth.NewFileStore(f.Getenv("EMTIME_CONFIG_DIR")).Load(); err == nil {
+		t.Error("a sign-in was kept")
+	}
+}
+
 // TestProgressLine: while fetching, a progress line on stderr when it is a
 // terminal, erased once the events are in; none otherwise.
 func TestProgressLine(t *testing.T) {
