@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/emtime/emtime/pkg/config"
@@ -220,15 +221,22 @@ func configShowRun(opts *ConfigShowOptions) error {
 }
 
 // sourceWords says where a setting came from: "config, line 7",
-// "environment, EMTIME_TZ", "flag, --tz", "default".
+// "environment, EMTIME_TZ", "flag, --tz", "default", or several of them,
+// strongest first, when each gave a part ("flag, --work-days; environment,
+// EMTIME_WORK_HOURS" for the days of a flag and the hours of a variable).
 func sourceWords(s setting) string {
-	switch {
-	case s.Line > 0:
-		return fmt.Sprintf("%s, line %d", s.Source, s.Line)
-	case s.Env != "":
-		return fmt.Sprintf("%s, %s", s.Source, s.Env)
-	case s.Flag != "":
-		return fmt.Sprintf("%s, %s", s.Source, s.Flag)
+	var parts []string
+	if s.Flag != "" {
+		parts = append(parts, fmt.Sprintf("%s, %s", originFlag, s.Flag))
 	}
-	return string(s.Source)
+	if s.Env != "" {
+		parts = append(parts, fmt.Sprintf("%s, %s", originEnv, s.Env))
+	}
+	if s.Line > 0 {
+		parts = append(parts, fmt.Sprintf("%s, line %d", originConfig, s.Line))
+	}
+	if len(parts) == 0 {
+		return string(s.Source)
+	}
+	return strings.Join(parts, "; ")
 }

@@ -257,21 +257,44 @@ func (o *sourceOptions) applySettings(fs *pflag.FlagSet, cfg *config.File, geten
 
 	// work_hours: the file's week (or the default one), reshaped by the
 	// environment, then by the flags.
+	// The hours and the days are two halves, each from where it was last
+	// given; the setting names every place that still gives one.
 	hours := fromFile(setting{Key: "work_hours"}, "work_hours")
+	type half struct {
+		origin       origin
+		env, flag    string
+		fromFileLine int
+	}
+	spans := half{origin: hours.Source, fromFileLine: hours.Line}
+	days := spans
 	week := cfg.WorkHours
 	var err error
 	if h, d := env(envWorkHours), env(envWorkDays); h != "" || d != "" {
 		if week, err = reshapeWeek(week, cfg.WorkHours, h, d, envWorkHours+": ", envWorkDays+": "); err != nil {
 			return nil, err
 		}
-		hours.Source, hours.Line, hours.Env = originEnv, 0, strings.Trim(ifSet(h, envWorkHours)+", "+ifSet(d, envWorkDays), ", ")
+		if h != "" {
+			spans = half{origin: originEnv, env: envWorkHours}
+		}
+		if d != "" {
+			days = half{origin: originEnv, env: envWorkDays}
+		}
 	}
 	if h, d := changed("work-hours"), changed("work-days"); h || d {
 		if week, err = reshapeWeek(week, cfg.WorkHours, ifTrue(h, o.WorkHours), ifTrue(d, o.WorkDays), "--work-hours: ", "--work-days: "); err != nil {
 			return nil, usageError{err}
 		}
-		hours.Source, hours.Line, hours.Env, hours.Flag = originFlag, 0, "", strings.Trim(ifTrue(h, "--work-hours")+", "+ifTrue(d, "--work-days"), ", ")
+		if h {
+			spans = half{origin: originFlag, flag: "--work-hours"}
+		}
+		if d {
+			days = half{origin: originFlag, flag: "--work-days"}
+		}
 	}
+	hours.Source = stronger(spans.origin, days.origin)
+	hours.Flag = strings.Trim(spans.flag+", "+days.flag, ", ")
+	hours.Env = strings.Trim(spans.env+", "+days.env, ", ")
+	hours.Line = max(spans.fromFileLine, days.fromFileLine)
 	pv.hours = week
 	if !changed("work-hours") {
 		o.WorkHours = typicalSpan(week).String()
@@ -347,6 +370,16 @@ func (o *sourceOptions) applySettings(fs *pflag.FlagSet, cfg *config.File, geten
 	s.Value, s.shown = categoriesValue(cfg.Categories)
 	add(s)
 	return pv, nil
+}
+
+// stronger is the origin of the two that wins: a flag over the environment,
+// the environment over the file, the file over the default.
+func stronger(a, b origin) origin {
+	rank := map[origin]int{originDefault: 0, originConfig: 1, originEnv: 2, originFlag: 3}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
 }
 
 // reshapeWeek applies --work-hours and --work-days (or their variables) to

@@ -125,10 +125,12 @@ func TestPrecedence(t *testing.T) {
 
 		{"hours: default", false, nil, nil, "work_hours", `{"fri":"09:00-17:00","mon":"09:00-17:00","thu":"09:00-17:00","tue":"09:00-17:00","wed":"09:00-17:00"}`, originDefault, ""},
 		{"hours: file", true, nil, nil, "work_hours", `{"fri":"09:00-13:00","mon":"09:00-17:00","thu":"09:00-17:00","tue":"09:00-17:00","wed":"09:00-17:00"}`, originConfig, "3"},
-		{"hours: environment days keep the file's hours", true, map[string]string{envWorkDays: "mon-thu"}, nil, "work_hours", `{"mon":"09:00-17:00","thu":"09:00-17:00","tue":"09:00-17:00","wed":"09:00-17:00"}`, originEnv, envWorkDays},
-		{"hours: environment hours", true, map[string]string{envWorkHours: "08:00-16:00"}, nil, "work_hours", `{"fri":"08:00-16:00","mon":"08:00-16:00","thu":"08:00-16:00","tue":"08:00-16:00","wed":"08:00-16:00"}`, originEnv, envWorkHours},
-		{"hours: flag days over environment hours", true, map[string]string{envWorkHours: "08:00-16:00"}, []string{"--work-days", "sun-tue"}, "work_hours", `{"mon":"08:00-16:00","sun":"08:00-16:00","tue":"08:00-16:00"}`, originFlag, "--work-days"},
-		{"hours: flag hours keep the file's days", true, nil, []string{"--work-hours", "10:00-18:00"}, "work_hours", `{"fri":"10:00-18:00","mon":"10:00-18:00","thu":"10:00-18:00","tue":"10:00-18:00","wed":"10:00-18:00"}`, originFlag, "--work-hours"},
+		{"hours: environment days keep the file's hours", true, map[string]string{envWorkDays: "mon-thu"}, nil, "work_hours", `{"mon":"09:00-17:00","thu":"09:00-17:00","tue":"09:00-17:00","wed":"09:00-17:00"}`, originEnv, envWorkDays + "; 3"},
+		{"hours: environment hours", true, map[string]string{envWorkHours: "08:00-16:00"}, nil, "work_hours", `{"fri":"08:00-16:00","mon":"08:00-16:00","thu":"08:00-16:00","tue":"08:00-16:00","wed":"08:00-16:00"}`, originEnv, envWorkHours + "; 3"},
+		{"hours: flag days over environment hours", true, map[string]string{envWorkHours: "08:00-16:00"}, []string{"--work-days", "sun-tue"}, "work_hours", `{"mon":"08:00-16:00","sun":"08:00-16:00","tue":"08:00-16:00"}`, originFlag, "--work-days; " + envWorkHours},
+		{"hours: flag hours keep the file's days", true, nil, []string{"--work-hours", "10:00-18:00"}, "work_hours", `{"fri":"10:00-18:00","mon":"10:00-18:00","thu":"10:00-18:00","tue":"10:00-18:00","wed":"10:00-18:00"}`, originFlag, "--work-hours; 3"},
+
+		{"hours: both flags leave nothing to the environment or the file", true, map[string]string{envWorkDays: "mon-thu"}, []string{"--work-days", "mon-tue", "--work-hours", "07:00-15:00"}, "work_hours", `{"mon":"07:00-15:00","tue":"07:00-15:00"}`, originFlag, "--work-hours, --work-days"},
 
 		{"focus: default", false, nil, nil, "focus_min", `"2h"`, originDefault, ""},
 		{"focus: file", true, nil, nil, "focus_min", `"1h30m"`, originConfig, "9"},
@@ -149,10 +151,16 @@ func TestPrecedence(t *testing.T) {
 				t.Fatalf("no setting %s", tt.key)
 			}
 			value, _ := json.Marshal(s.Value)
-			where := s.Env + s.Flag
-			if s.Line > 0 {
-				where = strconv.Itoa(s.Line)
+			var parts []string
+			for _, p := range []string{s.Flag, s.Env} {
+				if p != "" {
+					parts = append(parts, p)
+				}
 			}
+			if s.Line > 0 {
+				parts = append(parts, strconv.Itoa(s.Line))
+			}
+			where := strings.Join(parts, "; ")
 			if string(value) != tt.value || s.Source != tt.source || where != tt.where {
 				t.Errorf("%s = %s from %s (%s), want %s from %s (%s)", tt.key, value, s.Source, where, tt.value, tt.source, tt.where)
 			}
