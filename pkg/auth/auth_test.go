@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -365,6 +366,47 @@ func TestFileStore(t *testing.T) {
 	os.WriteFile(s.Path, []byte("{not json at-secret"), 0o600)
 	if _, err := s.Load(); err == nil || strings.Contains(err.Error(), "secret") {
 		t.Errorf("damaged file: %v", err)
+	}
+}
+
+// TestFileStoreTightensFolder: saving the token into a config folder that
+// others can read takes their access away, from that folder only.
+func TestFileStoreTightensFolder(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("access is in ACLs on Windows")
+	}
+	parent := filepath.Join(t.TempDir(), "config")
+	dir := filepath.Join(parent, "emtime")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{parent, dir} {
+		if err := os.Chmod(d, 0o755); err != nil { // whatever the umask
+			t.Fatal(err)
+		}
+	}
+	s := auth.NewFileStore(dir)
+	if err := s.Save(auth.Stored{Token: &oauth2.Token{AccessToken: "at", RefreshToken: "rt"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		path string
+		want os.FileMode
+	}{{dir, 0o700}, {parent, 0o755}, {s.Path, 0o600}} {
+		fi, err := os.Stat(tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != tt.want {
+			t.Errorf("%s: mode %04o, want %04o", tt.path, fi.Mode().Perm(), tt.want)
+		}
+	}
+	st, err := auth.CurrentStatus(s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.FileMode != 0o600 || st.FolderMode != 0o700 {
+		t.Errorf("status modes: file %04o, folder %04o", st.FileMode, st.FolderMode)
 	}
 }
 

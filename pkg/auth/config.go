@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"golang.org/x/oauth2"
@@ -98,7 +99,7 @@ func (e Endpoints) withDefaults() Endpoints {
 // ConfigDir is where emtime keeps its client JSON and token file:
 // EMTIME_CONFIG_DIR when set, else os.UserConfigDir()/emtime. It does not
 // create the folder; the functions that write into it create it with mode
-// 0700.
+// 0700, or take the group's and others' access away when it exists.
 func ConfigDir(getenv func(string) string) (string, error) {
 	if dir := getenv(EnvConfigDir); dir != "" {
 		return dir, nil
@@ -186,11 +187,15 @@ func (c Client) config(ep Endpoints, redirectURL string) *oauth2.Config {
 
 // writeFileAtomic writes data to path with mode 0600 through a temporary
 // file in the same folder and a rename, creating the folder with mode 0700.
+// The folder is emtime's own: one left readable by others (0755, made by
+// hand or by an older version) is tightened to its owner; its parents are
+// never touched.
 func writeFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
+	tightenFolder(dir)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
@@ -217,6 +222,21 @@ func writeFileAtomic(path string, data []byte) (err error) {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// tightenFolder takes the group's and others' access away from dir, as far
+// as the file system allows: best effort, since the file written into it is
+// 0600 all the same, and `emtime auth status` warns about what is left.
+// Windows keeps access in ACLs, not in these bits: it is left alone there.
+func tightenFolder(dir string) {
+	if runtime.GOOS == "windows" {
+		return
+	}
+	fi, err := os.Stat(dir)
+	if err != nil || fi.Mode().Perm()&0o077 == 0 {
+		return
+	}
+	os.Chmod(dir, fi.Mode().Perm()&^0o077)
 }
 
 // scopeList splits the space-separated scope string of a token response.

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -103,6 +106,9 @@ type Status struct {
 	// Refreshable is true when a refresh token renews it.
 	Expiry      time.Time
 	Refreshable bool
+	// FileMode and FolderMode are the permissions of the token file and of
+	// its folder, for a [FileStore] holding a sign-in; zero otherwise.
+	FileMode, FolderMode fs.FileMode
 }
 
 // CurrentStatus says who is signed in and where the sign-in is kept.
@@ -127,6 +133,14 @@ func CurrentStatus(store Store, getenv func(string) string) (Status, error) {
 	s.Scopes = st.Scopes
 	s.Expiry = st.Token.Expiry
 	s.Refreshable = st.Token.RefreshToken != ""
+	if f, ok := store.(*FileStore); ok {
+		if fi, err := os.Stat(f.Path); err == nil {
+			s.FileMode = fi.Mode().Perm()
+		}
+		if fi, err := os.Stat(filepath.Dir(f.Path)); err == nil {
+			s.FolderMode = fi.Mode().Perm()
+		}
+	}
 	return s, nil
 }
 

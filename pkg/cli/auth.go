@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -250,8 +252,18 @@ func authStatusRun(_ context.Context, opts *AuthStatusOptions) error {
 		fmt.Fprintf(out, "%s %s\n", label, scope)
 	}
 	kept := where(store)
-	if _, ok := store.(*auth.FileStore); ok {
-		kept = "file " + kept + " (mode 0600)"
+	var loose []string
+	if file, ok := store.(*auth.FileStore); ok {
+		kept = "file " + kept
+		if runtime.GOOS != "windows" { // access is in ACLs there
+			kept += fmt.Sprintf(" (mode %04o)", s.FileMode)
+			if s.FileMode&^0o600 != 0 {
+				loose = append(loose, fmt.Sprintf("the token file %s has mode %04o, wider than 0600: chmod 600 %s", file.Path, s.FileMode, file.Path))
+			}
+			if dir := filepath.Dir(file.Path); s.FolderMode&^0o700 != 0 {
+				loose = append(loose, fmt.Sprintf("the folder %s has mode %04o, wider than 0700: chmod 700 %s", dir, s.FolderMode, dir))
+			}
+		}
 	}
 	fmt.Fprintf(out, "  kept in:  %s\n", kept)
 	switch {
@@ -267,6 +279,9 @@ func authStatusRun(_ context.Context, opts *AuthStatusOptions) error {
 			renew = "no refresh token: sign in again when it runs out"
 		}
 		fmt.Fprintf(out, "  expires:  %s (access token %s; %s)\n", s.Expiry.Local().Format("2006-01-02 15:04 MST"), state, renew)
+	}
+	for _, w := range loose {
+		fmt.Fprintf(opts.IO.ErrOut, "emtime: warning: %s\n", w)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -149,6 +150,54 @@ func TestLoginNoBrowserStdinClosed(t *testing.T) {
 	}
 	if _, err := auth.NewFileStore(f.Getenv("EMTIME_CONFIG_DIR")).Load(); err == nil {
 		t.Error("a sign-in was kept")
+	}
+}
+
+// TestAuthStatusFileMode: `emtime auth status` shows the token file's real
+// mode, and warns when the file or its folder is open to others.
+func TestAuthStatusFileMode(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("access is in ACLs on Windows")
+	}
+	tests := []struct {
+		file, folder os.FileMode
+		mode         string
+		warnings     []string
+	}{
+		{0o600, 0o700, "(mode 0600)", nil},
+		{0o644, 0o700, "(mode 0644)", []string{"token.json has mode 0644, wider than 0600: chmod 600 "}},
+		{0o600, 0o755, "(mode 0600)", []string{"config has mode 0755, wider than 0700: chmod 700 "}},
+	}
+	for _, tt := range tests {
+		f, _, o := googleFactory(t)
+		signIn(t, f, o)
+		dir := f.Getenv("EMTIME_CONFIG_DIR")
+		path := auth.NewFileStore(dir).Path
+		if err := os.Chmod(path, tt.file); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(dir, tt.folder); err != nil {
+			t.Fatal(err)
+		}
+		cmd := NewCmdAuthStatus(f, nil)
+		cmd.SetArgs(nil)
+		cmd.SetContext(context.Background())
+		if err := cmd.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		out := f.IO.Out.(*bytes.Buffer).String()
+		errOut := f.IO.ErrOut.(*bytes.Buffer).String()
+		if want := "  kept in:  file " + path + " " + tt.mode + "\n"; !strings.Contains(out, want) {
+			t.Errorf("file %04o: stdout lacks %q:\n%s", tt.file, want, out)
+		}
+		if n := strings.Count(errOut, "emtime: warning: "); n != len(tt.warnings) {
+			t.Errorf("file %04o, folder %04o: %d warnings, want %d:\n%s", tt.file, tt.folder, n, len(tt.warnings), errOut)
+		}
+		for _, w := range tt.warnings {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("stderr lacks %q:\n%s", w, errOut)
+			}
+		}
 	}
 }
 
