@@ -559,6 +559,41 @@ func TestRefresh(t *testing.T) {
 	}
 }
 
+// TestTokenEndpointStalls: a token endpoint that stops answering fails the
+// refresh and the code exchange after TokenTimeout, saying so, instead of
+// hanging.
+func TestTokenEndpointStalls(t *testing.T) {
+	o := startOAuth(t)
+	dir, store, _ := signedIn(t, o, now.Add(-time.Minute))
+	o.SetStallToken(true)
+	creds, err := auth.Resolve(context.Background(), auth.Options{Dir: dir, Store: store, Endpoints: endpoints(o), Now: clock, TokenTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = creds.Token()
+	if want := "refresh the google sign-in: timed out"; err == nil || err.Error() != want {
+		t.Errorf("refresh: error = %v, want %q", err, want)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("refresh: error = %v, want it to wrap context.DeadlineExceeded", err)
+	}
+
+	_, err = auth.Login(context.Background(), auth.LoginOptions{
+		Client: client(o), Endpoints: endpoints(o), Timeout: 10 * time.Second, TokenTimeout: 50 * time.Millisecond,
+		Open: func(u string) error {
+			go func() {
+				if res, err := http.Get(approve(t, u)); err == nil {
+					res.Body.Close()
+				}
+			}()
+			return nil
+		},
+	})
+	if want := "finish the sign-in at the token endpoint: timed out"; err == nil || err.Error() != want {
+		t.Errorf("login: error = %v, want %q", err, want)
+	}
+}
+
 func TestUnauthorizedRefreshesOnce(t *testing.T) {
 	o := startOAuth(t)
 	dir, store, old := signedIn(t, o, now.Add(time.Hour)) // fresh here, dead at Google

@@ -36,9 +36,34 @@ type Options struct {
 	// HTTPClient calls the token endpoint and is the base of
 	// [Credentials.Client]; nil means http.DefaultClient.
 	HTTPClient *http.Client
+	// TokenTimeout bounds each call to the token endpoint when HTTPClient
+	// has no Timeout of its own; zero means [DefaultTokenTimeout].
+	TokenTimeout time.Duration
 	// Now is the clock that says whether an access token has expired; nil
 	// means time.Now.
 	Now func() time.Time
+}
+
+// DefaultTokenTimeout bounds each call to Google's token and revoke
+// endpoints, which answer in well under a second when they answer at all.
+const DefaultTokenTimeout = 30 * time.Second
+
+// tokenClient is hc with a Timeout, d (or [DefaultTokenTimeout]) unless it
+// has one: a stalled token endpoint must not hang the run, and the token
+// requests made while refreshing carry no deadline of their caller's.
+func tokenClient(hc *http.Client, d time.Duration) *http.Client {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	if hc.Timeout > 0 {
+		return hc
+	}
+	if d <= 0 {
+		d = DefaultTokenTimeout
+	}
+	c := *hc
+	c.Timeout = d
+	return &c
 }
 
 // Credentials are a way to call Google as the user.
@@ -78,7 +103,7 @@ func Resolve(ctx context.Context, opts Options) (*Credentials, error) {
 	if now == nil {
 		now = time.Now
 	}
-	tctx := context.WithValue(ctx, oauth2.HTTPClient, hc)
+	tctx := context.WithValue(ctx, oauth2.HTTPClient, tokenClient(hc, opts.TokenTimeout))
 
 	if len(opts.ServiceAccountKey) > 0 {
 		src, err := newServiceAccount(tctx, opts.ServiceAccountKey, opts.Impersonate, opts.Endpoints.TokenURL)

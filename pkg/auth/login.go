@@ -57,6 +57,10 @@ type LoginOptions struct {
 	Timeout time.Duration
 	// HTTPClient calls the token endpoint; nil means http.DefaultClient.
 	HTTPClient *http.Client
+	// TokenTimeout bounds the code exchange (and the revocation of a grant
+	// refused for its scopes) when HTTPClient has no Timeout of its own;
+	// zero means [DefaultTokenTimeout].
+	TokenTimeout time.Duration
 }
 
 // Login runs the installed-app sign-in: it listens on
@@ -140,10 +144,7 @@ func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
 		return Stored{}, a.err
 	}
 
-	hc := opts.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
-	}
+	hc := tokenClient(opts.HTTPClient, opts.TokenTimeout)
 	tok, err := conf.Exchange(context.WithValue(ctx, oauth2.HTTPClient, hc), a.code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		return Stored{}, newSafe("finish the sign-in at the token endpoint: "+describeTokenErr(err), err)

@@ -25,6 +25,7 @@ type LogoutOptions struct {
 	// RevokeURL is Google's revoke endpoint; "" means [DefaultRevokeURL].
 	RevokeURL string
 	// HTTPClient calls the revoke endpoint; nil means http.DefaultClient.
+	// Without a Timeout of its own, a call is given [DefaultTokenTimeout].
 	HTTPClient *http.Client
 }
 
@@ -58,10 +59,7 @@ func revoke(ctx context.Context, opts LogoutOptions, st Stored) error {
 	if endpoint == "" {
 		endpoint = DefaultRevokeURL
 	}
-	hc := opts.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
-	}
+	hc := tokenClient(opts.HTTPClient, 0)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(url.Values{"token": {tok}}.Encode()))
 	if err != nil {
 		return errors.New("bad revoke address")

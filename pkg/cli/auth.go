@@ -108,7 +108,11 @@ func authLoginRun(ctx context.Context, opts *AuthLoginOptions) error {
 		return err
 	}
 
-	lopts := auth.LoginOptions{Client: client, Endpoints: auth.EndpointsFromEnv(getenv), Out: opts.IO.ErrOut}
+	timeout, err := f.googleTimeout()
+	if err != nil {
+		return err
+	}
+	lopts := auth.LoginOptions{Client: client, Endpoints: auth.EndpointsFromEnv(getenv), Out: opts.IO.ErrOut, TokenTimeout: timeout}
 	if opts.NoBrowser {
 		lopts.Paste = opts.IO.In
 	} else {
@@ -154,7 +158,11 @@ func lookUpAccount(ctx context.Context, f *Factory, dir string, store auth.Store
 		}
 		return f.Getenv(k)
 	}
-	creds, err := auth.Resolve(ctx, auth.Options{Dir: dir, Getenv: getenv, Store: store, Endpoints: auth.EndpointsFromEnv(getenv)})
+	timeout, err := f.googleTimeout()
+	if err != nil {
+		return "", err
+	}
+	creds, err := auth.Resolve(ctx, auth.Options{Dir: dir, Getenv: getenv, Store: store, Endpoints: auth.EndpointsFromEnv(getenv), TokenTimeout: timeout})
 	if err != nil {
 		return "", err
 	}

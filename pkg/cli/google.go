@@ -23,6 +23,27 @@ import (
 // setting to hand it otherwise. A Retry-After sent by Google still wins.
 const EnvRetryDelay = "EMTIME_GOOGLE_RETRY_DELAY"
 
+// EnvTimeout bounds each request to Google (a Go duration): every try of a
+// Calendar API call (default 60s) and every call to the OAuth token
+// endpoint (default 30s). A try that runs out of time is tried again, like
+// a dropped connection. Like EnvRetryDelay it is there for the tests and
+// end-to-end scripts, whose fake Google can be made to stall.
+const EnvTimeout = "EMTIME_GOOGLE_TIMEOUT"
+
+// googleTimeout reads EMTIME_GOOGLE_TIMEOUT: zero when unset, for the
+// defaults.
+func (f *Factory) googleTimeout() (time.Duration, error) {
+	v := f.Getenv(EnvTimeout)
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%q: want a duration such as 30s", EnvTimeout, v)
+	}
+	return d, nil
+}
+
 // googleAccess are the flags that read Google Calendar with a service
 // account instead of the stored sign-in.
 type googleAccess struct {
@@ -197,12 +218,17 @@ func (f *Factory) googleCredentials(ctx context.Context, a googleAccess, forAnal
 			return nil, fmt.Errorf("--service-account: %w", err)
 		}
 	}
+	timeout, err := f.googleTimeout()
+	if err != nil {
+		return nil, err
+	}
 	creds, err := auth.Resolve(ctx, auth.Options{
 		Dir:               dir,
 		Getenv:            f.Getenv,
 		Endpoints:         auth.EndpointsFromEnv(f.Getenv),
 		ServiceAccountKey: key,
 		Impersonate:       a.Impersonate,
+		TokenTimeout:      timeout,
 	})
 	if errors.Is(err, auth.ErrNotSignedIn) {
 		return nil, withHint(errors.New("not signed in to Google Calendar"), notSignedInHint(dir, f.Getenv, forAnalysis))
@@ -224,11 +250,16 @@ func notSignedInHint(dir string, getenv func(string) string, forAnalysis bool) s
 }
 
 // googleSource builds a Google Calendar source over creds, with the API
-// address of EMTIME_GOOGLE_API_URL and the retry delay of
-// EMTIME_GOOGLE_RETRY_DELAY.
+// address of EMTIME_GOOGLE_API_URL, the retry delay of
+// EMTIME_GOOGLE_RETRY_DELAY and the deadline of EMTIME_GOOGLE_TIMEOUT.
 func (f *Factory) googleSource(ctx context.Context, creds *auth.Credentials, opts google.Options) (*google.Source, error) {
 	opts.HTTPClient = creds.Client()
 	opts.BaseURL = f.Getenv(google.EnvAPIURL)
+	timeout, err := f.googleTimeout()
+	if err != nil {
+		return nil, err
+	}
+	opts.Retry.Timeout = timeout
 	if v := f.Getenv(EnvRetryDelay); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {

@@ -17,6 +17,7 @@ import (
 	"github.com/emtime/emtime/pkg/auth"
 	"github.com/emtime/emtime/pkg/auth/oauthtest"
 	"github.com/emtime/emtime/pkg/google/googletest"
+	"github.com/spf13/cobra"
 	"golang.org/x/oauth2"
 	calendarapi "google.golang.org/api/calendar/v3"
 )
@@ -72,26 +73,7 @@ func TestLoginNoBrowser(t *testing.T) {
 	errOut := &syncBuffer{}
 	f.IO.In, f.IO.ErrOut = pasteR, errOut
 
-	authURL := regexp.MustCompile(`(?m)^  (http://\S+/authorize\?\S+)$`)
-	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	go func() { // the user, on another machine
-		for range 500 {
-			m := authURL.FindStringSubmatch(errOut.String())
-			if m == nil {
-				time.Sleep(10 * time.Millisecond)
-				continue
-			}
-			res, err := noRedirect.Get(m[1])
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			res.Body.Close()
-			io.WriteString(pasteW, res.Header.Get("Location")+"\n")
-			return
-		}
-		t.Error("no sign-in address printed")
-	}()
+	go pasteApproval(t, errOut, pasteW)
 
 	clientJSON := filepath.Join(t.TempDir(), "client_secret.json")
 	if err := os.WriteFile(clientJSON, o.ClientJSON(), 0o600); err != nil {
@@ -126,6 +108,103 @@ func TestLoginNoBrowser(t *testing.T) {
 	}
 	if _, err := auth.LoadClient(f.Getenv("EMTIME_CONFIG_DIR"), func(string) string { return "" }); err != nil {
 		t.Errorf("client not kept: %v", err)
+	}
+}
+
+// pasteApproval plays the user of `emtime auth login --no-browser` on
+// another machine: it opens the address printed on errOut, approves, and
+// pastes the address the browser is sent to into paste.
+func pasteApproval(t *testing.T, errOut *syncBuffer, paste io.Writer) {
+	authURL := regexp.MustCompile(`(?m)^  (http://\S+/authorize\?\S+)$`)
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for range 500 {
+		m := authURL.FindStringSubmatch(errOut.String())
+		if m == nil {
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		res, err := noRedirect.Get(m[1])
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		res.Body.Close()
+		io.WriteString(paste, res.Header.Get("Location")+"\n")
+		return
+	}
+	t.Error("no sign-in address printed")
+}
+
+// TestGoogleStalls: a Google that stops answering, the Calendar API or the
+// token endpoint, ends the run with an error saying it timed out, after
+// the tries EMTIME_GOOGLE_TIMEOUT bounds, instead of hanging it.
+func TestGoogleStalls(t *testing.T) {
+	run := func(t *testing.T, f *Factory, newCmd func(*Factory) *cobra.Command, args ...string) error {
+		t.Helper()
+		cmd := newCmd(f)
+		cmd.SetArgs(args)
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		cmd.SetContext(context.Background())
+		return cmd.Execute()
+	}
+	analyze := func(f *Factory) *cobra.Command { return NewCmdAnalyze(f, nil) }
+	login := func(f *Factory) *cobra.Command { return NewCmdAuthLogin(f, nil) }
+
+	t.Run("calendar api", func(t *testing.T) {
+		f, api, o := googleFactory(t)
+		f.Getenv = withEnv(f.Getenv, EnvTimeout, "50ms")
+		signIn(t, f, o)
+		api.InjectFault(googletest.Fault{Path: "events", Stall: true, Times: 100})
+		err := run(t, f, analyze, "--weeks", "1")
+		want := "calendar primary: timed out: no answer from Google within 50ms (gave up after 5 tries)"
+		if err == nil || !strings.HasSuffix(err.Error(), want) {
+			t.Errorf("error = %v, want it to end %q", err, want)
+		}
+	})
+	t.Run("token endpoint, refreshing", func(t *testing.T) {
+		f, _, o := googleFactory(t)
+		f.Getenv = withEnv(f.Getenv, EnvTimeout, "50ms")
+		signIn(t, f, o)
+		st, err := auth.NewFileStore(f.Getenv("EMTIME_CONFIG_DIR")).Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Token.Expiry = time.Now().Add(-time.Hour)
+		if err := auth.NewFileStore(f.Getenv("EMTIME_CONFIG_DIR")).Save(st); err != nil {
+			t.Fatal(err)
+		}
+		o.SetStallToken(true)
+		err = run(t, f, analyze, "--weeks", "1")
+		if err == nil || !strings.Contains(err.Error(), "timed out") {
+			t.Errorf("error = %v, want a time-out", err)
+		}
+	})
+	t.Run("token endpoint, signing in", func(t *testing.T) {
+		f, _, o := googleFactory(t)
+		f.Getenv = withEnv(f.Getenv, EnvTimeout, "50ms")
+		if err := auth.SaveClientJSON(f.Getenv("EMTIME_CONFIG_DIR"), o.ClientJSON()); err != nil {
+			t.Fatal(err)
+		}
+		o.SetStallToken(true)
+		pasteR, pasteW := io.Pipe()
+		defer pasteW.Close()
+		errOut := &syncBuffer{}
+		f.IO.In, f.IO.ErrOut = pasteR, errOut
+		go pasteApproval(t, errOut, pasteW)
+		err := run(t, f, login, "--no-browser")
+		if want := "finish the sign-in at the token endpoint: timed out"; err == nil || err.Error() != want {
+			t.Errorf("error = %v, want %q", err, want)
+		}
+	})
+}
+
+// withEnv is getenv with k set to v.
+func withEnv(getenv func(string) string, k, v string) func(string) string {
+	return func(key string) string {
+		if key == k {
+			return v
+		}
+		return getenv(key)
 	}
 }
 

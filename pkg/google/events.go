@@ -124,7 +124,7 @@ func (s *Source) fetch(ctx context.Context, id string, q calendar.Query, prog *p
 	token := ""
 	for {
 		list.PageToken(token)
-		page, err := call(ctx, s.retry, func() (*calendarapi.Events, error) {
+		page, err := call(ctx, s.retry, func(ctx context.Context) (*calendarapi.Events, error) {
 			return list.Context(ctx).Do()
 		})
 		if err != nil {

@@ -9,10 +9,11 @@
 // on two of them counted once. [Source.ListCalendars] lists what can be
 // read.
 //
-// Error contract: rate limits (429, 403 rateLimitExceeded and
-// userRateLimitExceeded), 5xx answers and dropped connections are retried
-// with exponential backoff and jitter, honouring Retry-After, within
-// [Retry]'s bounds. Any other failure, or one that outlasts the retries,
+// Error contract: every try has a deadline ([Retry.Timeout]). Rate limits
+// (429, 403 rateLimitExceeded and userRateLimitExceeded), 5xx answers,
+// dropped connections and tries that ran out of time are retried with
+// exponential backoff and jitter, honouring Retry-After, within [Retry]'s
+// bounds. Any other failure, or one that outlasts the retries,
 // fails the whole call with an [Error] naming the calendar and Google's
 // reason: a result is never partial.
 package google
@@ -100,13 +101,13 @@ func New(ctx context.Context, opts Options) (*Source, error) {
 // Info reads the user's time zone setting (Zone), the primary calendar's id
 // (Owner, with [Options.Me]) and the calendars' names (Name).
 func (s *Source) Info(ctx context.Context) (calendar.Info, error) {
-	setting, err := call(ctx, s.retry, func() (*calendarapi.Setting, error) {
+	setting, err := call(ctx, s.retry, func(ctx context.Context) (*calendarapi.Setting, error) {
 		return s.svc.Settings.Get("timezone").Fields("value").Context(ctx).Do()
 	})
 	if err != nil {
 		return calendar.Info{}, newError("setting timezone", "", err)
 	}
-	primary, err := call(ctx, s.retry, func() (*calendarapi.CalendarListEntry, error) {
+	primary, err := call(ctx, s.retry, func(ctx context.Context) (*calendarapi.CalendarListEntry, error) {
 		return s.svc.CalendarList.Get("primary").Fields(calendarListFields).Context(ctx).Do()
 	})
 	if err != nil {
@@ -118,7 +119,7 @@ func (s *Source) Info(ctx context.Context) (calendar.Info, error) {
 			names = append(names, entrySummary(primary))
 			continue
 		}
-		e, err := call(ctx, s.retry, func() (*calendarapi.CalendarListEntry, error) {
+		e, err := call(ctx, s.retry, func(ctx context.Context) (*calendarapi.CalendarListEntry, error) {
 			return s.svc.CalendarList.Get(id).Fields(calendarListFields).Context(ctx).Do()
 		})
 		var ge *googleapi.Error
@@ -165,7 +166,7 @@ func (s *Source) ListCalendars(ctx context.Context) ([]Calendar, error) {
 	token := ""
 	for {
 		list.PageToken(token)
-		page, err := call(ctx, s.retry, func() (*calendarapi.CalendarList, error) {
+		page, err := call(ctx, s.retry, func(ctx context.Context) (*calendarapi.CalendarList, error) {
 			return list.Context(ctx).Do()
 		})
 		if err != nil {

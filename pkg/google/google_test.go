@@ -395,6 +395,51 @@ func TestEventsRetries(t *testing.T) {
 	}
 }
 
+// TestEventsTimeout: a Google that stops answering costs each try its
+// deadline, then a retry; one that never answers fails the call with an
+// error that names the calendar and says it timed out.
+func TestEventsTimeout(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		times int
+		want  string
+	}{
+		{name: "stalls once", times: 1},
+		{name: "stalls for good", times: 100,
+			want: "calendar primary: timed out: no answer from Google within 50ms (gave up after 3 tries)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			api := startAPI(t)
+			api.AddEvents("primary", ev("", "meeting", "2025-03-04T10:00:00Z", "2025-03-04T11:00:00Z"))
+			api.InjectFault(googletest.Fault{Path: "events", Stall: true, Times: tt.times})
+			src, _ := newSource(t, api, google.Options{Retry: google.Retry{MaxAttempts: 3, BaseDelay: time.Millisecond, Timeout: 50 * time.Millisecond}})
+			// Only a safety net: the tries' own deadlines end the call.
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			res, err := src.Events(ctx, week(t))
+			if ctx.Err() != nil {
+				t.Fatal("the call outlasted its tries' deadlines")
+			}
+			if tt.want == "" {
+				if err != nil || len(res.Events) != 1 {
+					t.Fatalf("got %d events, error %v; want 1 event after a retry", len(res.Events), err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tt.want {
+				t.Fatalf("error = %v, want %q", err, tt.want)
+			}
+			var ge *google.Error
+			if !errors.As(err, &ge) || ge.Calendar != "primary" || ge.Attempts != 3 {
+				t.Errorf("error = %#v, want a *google.Error about primary after 3 tries", err)
+			}
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("error = %v, want it to wrap context.DeadlineExceeded", err)
+			}
+		})
+	}
+}
+
 func TestEventsErrors(t *testing.T) {
 	team := "team@group.calendar.google.com"
 	tests := []struct {

@@ -27,10 +27,19 @@ type Retry struct {
 	// MaxWait bounds the time one call spends waiting between tries
 	// (default 2m); a Retry-After beyond it ends the retries.
 	MaxWait time.Duration
+	// Timeout bounds each try, from the request to the end of the answer
+	// (default [DefaultTimeout]). A try that outlasts it is abandoned and,
+	// like a dropped connection, tried again within the bounds above.
+	Timeout time.Duration
 	// Sleep waits d or until ctx is done; nil means a timer. Tests record
 	// the waits through it.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
+
+// DefaultTimeout is how long one request to the Calendar API may take
+// before it is abandoned: long enough for a page of 2500 events on a slow
+// line, short enough that a stalled connection does not hang the run.
+const DefaultTimeout = 60 * time.Second
 
 func (r Retry) withDefaults() Retry {
 	if r.MaxAttempts <= 0 {
@@ -44,6 +53,9 @@ func (r Retry) withDefaults() Retry {
 	}
 	if r.MaxWait <= 0 {
 		r.MaxWait = 2 * time.Minute
+	}
+	if r.Timeout <= 0 {
+		r.Timeout = DefaultTimeout
 	}
 	if r.Sleep == nil {
 		r.Sleep = sleep
@@ -71,11 +83,23 @@ type attemptsError struct {
 func (e *attemptsError) Error() string { return e.err.Error() }
 func (e *attemptsError) Unwrap() error { return e.err }
 
-// call runs fn, retrying transient failures within r's bounds.
-func call[T any](ctx context.Context, r Retry, fn func() (T, error)) (T, error) {
+// timeoutError is a try abandoned after [Retry.Timeout].
+type timeoutError struct {
+	limit time.Duration
+	err   error
+}
+
+func (e *timeoutError) Error() string {
+	return fmt.Sprintf("timed out: no answer from Google within %s", e.limit)
+}
+func (e *timeoutError) Unwrap() error { return e.err }
+
+// call runs fn, retrying transient failures within r's bounds. Each try
+// gets a context that ends after r.Timeout.
+func call[T any](ctx context.Context, r Retry, fn func(context.Context) (T, error)) (T, error) {
 	var waited time.Duration
 	for attempt := 1; ; attempt++ {
-		v, err := fn()
+		v, err := try(ctx, r.Timeout, fn)
 		if err == nil {
 			return v, nil
 		}
@@ -101,6 +125,18 @@ func call[T any](ctx context.Context, r Retry, fn func() (T, error)) (T, error) 
 			return v, err
 		}
 	}
+}
+
+// try runs fn once, within limit. Running out of time is a *timeoutError;
+// ctx ending is not.
+func try[T any](ctx context.Context, limit time.Duration, fn func(context.Context) (T, error)) (T, error) {
+	tctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	v, err := fn(tctx)
+	if err != nil && ctx.Err() == nil && errors.Is(tctx.Err(), context.DeadlineExceeded) {
+		err = &timeoutError{limit: limit, err: err}
+	}
+	return v, err
 }
 
 // backoff is the wait before try attempt+1: BaseDelay doubled per try, at
@@ -131,10 +167,17 @@ func retryable(err error) (bool, time.Duration) {
 		}
 		return false, 0
 	}
+	var te *timeoutError
 	switch {
+	case errors.As(err, &te):
+		return true, 0
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
 		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNABORTED),
 		errors.Is(err, syscall.EPIPE):
+		return true, 0
+	case errors.Is(err, context.DeadlineExceeded):
+		// A deadline within the try, the token endpoint's for one (the
+		// caller's own has ended the retries before this is asked).
 		return true, 0
 	}
 	var ne net.Error
@@ -197,7 +240,10 @@ func (e *Error) Error() string {
 	var msg string
 	var ge *googleapi.Error
 	var ue *url.Error
+	var te *timeoutError
 	switch {
+	case errors.As(e.Err, &te):
+		msg = te.Error()
 	case errors.As(e.Err, &ge):
 		text := ge.Message
 		if len(ge.Errors) > 0 && ge.Errors[0].Message != "" {

@@ -7,7 +7,8 @@
 // redirect). /token exchanges a code only against the PKCE verifier of its
 // S256 challenge, refreshes access tokens (rotating the refresh token when
 // asked, refusing revoked ones with invalid_grant) and mints tokens for
-// service-account JWT assertions. /revoke revokes. Access tokens it issued
+// service-account JWT assertions; it can be made to stall
+// ([Server.SetStallToken]). /revoke revokes. Access tokens it issued
 // and did not expire or revoke are reported by [Server.ValidAccessToken],
 // which googletest's token check can use.
 //
@@ -68,6 +69,10 @@ type Server struct {
 	deny      string
 	requests  []Request
 	saKey     []byte
+	stall     bool
+
+	closing   chan struct{} // closed by Close: stalled requests end
+	closeOnce sync.Once
 }
 
 type grant struct {
@@ -83,6 +88,7 @@ func New() *Server {
 		access:       map[string]string{},
 		refresh:      map[string]bool{},
 		expiresIn:    time.Hour,
+		closing:      make(chan struct{}),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /authorize", s.authorize)
@@ -90,6 +96,12 @@ func New() *Server {
 	mux.HandleFunc("POST /revoke", s.revoke)
 	s.Server = httptest.NewServer(mux)
 	return s
+}
+
+// Close ends any stalled request, then shuts the server down.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.Server.Close()
 }
 
 // AuthURL, TokenURL and RevokeURL are the endpoints to configure.
@@ -132,6 +144,15 @@ func (s *Server) SetGrantedScope(scope string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.scope = scope
+}
+
+// SetStallToken makes /token hold every request without answering, until
+// the client gives up or the server is closed: a token endpoint that has
+// stopped responding. Such requests are recorded with status 0.
+func (s *Server) SetStallToken(stall bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stall = stall
 }
 
 // SetDeny makes /authorize answer with error=code (e.g. "access_denied");
@@ -272,6 +293,17 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
+	s.mu.Lock()
+	stall := s.stall
+	s.mu.Unlock()
+	if stall {
+		s.record(r, 0, "")
+		select {
+		case <-r.Context().Done():
+		case <-s.closing:
+		}
+		return
+	}
 	f := r.Form
 	id, secret, ok := r.BasicAuth()
 	if !ok {

@@ -74,6 +74,9 @@ type Fault struct {
 	RetryAfter string `json:"retryAfter,omitempty"`
 	// Drop closes the connection without answering.
 	Drop bool `json:"drop,omitempty"`
+	// Stall holds the request without answering, until the client gives
+	// up or the server is closed: a Google that has stopped responding.
+	Stall bool `json:"stall,omitempty"`
 	// Times is how many requests get the fault; 0 means 1.
 	Times int `json:"times,omitempty"`
 }
@@ -86,7 +89,8 @@ type Request struct {
 	Query url.Values
 	// Token is the Bearer token presented ("" when none).
 	Token string
-	// Status is what the fake answered (0 for a dropped connection).
+	// Status is what the fake answered (0 for a dropped connection or a
+	// stalled request).
 	Status int
 }
 
@@ -104,6 +108,9 @@ type Server struct {
 	requireFields bool
 	requests      []Request
 	nextID        int
+
+	closing   chan struct{} // closed by Close: stalled requests end
+	closeOnce sync.Once
 }
 
 type cal struct {
@@ -118,6 +125,7 @@ func New() *Server {
 		zone:          "UTC",
 		expired:       map[string]bool{},
 		requireFields: true,
+		closing:       make(chan struct{}),
 	}
 	s.calendars = []*cal{{Calendar: Calendar{ID: DefaultPrimary, Summary: DefaultPrimary, TimeZone: "UTC", AccessRole: "owner", Primary: true}}}
 	mux := http.NewServeMux()
@@ -127,6 +135,12 @@ func New() *Server {
 	mux.HandleFunc("GET /calendar/v3/calendars/{calendarId}/events", s.eventsList)
 	s.Server = httptest.NewServer(s.serve(mux))
 	return s
+}
+
+// Close ends any stalled request, then shuts the server down.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.Server.Close()
 }
 
 // Endpoint is the API base URL to give the client (EMTIME_GOOGLE_API_URL).
@@ -369,6 +383,13 @@ func (s *Server) serve(api http.Handler) http.Handler {
 		s.mu.Unlock()
 
 		if hasFault {
+			if fault.Stall {
+				select {
+				case <-r.Context().Done():
+				case <-s.closing:
+				}
+				return
+			}
 			if fault.Drop {
 				if hj, ok := w.(http.Hijacker); ok {
 					if conn, _, err := hj.Hijack(); err == nil {
