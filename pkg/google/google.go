@@ -11,11 +11,11 @@
 //
 // Error contract: every try has a deadline ([Retry.Timeout]). Rate limits
 // (429, 403 rateLimitExceeded and userRateLimitExceeded), 5xx answers,
-// dropped connections and tries that ran out of time are retried with
-// exponential backoff and jitter, honouring Retry-After, within [Retry]'s
-// bounds. Any other failure, or one that outlasts the retries,
-// fails the whole call with an [Error] naming the calendar and Google's
-// reason: a result is never partial.
+// dropped connections, reset HTTP/2 streams and tries that ran out of time
+// are retried with exponential backoff and jitter, honouring Retry-After,
+// within [Retry]'s bounds. Any other failure, or one that outlasts the
+// retries, fails the whole call with an [Error] naming the calendar and
+// Google's reason (or that it timed out): a result is never partial.
 package google
 
 import (

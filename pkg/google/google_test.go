@@ -395,6 +395,36 @@ func TestEventsRetries(t *testing.T) {
 	}
 }
 
+// TestEventsRetriesResetStream: over HTTP/2, as Google serves, a request
+// whose stream the server resets (RST_STREAM INTERNAL_ERROR, a dropped
+// request) is tried again like a dropped connection.
+func TestEventsRetriesResetStream(t *testing.T) {
+	api := googletest.NewHTTP2()
+	t.Cleanup(api.Close)
+	api.AddEvents("primary", ev("", "meeting", "2025-03-04T10:00:00Z", "2025-03-04T11:00:00Z"))
+	api.InjectFault(googletest.Fault{Path: "events", Drop: true})
+	hc := &http.Client{Transport: &oauth2.Transport{
+		Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "test-access-token"}),
+		Base:   api.Client().Transport,
+	}}
+	src, w := newSource(t, api, google.Options{HTTPClient: hc, Retry: google.Retry{BaseDelay: time.Millisecond}})
+	res, err := src.Events(context.Background(), week(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Events) != 1 || len(w.all()) != 1 {
+		t.Errorf("got %d events after %d waits, want 1 after 1", len(res.Events), len(w.all()))
+	}
+	var got []string
+	for _, r := range api.Requests() {
+		got = append(got, fmt.Sprintf("%s %d", r.Proto, r.Status))
+	}
+	slices.Sort(got)
+	if want := []string{"HTTP/2.0 0", "HTTP/2.0 200"}; !slices.Equal(got, want) {
+		t.Errorf("requests = %v, want %v", got, want)
+	}
+}
+
 // TestEventsTimeout: a Google that stops answering costs each try its
 // deadline, then a retry; one that never answers fails the call with an
 // error that names the calendar and says it timed out.

@@ -10,9 +10,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
+	"golang.org/x/net/http2"
 	"google.golang.org/api/googleapi"
 )
 
@@ -179,12 +181,29 @@ func retryable(err error) (bool, time.Duration) {
 		// A deadline within the try, the token endpoint's for one (the
 		// caller's own has ended the retries before this is asked).
 		return true, 0
+	case resetStream(err):
+		return true, 0
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return true, 0
 	}
 	return false, 0
+}
+
+// resetStream reports whether err is HTTP/2's way of dropping a request:
+// its stream reset by Google (INTERNAL_ERROR, or REFUSED_STREAM, which
+// net/http does not always retry itself), or the connection it was on lost
+// or shut with GOAWAY. net/http's own stream errors answer errors.As for
+// x/net's [http2.StreamError]; the others are known by their text only.
+func resetStream(err error) bool {
+	var se http2.StreamError
+	if errors.As(err, &se) {
+		return se.Code == http2.ErrCodeInternal || se.Code == http2.ErrCodeRefusedStream
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "http2: client connection lost") ||
+		strings.Contains(msg, "http2: server sent GOAWAY")
 }
 
 // retryAfter reads a Retry-After header: seconds, or an HTTP date.

@@ -84,6 +84,8 @@ type Fault struct {
 // Request is a request the fake received.
 type Request struct {
 	Method string
+	// Proto is the protocol it came by ("HTTP/1.1", "HTTP/2.0").
+	Proto string
 	// Path is the unescaped path ("/calendar/v3/calendars/primary/events").
 	Path  string
 	Query url.Values
@@ -121,6 +123,18 @@ type cal struct {
 // New starts a fake with one primary calendar, [DefaultPrimary], in UTC.
 // Close it when done.
 func New() *Server {
+	return newServer(false)
+}
+
+// NewHTTP2 starts a fake as [New] does, serving HTTP/2 over TLS as Google
+// does. Call it through a transport built on [httptest.Server.Client]'s,
+// which trusts its certificate. A Drop fault then resets the stream
+// (RST_STREAM, INTERNAL_ERROR) instead of closing a connection.
+func NewHTTP2() *Server {
+	return newServer(true)
+}
+
+func newServer(http2 bool) *Server {
 	s := &Server{
 		zone:          "UTC",
 		expired:       map[string]bool{},
@@ -133,7 +147,13 @@ func New() *Server {
 	mux.HandleFunc("GET /calendar/v3/users/me/calendarList/{calendarId}", s.calendarListGet)
 	mux.HandleFunc("GET /calendar/v3/users/me/settings/{setting}", s.setting)
 	mux.HandleFunc("GET /calendar/v3/calendars/{calendarId}/events", s.eventsList)
-	s.Server = httptest.NewServer(s.serve(mux))
+	s.Server = httptest.NewUnstartedServer(s.serve(mux))
+	if http2 {
+		s.Server.EnableHTTP2 = true
+		s.Server.StartTLS()
+	} else {
+		s.Server.Start()
+	}
 	return s
 }
 
@@ -368,7 +388,7 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (s *Server) serve(api http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Token: token}
+		rec := Request{Method: r.Method, Proto: r.Proto, Path: r.URL.Path, Query: r.URL.Query(), Token: token}
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			rec.Status = sw.status
