@@ -185,17 +185,26 @@ func (c Client) config(ep Endpoints, redirectURL string) *oauth2.Config {
 	}
 }
 
-// writeFileAtomic writes data to path with mode 0600 through a temporary
-// file in the same folder and a rename, creating the folder with mode 0700.
-// The folder is emtime's own: one left readable by others (0755, made by
-// hand or by an older version) is tightened to its owner; its parents are
-// never touched.
-func writeFileAtomic(path string, data []byte) (err error) {
+// writeFileAtomic is [WritePrivateFile] into emtime's own config folder:
+// a folder left readable by others (0755, made by hand or by an older
+// version) is tightened to its owner as well; its parents are never touched.
+func writeFileAtomic(path string, data []byte) error {
+	if err := WritePrivateFile(path, data); err != nil {
+		return err
+	}
+	tightenFolder(filepath.Dir(path))
+	return nil
+}
+
+// WritePrivateFile replaces path whole with data, readable by its owner
+// only (mode 0600): through a temporary file in the same folder, synced,
+// then renamed over path, so that a crash leaves the old file or the new
+// one, never half of one. A missing folder is made with mode 0700.
+func WritePrivateFile(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	tightenFolder(dir)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/emtime/emtime/pkg/auth"
 	"github.com/emtime/emtime/pkg/config"
 	"github.com/emtime/emtime/pkg/demo"
 	"github.com/spf13/cobra"
@@ -101,44 +102,23 @@ func configInitRun(opts *ConfigInitOptions) error {
 // writeConfig writes data to path with mode 0600, making its folder with
 // mode 0700. Without force an existing file is an error wrapping
 // fs.ErrExist; with force it is replaced whole through a rename.
-func writeConfig(path string, data []byte, force bool) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+func writeConfig(path string, data []byte, force bool) error {
+	if force {
+		return auth.WritePrivateFile(path, data)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	if !force {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return err
-		}
-		if _, err := f.Write(data); err != nil {
-			f.Close()
-			os.Remove(path)
-			return err
-		}
-		return f.Close()
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(f.Name())
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
 		return err
 	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
+		os.Remove(path)
 		return err
 	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return f.Close()
 }
 
 // ConfigShowOptions are the flags of `emtime config show`.
