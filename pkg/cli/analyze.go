@@ -50,8 +50,8 @@ the whole range and the current week resemble, and why.`,
   emtime analyze --demo -o html --out report.html`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !slices.Contains(analyzeFormats, opts.Output) {
-				return usagef("--output must be %s, got %q", oneOf(analyzeFormats), opts.Output)
+			if err := checkOutput(opts.Output, analyzeFormats); err != nil {
+				return err
 			}
 			p, err := opts.Source.check(cmd)
 			if err != nil {
@@ -65,8 +65,7 @@ the whole range and the current week resemble, and why.`,
 		},
 	}
 	opts.Source.addFlags(cmd, 4)
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "table", "output format: "+oneOf(analyzeFormats))
-	completeWith(cmd, "output", analyzeFormats...)
+	addOutputFlag(cmd, &opts.Output, analyzeFormats)
 	cmd.Flags().StringVar(&opts.Out, "out", "", "write the report to this file instead of standard output")
 	cmd.Flags().BoolVar(&opts.NoChart, "no-chart", false, "leave the heat map out of the table")
 	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "replace titles, people and calendar names with stable pseudonyms, for sharing")
@@ -75,6 +74,27 @@ the whole range and the current week resemble, and why.`,
 
 // analyzeFormats are the values of `analyze --output`.
 var analyzeFormats = []string{"table", "json", "csv", "markdown", "html"}
+
+// The formats of the commands that print a table or text for people, or
+// JSON for tools.
+var (
+	tableOrJSON = []string{"table", "json"}
+	textOrJSON  = []string{"text", "json"}
+)
+
+// addOutputFlag adds -o/--output, the first of formats by default,
+// offering them all to the shell; checkOutput checks what it was given.
+func addOutputFlag(cmd *cobra.Command, output *string, formats []string) {
+	cmd.Flags().StringVarP(output, "output", "o", formats[0], "output format: "+oneOf(formats))
+	completeWith(cmd, "output", formats...)
+}
+
+func checkOutput(output string, formats []string) error {
+	if !slices.Contains(formats, output) {
+		return usagef("--output must be %s, got %q", oneOf(formats), output)
+	}
+	return nil
+}
 
 // oneOf lists choices for a message: "a, b or c".
 func oneOf(choices []string) string {

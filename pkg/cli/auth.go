@@ -222,13 +222,19 @@ a token.`,
 	return cmd
 }
 
+// tokenStore opens where the sign-in is kept (see [auth.OpenStore]), in
+// the config folder dir.
+func (f *Factory) tokenStore() (dir string, store auth.Store, err error) {
+	if dir, err = auth.ConfigDir(f.Getenv); err != nil {
+		return "", nil, err
+	}
+	store, err = auth.OpenStore(dir, f.Getenv)
+	return dir, store, err
+}
+
 func authStatusRun(_ context.Context, opts *AuthStatusOptions) error {
 	f := opts.factory
-	dir, err := auth.ConfigDir(f.Getenv)
-	if err != nil {
-		return err
-	}
-	store, err := auth.OpenStore(dir, f.Getenv)
+	dir, store, err := f.tokenStore()
 	if err != nil {
 		return err
 	}
@@ -324,11 +330,7 @@ emtime auth login.`,
 
 func authLogoutRun(ctx context.Context, opts *AuthLogoutOptions) error {
 	f := opts.factory
-	dir, err := auth.ConfigDir(f.Getenv)
-	if err != nil {
-		return err
-	}
-	store, err := auth.OpenStore(dir, f.Getenv)
+	_, store, err := f.tokenStore()
 	if err != nil {
 		return err
 	}

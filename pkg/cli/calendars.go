@@ -34,8 +34,8 @@ to give 'emtime analyze --calendar', the name, the time zone, and your access
   emtime analyze --calendar primary --calendar team@group.calendar.google.com`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if opts.Output != "table" && opts.Output != "json" {
-				return usagef("--output must be table or json, got %q", opts.Output)
+			if err := checkOutput(opts.Output, tableOrJSON); err != nil {
+				return err
 			}
 			if err := opts.Access.check(); err != nil {
 				return err
@@ -47,7 +47,7 @@ to give 'emtime analyze --calendar', the name, the time zone, and your access
 		},
 	}
 	opts.Access.addFlags(cmd.Flags())
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "table", "output format: table or json")
+	addOutputFlag(cmd, &opts.Output, tableOrJSON)
 	return cmd
 }
 

@@ -147,8 +147,8 @@ everywhere.`,
   emtime config show -o json | jq '.settings[] | select(.source != "default")'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if opts.Output != "table" && opts.Output != "json" {
-				return usagef("--output must be table or json, got %q", opts.Output)
+			if err := checkOutput(opts.Output, tableOrJSON); err != nil {
+				return err
 			}
 			pv, err := opts.Source.applyConfig(cmd)
 			if err != nil {
@@ -173,7 +173,7 @@ everywhere.`,
 	for _, name := range []string{"ics", "demo", "from", "to", "weeks"} {
 		_ = cmd.Flags().MarkHidden(name)
 	}
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "table", "output format: table or json")
+	addOutputFlag(cmd, &opts.Output, tableOrJSON)
 	return cmd
 }
 

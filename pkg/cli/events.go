@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"io"
-	"slices"
 
 	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/classify"
@@ -40,8 +39,8 @@ The range defaults to the current week.`,
   emtime events --ics work.ics -o ndjson | jq 'select(.kind == "meeting")'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !slices.Contains(eventsFormats, opts.Output) {
-				return usagef("--output must be %s, got %q", oneOf(eventsFormats), opts.Output)
+			if err := checkOutput(opts.Output, eventsFormats); err != nil {
+				return err
 			}
 			p, err := opts.Source.check(cmd)
 			if err != nil {
@@ -55,8 +54,7 @@ The range defaults to the current week.`,
 		},
 	}
 	opts.Source.addFlags(cmd, 1)
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "table", "output format: "+oneOf(eventsFormats))
-	completeWith(cmd, "output", eventsFormats...)
+	addOutputFlag(cmd, &opts.Output, eventsFormats)
 	cmd.Flags().StringVar(&opts.Out, "out", "", "write the list to this file instead of standard output")
 	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "replace titles, people and calendar names with stable pseudonyms, for sharing")
 	return cmd

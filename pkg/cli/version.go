@@ -31,8 +31,8 @@ version and the commit and time the Go toolchain recorded.`,
   emtime version -o json | jq -r .version`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if opts.Output != "text" && opts.Output != "json" {
-				return usagef("--output must be text or json, got %q", opts.Output)
+			if err := checkOutput(opts.Output, textOrJSON); err != nil {
+				return err
 			}
 			opts.Info = buildinfo.Read()
 			if runF != nil {
@@ -41,7 +41,7 @@ version and the commit and time the Go toolchain recorded.`,
 			return versionRun(opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "text", "output format: text or json")
+	addOutputFlag(cmd, &opts.Output, textOrJSON)
 	return cmd
 }
 
