@@ -527,9 +527,12 @@ func avgLabel(avg float64) string {
 
 // Horizontal bar charts: meeting categories and people.
 type barsChart struct {
+	// ID names the chart: the svg is ID-chart, its title ID-title.
+	ID, Title          string
 	W, H, Left, BarMax float64
 	Bars               []hbar
 	Desc               string
+	Fill               string
 }
 
 type hbar struct {
@@ -549,8 +552,8 @@ const (
 	hbarGap    = 10
 )
 
-func newBarsChart(left float64, items []hbar) barsChart {
-	c := barsChart{Left: left, BarMax: 240}
+func newBarsChart(id, title string, left float64, items []hbar) barsChart {
+	c := barsChart{ID: id, Title: title, Left: left, BarMax: 240, Fill: colorMeeting}
 	c.W = c.Left + c.BarMax + 150
 	most := 0
 	for _, it := range items {
@@ -590,7 +593,7 @@ func newCategoryChart(t Tally, order []string) barsChart {
 			Value: fmt.Sprintf("%s · %s", hm(ct.Minutes), plural(ct.Count, "meeting"))})
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].Minutes > items[j].Minutes })
-	return newBarsChart(150, items)
+	return newBarsChart("categories", "Meeting time by category", 150, items)
 }
 
 func newPeopleChart(t Tally) barsChart {
@@ -598,7 +601,7 @@ func newPeopleChart(t Tally) barsChart {
 	for _, p := range t.TopPeople {
 		items = append(items, hbar{Label: clip(p.Person, peopleLabelRunes), Full: p.Person, Minutes: p.Minutes, Value: hm(p.Minutes)})
 	}
-	c := newBarsChart(210, items)
+	c := newBarsChart("people", "Meeting time by person", 210, items)
 	c.W -= 80
 	return c
 }
@@ -615,7 +618,7 @@ func newAfterHours(r Report) afterHours {
 	for _, wk := range r.Weeks {
 		items = append(items, hbar{Label: "week of " + shortDate(wk.WeekStart), Minutes: wk.AfterHoursMeetingMinutes, Value: hm(wk.AfterHoursMeetingMinutes)})
 	}
-	a.Chart = newBarsChart(110, items)
+	a.Chart = newBarsChart("after-hours", "Meetings after hours, per week", 110, items)
 	a.Chart.W -= 60
 	return a
 }
