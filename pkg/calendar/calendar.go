@@ -98,6 +98,9 @@ type Event struct {
 	ConferenceURL string
 	// Recurring is true when the occurrence belongs to a series.
 	Recurring bool
+	// Categories are the labels the user put on the entry (Outlook's
+	// categories), as given; nil when the source has none.
+	Categories []string
 	// Origin says where the entry was read, for messages and `emtime events`:
 	// "work.ics:42" or "google:primary".
 	Origin string
