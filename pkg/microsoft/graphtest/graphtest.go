@@ -110,8 +110,9 @@ type Fault struct {
 	// ("calendarView", "mailboxSettings", "/me/calendars", a calendar id);
 	// "" means any.
 	Path string `json:"path,omitempty"`
-	// Skip lets that many matching requests through before the fault
-	// applies: Skip 1 on "calendarView" fails the second page.
+	// Skip lets that many matching requests through untouched before the
+	// fault applies (faults queued after it wait their turn): Skip 1 on
+	// "calendarView" fails the second page.
 	Skip int `json:"skip,omitempty"`
 	// Times is how many requests get the fault; 0 means 1.
 	Times int `json:"times,omitempty"`
@@ -549,8 +550,9 @@ func (s *Server) takeFaultLocked(path string) (Fault, bool) {
 			continue
 		}
 		if f.Skip > 0 {
+			// Its turn has not come: the request goes through untouched.
 			s.faults[i].Skip--
-			continue
+			return Fault{}, false
 		}
 		s.faults[i].Times--
 		if s.faults[i].Times <= 0 {
