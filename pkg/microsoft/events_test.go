@@ -69,8 +69,8 @@ var (
 	carolAt = calendar.Attendee{Person: carol, Response: calendar.ResponseAccepted, Organizer: true}
 )
 
-// sync is what ev("") maps to.
-func sync(change func(*calendar.Event)) calendar.Event {
+// syncMeeting is what ev("") maps to.
+func syncMeeting(change func(*calendar.Event)) calendar.Event {
 	e := calendar.Event{
 		UID: "uid-1", Title: "Sync", Start: at(10, 11, 0), End: at(10, 12, 0),
 		Status: calendar.StatusConfirmed, Type: calendar.TypeDefault, Organizer: carol,
@@ -90,25 +90,25 @@ func TestEventMapping(t *testing.T) {
 		want  calendar.Event
 	}{
 		{"an invitation I accepted: the organizer listed first, accepted; my answer is the event's own",
-			ev(""), sync(nil)},
+			ev(""), syncMeeting(nil)},
 		{"tentatively accepted (showAs tentative is only how it shows)",
 			ev(`"responseStatus": {"response": "tentativelyAccepted"}, "showAs": "tentative"`),
-			sync(func(e *calendar.Event) { e.Attendees[1].Response = calendar.ResponseTentative })},
+			syncMeeting(func(e *calendar.Event) { e.Attendees[1].Response = calendar.ResponseTentative })},
 		{"not answered yet",
 			ev(`"responseStatus": {"response": "notResponded"}`),
-			sync(func(e *calendar.Event) { e.Attendees[1].Response = calendar.ResponseNeedsAction })},
+			syncMeeting(func(e *calendar.Event) { e.Attendees[1].Response = calendar.ResponseNeedsAction })},
 		{"declined",
 			ev(`"responseStatus": {"response": "declined"}`),
-			sync(func(e *calendar.Event) { e.Attendees[1].Response = calendar.ResponseDeclined })},
+			syncMeeting(func(e *calendar.Event) { e.Attendees[1].Response = calendar.ResponseDeclined })},
 		{"no answer on the event: the attendee entry's own",
 			ev(`"responseStatus": {"response": "none"}, "attendees": [{"type": "required", "status": {"response": "accepted"}, "emailAddress": {"address": "me@example.com"}}]`),
-			sync(nil)},
+			syncMeeting(nil)},
 		{"an answer Graph may add later reads as not answered",
 			ev(`"responseStatus": {"response": "maybeLater"}`),
-			sync(func(e *calendar.Event) { e.Attendees[1].Response = calendar.ResponseNeedsAction })},
+			syncMeeting(func(e *calendar.Event) { e.Attendees[1].Response = calendar.ResponseNeedsAction })},
 		{"declined, invited through a list: I am added, with my answer",
 			ev(`"responseStatus": {"response": "declined"}, "attendees": [{"type": "required", "status": {"response": "none"}, "emailAddress": {"name": "Team", "address": "team@example.com"}}]`),
-			sync(func(e *calendar.Event) {
+			syncMeeting(func(e *calendar.Event) {
 				e.Attendees = []calendar.Attendee{carolAt,
 					{Person: calendar.Person{Email: "team@example.com", Name: "Team"}, Response: calendar.ResponseNeedsAction},
 					{Person: meSelf, Response: calendar.ResponseDeclined}}
@@ -116,7 +116,7 @@ func TestEventMapping(t *testing.T) {
 		{"my own meeting: I organize, listed first and accepted",
 			ev(`"isOrganizer": true, "responseStatus": {"response": "organizer"}, "organizer": {"emailAddress": {"name": "Me", "address": "me@example.com"}},
 				"attendees": [{"type": "required", "status": {"response": "declined"}, "emailAddress": {"name": "Carol", "address": "carol@example.com"}}]`),
-			sync(func(e *calendar.Event) {
+			syncMeeting(func(e *calendar.Event) {
 				me := calendar.Person{Email: "me@example.com", Name: "Me", Self: true}
 				e.Organizer = me
 				e.Attendees = []calendar.Attendee{{Person: me, Response: calendar.ResponseAccepted, Organizer: true},
@@ -124,52 +124,52 @@ func TestEventMapping(t *testing.T) {
 			})},
 		{"my own entry, no one invited",
 			ev(`"isOrganizer": true, "responseStatus": {"response": "organizer"}, "organizer": {"emailAddress": {"address": "me@example.com"}}, "attendees": []`),
-			sync(func(e *calendar.Event) { e.Organizer, e.Attendees = meSelf, nil })},
+			syncMeeting(func(e *calendar.Event) { e.Organizer, e.Attendees = meSelf, nil })},
 		{"optional attendees and rooms",
 			ev(`"attendees": [{"type": "optional", "status": {"response": "none"}, "emailAddress": {"address": "me@example.com"}},
 				{"type": "resource", "status": {"response": "accepted"}, "emailAddress": {"name": "Room 4", "address": "room-4@example.com"}}]`),
-			sync(func(e *calendar.Event) {
+			syncMeeting(func(e *calendar.Event) {
 				e.Attendees = []calendar.Attendee{carolAt, {Person: meSelf, Response: calendar.ResponseAccepted, Optional: true},
 					{Person: calendar.Person{Email: "room-4@example.com", Name: "Room 4"}, Response: calendar.ResponseAccepted, Resource: true}}
 			})},
 		{"marked free",
-			ev(`"showAs": "free"`), sync(func(e *calendar.Event) { e.Transparent = true })},
+			ev(`"showAs": "free"`), syncMeeting(func(e *calendar.Event) { e.Transparent = true })},
 		{"out of office",
-			ev(`"showAs": "oof"`), sync(func(e *calendar.Event) { e.Type = calendar.TypeOutOfOffice })},
+			ev(`"showAs": "oof"`), syncMeeting(func(e *calendar.Event) { e.Type = calendar.TypeOutOfOffice })},
 		{"working elsewhere, my own entry: a working-location entry",
 			ev(`"showAs": "workingElsewhere", "isOrganizer": true, "organizer": {"emailAddress": {"address": "me@example.com"}}, "attendees": []`),
-			sync(func(e *calendar.Event) { e.Type, e.Organizer, e.Attendees = calendar.TypeWorkingLocation, meSelf, nil })},
+			syncMeeting(func(e *calendar.Event) { e.Type, e.Organizer, e.Attendees = calendar.TypeWorkingLocation, meSelf, nil })},
 		{"working elsewhere on a meeting with others: still a meeting",
-			ev(`"showAs": "workingElsewhere"`), sync(nil)},
+			ev(`"showAs": "workingElsewhere"`), syncMeeting(nil)},
 		{"a free/busy status Graph may add later is busy",
-			ev(`"showAs": "elsewhereMaybe"`), sync(nil)},
+			ev(`"showAs": "elsewhereMaybe"`), syncMeeting(nil)},
 		{"a Teams meeting: the join link",
 			ev(`"isOnlineMeeting": true, "onlineMeeting": {"joinUrl": "https://teams.microsoft.com/l/meetup-join/19%3ameeting_x"}, "onlineMeetingUrl": "https://old.example/skype"`),
-			sync(func(e *calendar.Event) { e.ConferenceURL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_x" })},
+			syncMeeting(func(e *calendar.Event) { e.ConferenceURL = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_x" })},
 		{"an older online meeting: its onlineMeetingUrl",
 			ev(`"isOnlineMeeting": true, "onlineMeeting": null, "onlineMeetingUrl": "https://meet.lync.com/x"`),
-			sync(func(e *calendar.Event) { e.ConferenceURL = "https://meet.lync.com/x" })},
+			syncMeeting(func(e *calendar.Event) { e.ConferenceURL = "https://meet.lync.com/x" })},
 		{"an occurrence of a series",
-			ev(`"type": "occurrence", "seriesMasterId": "AAMkMaster="`), sync(func(e *calendar.Event) { e.Recurring = true })},
+			ev(`"type": "occurrence", "seriesMasterId": "AAMkMaster="`), syncMeeting(func(e *calendar.Event) { e.Recurring = true })},
 		{"an exception of a series",
-			ev(`"type": "exception", "seriesMasterId": "AAMkMaster="`), sync(func(e *calendar.Event) { e.Recurring = true })},
+			ev(`"type": "exception", "seriesMasterId": "AAMkMaster="`), syncMeeting(func(e *calendar.Event) { e.Recurring = true })},
 		{"hidden attendees: the list is not whole",
-			ev(`"hideAttendees": true`), sync(func(e *calendar.Event) { e.AttendeesOmitted = true })},
+			ev(`"hideAttendees": true`), syncMeeting(func(e *calendar.Event) { e.AttendeesOmitted = true })},
 		{"categories, as given, empty ones dropped",
 			ev(`"categories": ["Customer", null, "", "Red category"]`),
-			sync(func(e *calendar.Event) { e.Categories = []string{"Customer", "Red category"} })},
+			syncMeeting(func(e *calendar.Event) { e.Categories = []string{"Customer", "Red category"} })},
 		{"no iCalUId: the id stands in",
-			ev(`"iCalUId": null`), sync(func(e *calendar.Event) { e.UID = "AAMkE1=" })},
+			ev(`"iCalUId": null`), syncMeeting(func(e *calendar.Event) { e.UID = "AAMkE1=" })},
 		{"nulls everywhere else",
 			ev(`"subject": null, "organizer": null, "attendees": null, "responseStatus": null, "showAs": null, "type": null, "categories": null`),
-			sync(func(e *calendar.Event) { e.Title, e.Organizer, e.Attendees = "", calendar.Person{}, nil })},
+			syncMeeting(func(e *calendar.Event) { e.Title, e.Organizer, e.Attendees = "", calendar.Person{}, nil })},
 		{"attendees that are null or name no one are left out",
 			ev(`"attendees": [null, {"type": "required"}, {"emailAddress": null}, {"emailAddress": {"name": "", "address": ""}},
 				{"status": null, "emailAddress": {"address": "me@example.com"}}]`),
-			sync(nil)},
+			syncMeeting(nil)},
 		{"a dateTime in a Windows zone, with its fraction",
 			ev(`"start": {"dateTime": "2026-03-10T11:00:00.1234567", "timeZone": "W. Europe Standard Time"}`),
-			sync(func(e *calendar.Event) { e.Start = at(10, 11, 0).Add(123456700) })},
+			syncMeeting(func(e *calendar.Event) { e.Start = at(10, 11, 0).Add(123456700) })},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
