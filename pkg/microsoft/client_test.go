@@ -309,3 +309,83 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		t.Errorf("empty window: %v", err)
 	}
 }
+
+func TestProgress(t *testing.T) {
+	api := twoCalendars(t)
+	someEvents(t, api, 4)
+	var calls [][2]int
+	src := newSource(t, api, bearer("t"), func(o *microsoft.Options) {
+		o.Calendars = []string{"default", "Team"}
+		o.Progress = func(done, events int) { calls = append(calls, [2]int{done, events}) }
+	})
+	if _, err := src.Events(context.Background(), week()); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) == 0 || calls[len(calls)-1] != [2]int{2, 4} {
+		t.Errorf("progress %v, want it to end at 2 calendars, 4 events", calls)
+	}
+}
+
+// BenchmarkEvents reads a month of a busy calendar — 1000 meetings of 12
+// people, in four pages of 250 — from a loopback server that serves the
+// pages as Graph would, ready made: the client's own cost, HTTP, decoding
+// and mapping.
+func BenchmarkEvents(b *testing.B) {
+	var pages [4]string
+	var srv *httptest.Server
+	for p := range pages {
+		var items []string
+		for i := p * 250; i < (p+1)*250; i++ {
+			var att []string
+			for j := range 12 {
+				att = append(att, fmt.Sprintf(`{"type": "required", "status": {"response": "none", "time": "0001-01-01T00:00:00Z"}, "emailAddress": {"name": "Person %d", "address": "p%d@example.com"}}`, j, j))
+			}
+			day, hour := 9+i%7, 6+i/7%15
+			items = append(items, fmt.Sprintf(`{"@odata.etag": "W/\"x\"", "id": "AAMkAGI2e%d=", "iCalUId": "040000008200E00074C5B7101A82E008%032d", "subject": "Meeting %d",
+				"start": {"dateTime": "2026-03-%02dT%02d:00:00.0000000", "timeZone": "UTC"}, "end": {"dateTime": "2026-03-%02dT%02d:30:00.0000000", "timeZone": "UTC"},
+				"isAllDay": false, "isCancelled": false, "showAs": "busy", "type": "singleInstance", "seriesMasterId": null,
+				"organizer": {"emailAddress": {"name": "Carol", "address": "carol@example.com"}}, "isOrganizer": false,
+				"responseStatus": {"response": "accepted", "time": "2026-02-01T10:00:00Z"}, "hideAttendees": false, "categories": [],
+				"isOnlineMeeting": true, "onlineMeetingUrl": null, "onlineMeeting": {"joinUrl": "https://teams.microsoft.com/l/meetup-join/%d"},
+				"attendees": [%s]}`, i, i, i, day, hour, day, hour, i, strings.Join(att, ",")))
+		}
+		pages[p] = `{"value": [` + strings.Join(items, ",") + `]`
+		if p < len(pages)-1 {
+			pages[p] += fmt.Sprintf(`, "@odata.nextLink": "%%s/v1.0/me/calendarView?page=%d"`, p+1)
+		}
+		pages[p] += "}"
+	}
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/v1.0/me":
+			io.WriteString(w, `{"mail": "me@example.com"}`)
+		case "/v1.0/me/mailboxSettings":
+			io.WriteString(w, `{"timeZone": "W. Europe Standard Time"}`)
+		case "/v1.0/me/calendars":
+			io.WriteString(w, `{"value": [{"id": "c", "name": "Calendar", "isDefaultCalendar": true, "owner": {"address": "me@example.com"}}]}`)
+		default:
+			p, _ := strconv.Atoi(r.URL.Query().Get("page"))
+			body := pages[p]
+			if strings.Contains(body, "%s") {
+				body = fmt.Sprintf(body, srv.URL)
+			}
+			io.WriteString(w, body)
+		}
+	}))
+	defer srv.Close()
+	src, err := microsoft.New(microsoft.Options{HTTPClient: bearer("t"), BaseURL: srv.URL + "/v1.0/"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := src.Info(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := src.Events(ctx, week())
+		if err != nil || len(res.Events) != 1000 {
+			b.Fatalf("%d events, %v", len(res.Events), err)
+		}
+	}
+}

@@ -120,7 +120,8 @@ func (s *Source) Events(ctx context.Context, q calendar.Query) (calendar.Result,
 				return
 			}
 			defer func() { <-sem }()
-			m := mapping{origin: "microsoft:" + t.Name, mine: t.mine, me: me, dayZone: dayZone, timeZone: q.Zone}
+			m := mapping{origin: "microsoft:" + t.Name, mine: t.mine, me: me, dayZone: dayZone, timeZone: q.Zone,
+				zones: map[string]*time.Location{}}
 			results[i], errs[i] = s.fetch(ctx, t, q, m, prog)
 			if errs[i] != nil {
 				cancel() // the result is void: stop the others
@@ -209,6 +210,26 @@ type mapping struct {
 	// dayZone places all-day dates; timeZone, when set, is the zone timed
 	// events are shown in.
 	dayZone, timeZone *time.Location
+	// zones caches the zones events name (loading one reads the zone
+	// database); nil for no cache.
+	zones map[string]*time.Location
+}
+
+// zone is the location of a zone an event names. UTC, which every answer
+// names as asked, is the fast case.
+func (m mapping) zone(name string) (*time.Location, bool) {
+	switch name {
+	case "", "UTC", "Etc/UTC", "tzone://Microsoft/Utc":
+		return time.UTC, true
+	}
+	if loc, ok := m.zones[name]; ok {
+		return loc, loc != nil
+	}
+	loc, ok := loadZone(name)
+	if m.zones != nil {
+		m.zones[name] = loc
+	}
+	return loc, ok
 }
 
 var errNoTime = errors.New("missing")
@@ -405,12 +426,10 @@ func (m mapping) when(d *dateTimeTimeZone, allDay bool) (time.Time, error) {
 	}
 	v, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		loc := time.UTC
-		if z := strings.TrimSpace(d.TimeZone); z != "" {
-			var ok bool
-			if loc, ok = loadZone(z); !ok {
-				return time.Time{}, fmt.Errorf("unknown time zone %q", clean(z, 60))
-			}
+		z := strings.TrimSpace(d.TimeZone)
+		loc, ok := m.zone(z)
+		if !ok {
+			return time.Time{}, fmt.Errorf("unknown time zone %q", clean(z, 60))
 		}
 		if v, err = time.ParseInLocation("2006-01-02T15:04:05", s, loc); err != nil {
 			return time.Time{}, fmt.Errorf("bad dateTime %q", clean(s, 40))

@@ -720,9 +720,9 @@ func parsePos(v string) (pos, error) {
 	return p, nil
 }
 
-// pageOf cuts items into the page the request asks for and answers it,
-// with a next link while more remain.
-func (s *Server) pageOf(w http.ResponseWriter, r *http.Request, items []map[string]any, top int) {
+// pageOf answers the page of n items the request asks for, each made by
+// item, with a next link while more remain.
+func (s *Server) pageOf(w http.ResponseWriter, r *http.Request, n int, item func(int) map[string]any, top int) {
 	p := pos{}
 	if v := r.URL.Query().Get("$skiptoken"); v != "" {
 		var err error
@@ -738,10 +738,14 @@ func (s *Server) pageOf(w http.ResponseWriter, r *http.Request, items []map[stri
 	if len(sizes) > 0 {
 		size = min(size, sizes[p.Page%len(sizes)])
 	}
-	from := min(p.Offset, len(items))
-	to := min(from+size, len(items))
-	out := map[string]any{"value": items[from:to]}
-	if to < len(items) {
+	from := min(p.Offset, n)
+	to := min(from+size, n)
+	items := make([]map[string]any, 0, to-from)
+	for i := from; i < to; i++ {
+		items = append(items, item(i))
+	}
+	out := map[string]any{"value": items}
+	if to < n {
 		next := *r.URL
 		next.Scheme, next.Host = "http", r.Host
 		q := next.Query()
@@ -757,9 +761,6 @@ func (s *Server) pageOf(w http.ResponseWriter, r *http.Request, items []map[stri
 		} else {
 			out["@odata.nextLink"] = f.NextLink
 		}
-	}
-	if out["value"] == nil {
-		out["value"] = []map[string]any{}
 	}
 	writeJSON(w, out)
 }
@@ -791,7 +792,7 @@ func (s *Server) calendarList(w http.ResponseWriter, r *http.Request) {
 		items = append(items, trim(toMap(c.Calendar), fields))
 	}
 	s.mu.Unlock()
-	s.pageOf(w, r, items, n)
+	s.pageOf(w, r, len(items), func(i int) map[string]any { return items[i] }, n)
 }
 
 func (s *Server) calendarView(w http.ResponseWriter, r *http.Request) {
@@ -842,11 +843,7 @@ func (s *Server) calendarView(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	slices.SortStableFunc(match, func(a, b *stored) int { return a.start.Compare(b.start) })
-	items := make([]map[string]any, len(match))
-	for i, e := range match {
-		items[i] = trim(render(e, zoneName, loc), fields)
-	}
-	s.pageOf(w, r, items, n)
+	s.pageOf(w, r, len(match), func(i int) map[string]any { return trim(render(match[i], zoneName, loc), fields) }, n)
 }
 
 // windowTime reads startDateTime or endDateTime: ISO 8601, UTC when it
