@@ -98,7 +98,10 @@ func (s *Source) Events(ctx context.Context, q calendar.Query) (calendar.Result,
 			}
 		}
 	}
-	me := s.meSet(user)
+	me, self := s.meSet(user), ""
+	if owner := s.owner(user); len(owner) > 0 {
+		self = owner[0]
+	}
 	s.mu.Unlock()
 	if err != nil {
 		return calendar.Result{}, err
@@ -120,7 +123,7 @@ func (s *Source) Events(ctx context.Context, q calendar.Query) (calendar.Result,
 				return
 			}
 			defer func() { <-sem }()
-			m := mapping{origin: "microsoft:" + t.Name, mine: t.mine, me: me, dayZone: dayZone, timeZone: q.Zone,
+			m := mapping{origin: "microsoft:" + t.Name, mine: t.mine, me: me, self: self, dayZone: dayZone, timeZone: q.Zone,
 				zones: map[string]*time.Location{}}
 			results[i], errs[i] = s.fetch(ctx, t, q, m, prog)
 			if errs[i] != nil {
@@ -207,6 +210,9 @@ type mapping struct {
 	// speak for the user.
 	mine bool
 	me   map[string]bool
+	// self is the user's own address ("" when unknown), for an attendee
+	// entry Graph did not list.
+	self string
 	// dayZone places all-day dates; timeZone, when set, is the zone timed
 	// events are shown in.
 	dayZone, timeZone *time.Location
@@ -316,7 +322,7 @@ func (m mapping) event(g *event) (e calendar.Event, keep bool, err error) {
 	if m.mine && !meListed && !g.IsOrganizer && answered(g) {
 		// Invited another way (a list, a delegate): the calendar's own
 		// answer is still mine.
-		e.Attendees = append(e.Attendees, calendar.Attendee{Person: calendar.Person{Email: firstOf(m.me), Self: true}, Response: myAnswer})
+		e.Attendees = append(e.Attendees, calendar.Attendee{Person: calendar.Person{Email: m.self, Self: true}, Response: myAnswer})
 	}
 	if len(e.Attendees) > 0 && org.Email != "" && !hasEmail(e.Attendees, org.Email) {
 		// Graph leaves the organizer off the attendees; iCalendar and
@@ -394,17 +400,6 @@ func withOthers(e calendar.Event, m mapping) bool {
 		}
 	}
 	return false
-}
-
-// firstOf is any one of the user's addresses ("" when none is known).
-func firstOf(me map[string]bool) string {
-	first := ""
-	for a := range me {
-		if first == "" || a < first {
-			first = a
-		}
-	}
-	return first
 }
 
 // when reads a start or end. Timed: an instant, in the zone Graph names
