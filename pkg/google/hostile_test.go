@@ -451,3 +451,18 @@ func TestRetryNotices(t *testing.T) {
 func matches(re, s string) bool {
 	return regexp.MustCompile("^(?:" + re + ")$").MatchString(s)
 }
+
+// TestRetryNoticeKeepsServerTextOut: the progress line is drawn as is, so
+// a reason Google sends that is not a plain word stays out of the notice.
+func TestRetryNoticeKeepsServerTextOut(t *testing.T) {
+	api := startAPI(t)
+	api.InjectFault(googletest.Fault{Path: "events", Status: 503, Reason: "backend\x1b[2J\rError"})
+	var got []string
+	src, _ := newSource(t, api, google.Options{Retrying: func(n google.RetryNotice) { got = append(got, n.Reason) }})
+	if _, err := src.Events(context.Background(), week(t)); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Google answered 503"}; !slices.Equal(got, want) {
+		t.Errorf("reasons = %q, want %q", got, want)
+	}
+}

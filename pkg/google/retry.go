@@ -158,7 +158,9 @@ type RetryNotice struct {
 	// Asked is true when Wait is what Google asked for (Retry-After).
 	Asked bool
 	// Reason says in a few words what failed: "rate limit",
-	// "backendError (503)", "no answer within 1m0s", "connection dropped".
+	// "backendError (503)", "no answer within 60 s", "connection dropped".
+	// It holds no text of the server's but a reason made of letters and
+	// digits.
 	Reason string
 }
 
@@ -473,11 +475,15 @@ func reason(err error) string {
 			return "rate limit"
 		}
 		if len(ge.Errors) > 0 {
-			r := clip(ge.Errors[0].Reason, 60)
-			if strings.HasSuffix(r, "RateLimitExceeded") || r == "rateLimitExceeded" {
+			r := ge.Errors[0].Reason
+			if r == "userRateLimitExceeded" || r == "rateLimitExceeded" {
 				return "rate limit"
 			}
-			if r != "" {
+			// Google's reasons are words ("backendError"): anything else
+			// stays out of the progress line, which is drawn as is.
+			if r != "" && len(r) <= 60 && strings.IndexFunc(r, func(c rune) bool {
+				return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')
+			}) < 0 {
 				return fmt.Sprintf("%s (%d)", r, ge.Code)
 			}
 		}
