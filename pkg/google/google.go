@@ -13,9 +13,22 @@
 // (429, 403 rateLimitExceeded and userRateLimitExceeded), 5xx answers,
 // dropped connections, reset HTTP/2 streams and tries that ran out of time
 // are retried with exponential backoff and jitter, honouring Retry-After,
-// within [Retry]'s bounds. Any other failure, or one that outlasts the
+// within [Retry]'s bounds; each retry is told to [Options.Retrying]. A
+// Retry-After longer than what may still be waited (MaxWait, or the time
+// left before the caller's deadline) fails at once, saying how long Google
+// asked to wait. A call whose context ends says what it was waiting for,
+// with the context's cause. Any other failure, or one that outlasts the
 // retries, fails the whole call with an [Error] naming the calendar and
-// Google's reason (or that it timed out): a result is never partial.
+// Google's reason (clipped): a result is never partial.
+//
+// Google's answers are hostile until read. An event that cannot be counted
+// (a null, no start or no end, times that cannot be read) is skipped with
+// a warning naming the calendar and the event. A page token seen before in
+// the same listing fails it, as do a JSON null for an answer, an answer
+// larger than [MaxAnswerBytes], more than 10,000 pages, or more than a
+// million events; an event's attendees are cut at 5,000 and marked
+// omitted. The client given to [New] is used with a redirect policy that
+// refuses another origin, where its transport would send the bearer token.
 package google
 
 import (
