@@ -208,6 +208,9 @@ func TestLoginRejects(t *testing.T) {
 		wantErr error
 		want    string
 	}{
+		// An answer with another state or none is refused and the sign-in
+		// waits on (see TestLoginStrays): with nothing else coming, it
+		// times out, saying an answer was refused.
 		{name: "state mismatch at the loopback", alter: withState("forged"), wantErr: auth.ErrStateMismatch, want: "state mismatch"},
 		{name: "state mismatch pasted", paste: true, alter: withState("forged"), wantErr: auth.ErrStateMismatch, want: "state mismatch"},
 		{name: "no state", alter: withState(""), wantErr: auth.ErrStateMismatch},
@@ -222,6 +225,9 @@ func TestLoginRejects(t *testing.T) {
 			pr, pw := io.Pipe()
 			defer pw.Close()
 			opts := auth.LoginOptions{Client: client(o), Endpoints: endpoints(o), Timeout: 10 * time.Second}
+			if errors.Is(tt.wantErr, auth.ErrStateMismatch) {
+				opts.Timeout = 500 * time.Millisecond // it waits on: for nothing
+			}
 			opts.Open = func(u string) error {
 				go func() {
 					back := approve(t, u)
@@ -247,6 +253,9 @@ func TestLoginRejects(t *testing.T) {
 			}
 			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
 				t.Errorf("error = %v, want %v", err, tt.wantErr)
+			}
+			if errors.Is(tt.wantErr, auth.ErrStateMismatch) && !errors.Is(err, auth.ErrLoginTimeout) {
+				t.Errorf("error = %v, want the sign-in to have waited on, to its timeout", err)
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %q, want it to say %q", err, tt.want)

@@ -13,6 +13,14 @@
 //
 // Only read-only scopes are ever asked for: [Scopes].
 //
+// Every call to the token endpoint (a refresh, the code exchange, a
+// service account's token, a revocation) has a deadline per try; 5xx
+// answers, 429 and dropped connections are tried again within
+// [TokenRetry]'s bounds; no redirect to another origin is followed, and
+// [Credentials.Client] authorizes no request a redirect sent to another
+// origin. The loopback sign-in answers only its own Host, and a request
+// that is not its answer does not end it.
+//
 // Error contract: no error returned by this package, and nothing it writes,
 // contains an access token, a refresh token or a client secret. Errors from
 // the token endpoint are described by Google's error code and description

@@ -36,35 +36,21 @@ type Options struct {
 	// HTTPClient calls the token endpoint and is the base of
 	// [Credentials.Client]; nil means http.DefaultClient.
 	HTTPClient *http.Client
-	// TokenTimeout bounds each call to the token endpoint when HTTPClient
-	// has no Timeout of its own; zero means [DefaultTokenTimeout].
+	// TokenTimeout bounds each try of a call to the token endpoint when
+	// HTTPClient has no Timeout of its own; zero means
+	// [DefaultTokenTimeout].
 	TokenTimeout time.Duration
+	// TokenRetry bounds the retries of a call to the token endpoint.
+	TokenRetry TokenRetry
 	// Now is the clock that says whether an access token has expired; nil
 	// means time.Now.
 	Now func() time.Time
 }
 
-// DefaultTokenTimeout bounds each call to Google's token and revoke
-// endpoints, which answer in well under a second when they answer at all.
+// DefaultTokenTimeout bounds each try of a call to Google's token and
+// revoke endpoints, which answer in well under a second when they answer
+// at all.
 const DefaultTokenTimeout = 30 * time.Second
-
-// tokenClient is hc with a Timeout, d (or [DefaultTokenTimeout]) unless it
-// has one: a stalled token endpoint must not hang the run, and the token
-// requests made while refreshing carry no deadline of their caller's.
-func tokenClient(hc *http.Client, d time.Duration) *http.Client {
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	if hc.Timeout > 0 {
-		return hc
-	}
-	if d <= 0 {
-		d = DefaultTokenTimeout
-	}
-	c := *hc
-	c.Timeout = d
-	return &c
-}
 
 // Credentials are a way to call Google as the user.
 type Credentials struct {
@@ -77,13 +63,16 @@ type Credentials struct {
 	src     refresher
 	refused error
 	base    *http.Client
+	ctx     context.Context // Resolve's: for a token asked for no request
 }
 
-// refresher is a token source that can be told a token was refused.
+// refresher is a token source that can be told a token was refused. A
+// token endpoint it calls for a request is called within ctx, the
+// request's.
 type refresher interface {
-	Token() (*oauth2.Token, error)
+	Token(ctx context.Context) (*oauth2.Token, error)
 	// Refresh returns a token other than the refused access token failed.
-	Refresh(failed string) (*oauth2.Token, error)
+	Refresh(ctx context.Context, failed string) (*oauth2.Token, error)
 }
 
 // Resolve picks the credentials, first found wins: the service account key
@@ -103,17 +92,18 @@ func Resolve(ctx context.Context, opts Options) (*Credentials, error) {
 	if now == nil {
 		now = time.Now
 	}
-	tctx := context.WithValue(ctx, oauth2.HTTPClient, tokenClient(hc, opts.TokenTimeout))
+	thc := tokenClient(hc, opts.TokenTimeout, opts.TokenRetry)
+	tctx := context.WithValue(ctx, oauth2.HTTPClient, thc)
 
 	if len(opts.ServiceAccountKey) > 0 {
 		src, err := newServiceAccount(tctx, opts.ServiceAccountKey, opts.Impersonate, opts.Endpoints.TokenURL)
 		if err != nil {
 			return nil, err
 		}
-		return &Credentials{Via: "service account", Account: opts.Impersonate, src: src, refused: ErrServiceAccountRefused, base: hc}, nil
+		return &Credentials{Via: "service account", Account: opts.Impersonate, src: src, refused: ErrServiceAccountRefused, base: hc, ctx: ctx}, nil
 	}
 	if tok := getenv(EnvAccessToken); tok != "" {
-		return &Credentials{Via: EnvAccessToken, src: staticSource{tok}, refused: ErrAccessTokenRefused, base: hc}, nil
+		return &Credentials{Via: EnvAccessToken, src: staticSource{tok}, refused: ErrAccessTokenRefused, base: hc, ctx: ctx}, nil
 	}
 	store := opts.Store
 	if store == nil {
@@ -126,13 +116,13 @@ func Resolve(ctx context.Context, opts Options) (*Credentials, error) {
 	if err != nil {
 		return nil, err
 	}
-	src := &savingSource{ctx: tctx, store: store, cur: st, now: now}
+	src := &savingSource{hc: thc, store: store, cur: st, now: now}
 	if client, err := LoadClient(opts.Dir, getenv); err != nil {
 		src.confErr = err
 	} else {
 		src.conf = client.config(opts.Endpoints, "")
 	}
-	return &Credentials{Via: "signed in", Account: st.Account, src: src, refused: ErrSignInAgain, base: hc}, nil
+	return &Credentials{Via: "signed in", Account: st.Account, src: src, refused: ErrSignInAgain, base: hc, ctx: ctx}, nil
 }
 
 // Client is an HTTP client that authorizes every request. On a 401 it
@@ -168,7 +158,7 @@ func (c *Credentials) SetAccount(account string) error {
 // Token returns a valid access token, refreshing (and saving) it when it
 // has expired. Callers should not print it.
 func (c *Credentials) Token() (*oauth2.Token, error) {
-	return c.src.Token()
+	return c.src.Token(c.ctx)
 }
 
 // transport authorizes requests and answers a 401 with one forced refresh.
@@ -178,8 +168,20 @@ type transport struct {
 	refused error
 }
 
+// errRedirectElsewhere is a redirect to another origin than the first
+// request's, which the transport will not authorize.
+var errRedirectElsewhere = errors.New("the answer redirected to another site: refused, so that your Google sign-in is not sent there")
+
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	tok, err := t.src.Token()
+	first := req
+	for first.Response != nil && first.Response.Request != nil {
+		first = first.Response.Request
+	}
+	if first != req && origin(first.URL) != origin(req.URL) {
+		closeBody(req)
+		return nil, errRedirectElsewhere
+	}
+	tok, err := t.src.Token(req.Context())
 	if err != nil {
 		closeBody(req)
 		return nil, err
@@ -192,7 +194,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return res, nil // cannot send the body twice
 	}
 	drain(res)
-	fresh, err := t.src.Refresh(tok.AccessToken)
+	fresh, err := t.src.Refresh(req.Context(), tok.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -234,8 +236,8 @@ func closeBody(req *http.Request) {
 // savingSource is the stored sign-in: it refreshes an expired access token
 // and saves the new one, with any rotated refresh token, to the store.
 type savingSource struct {
-	ctx     context.Context // carries the token endpoint's HTTP client
-	conf    *oauth2.Config  // nil when no client is configured: confErr
+	hc      *http.Client   // calls the token endpoint
+	conf    *oauth2.Config // nil when no client is configured: confErr
 	confErr error
 	store   Store
 	now     func() time.Time
@@ -244,32 +246,38 @@ type savingSource struct {
 	cur Stored
 }
 
-func (s *savingSource) Token() (*oauth2.Token, error) {
+// within is the context of a call to the token endpoint: ctx (the
+// request's) carrying the token endpoint's client.
+func (s *savingSource) within(ctx context.Context) context.Context {
+	return context.WithValue(ctx, oauth2.HTTPClient, s.hc)
+}
+
+func (s *savingSource) Token(ctx context.Context) (*oauth2.Token, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if t := s.cur.Token; t.AccessToken != "" && (t.Expiry.IsZero() || s.now().Add(expiryMargin).Before(t.Expiry)) {
 		return copyToken(t), nil
 	}
-	return s.refreshLocked()
+	return s.refreshLocked(s.within(ctx))
 }
 
-func (s *savingSource) Refresh(failed string) (*oauth2.Token, error) {
+func (s *savingSource) Refresh(ctx context.Context, failed string) (*oauth2.Token, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cur.Token.AccessToken != failed {
 		return copyToken(s.cur.Token), nil // refreshed meanwhile
 	}
-	return s.refreshLocked()
+	return s.refreshLocked(s.within(ctx))
 }
 
-func (s *savingSource) refreshLocked() (*oauth2.Token, error) {
+func (s *savingSource) refreshLocked(ctx context.Context) (*oauth2.Token, error) {
 	if s.cur.Token.RefreshToken == "" {
 		return nil, ErrSignInAgain
 	}
 	if s.conf == nil {
 		return nil, fmt.Errorf("refresh the google sign-in: %w", s.confErr)
 	}
-	tok, err := s.conf.TokenSource(s.ctx, &oauth2.Token{RefreshToken: s.cur.Token.RefreshToken}).Token()
+	tok, err := s.conf.TokenSource(ctx, &oauth2.Token{RefreshToken: s.cur.Token.RefreshToken}).Token()
 	if err != nil {
 		if isInvalidGrant(err) {
 			return nil, newSafe(signInAgain(describeTokenErr(err)), ErrSignInAgain, err)
@@ -300,11 +308,11 @@ func copyToken(t *oauth2.Token) *oauth2.Token {
 // staticSource is EMTIME_ACCESS_TOKEN: used as is, never refreshed.
 type staticSource struct{ token string }
 
-func (s staticSource) Token() (*oauth2.Token, error) {
+func (s staticSource) Token(context.Context) (*oauth2.Token, error) {
 	return &oauth2.Token{AccessToken: s.token, TokenType: "Bearer"}, nil
 }
 
-func (s staticSource) Refresh(string) (*oauth2.Token, error) {
+func (s staticSource) Refresh(context.Context, string) (*oauth2.Token, error) {
 	return nil, ErrAccessTokenRefused
 }
 
@@ -345,7 +353,9 @@ func newServiceAccount(ctx context.Context, key []byte, subject, tokenURL string
 	return &serviceAccount{newSource: newSource, ts: ts}, nil
 }
 
-func (s *serviceAccount) Token() (*oauth2.Token, error) {
+// Token mints or reuses a token. The service account's token source
+// keeps the context it was made with: ctx is not used.
+func (s *serviceAccount) Token(context.Context) (*oauth2.Token, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.tokenLocked()
@@ -364,7 +374,7 @@ func (s *serviceAccount) tokenLocked() (*oauth2.Token, error) {
 	return tok, nil
 }
 
-func (s *serviceAccount) Refresh(failed string) (*oauth2.Token, error) {
+func (s *serviceAccount) Refresh(_ context.Context, failed string) (*oauth2.Token, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cur != nil && s.cur.AccessToken != failed {

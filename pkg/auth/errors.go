@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -47,6 +49,14 @@ func newSafe(msg string, errs ...error) error {
 // repeating the response body or anything else that may carry a token.
 func describeTokenErr(err error) string {
 	var re *oauth2.RetrieveError
+	var gu *tokenGaveUp
+	var rd *redirectError
+	switch {
+	case errors.As(err, &gu):
+		return gu.Error()
+	case errors.As(err, &rd):
+		return rd.Error()
+	}
 	if errors.As(err, &re) {
 		code, desc := re.ErrorCode, re.ErrorDescription
 		if code == "" {
@@ -60,13 +70,14 @@ func describeTokenErr(err error) string {
 			}
 		}
 		if code != "" {
+			code = clip(code, 60)
 			if desc != "" {
-				return code + ": " + desc
+				return code + ": " + clip(desc, 300)
 			}
 			return code
 		}
 		if re.Response != nil {
-			return "status " + re.Response.Status
+			return fmt.Sprintf("status %d %s", re.Response.StatusCode, http.StatusText(re.Response.StatusCode))
 		}
 		return "refused"
 	}

@@ -5,7 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
+	"html/template"
 	"io"
 	"net"
 	"net/http"
@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -26,8 +27,10 @@ const DefaultLoginTimeout = 5 * time.Minute
 // time.
 var ErrLoginTimeout = errors.New("timed out waiting for the google sign-in")
 
-// ErrStateMismatch means the answer that reached the loopback address was
-// not for this sign-in (its state differs) and was rejected.
+// ErrStateMismatch means an answer that reached the loopback address, or
+// was pasted, was not for this sign-in (its state differs, or it has
+// none) and was refused. [Login] keeps waiting for the real one; when none
+// comes in time, its timeout error wraps this too.
 var ErrStateMismatch = errors.New("the sign-in answer does not belong to this sign-in (state mismatch)")
 
 // ErrNothingPasted is returned, wrapped, when [LoginOptions.Paste] ends
@@ -57,10 +60,16 @@ type LoginOptions struct {
 	Timeout time.Duration
 	// HTTPClient calls the token endpoint; nil means http.DefaultClient.
 	HTTPClient *http.Client
-	// TokenTimeout bounds the code exchange (and the revocation of a grant
-	// refused for its scopes) when HTTPClient has no Timeout of its own;
-	// zero means [DefaultTokenTimeout].
+	// TokenTimeout bounds each try of the code exchange (and of the
+	// revocation of a grant refused for its scopes) when HTTPClient has no
+	// Timeout of its own; zero means [DefaultTokenTimeout].
 	TokenTimeout time.Duration
+	// TokenRetry bounds the retries of those calls.
+	TokenRetry TokenRetry
+	// ExchangeTimeout, when set, bounds all the work after the answer
+	// came back: the code exchange with its retries, and the revocation
+	// of a grant refused. It does not bound the wait for the browser.
+	ExchangeTimeout time.Duration
 }
 
 // Login runs the installed-app sign-in: it listens on
@@ -70,14 +79,21 @@ type LoginOptions struct {
 // the PKCE verifier. The returned sign-in has no Account yet: the caller
 // looks the user up (the primary calendar's id) and saves it to a [Store].
 //
-// It fails when Google did not grant every scope of [Scopes] (revoking
-// the partial grant first, as far as Google can be reached), with
-// [ErrStateMismatch] wrapped when the answer belongs to another request, and
-// with [ErrLoginTimeout] wrapped when nothing came back in time.
+// The loopback address answers only requests whose Host is the address
+// it listens on (127.0.0.1:PORT), never a name that resolves there (DNS
+// rebinding); a request without this sign-in's state (a stray local
+// request, an old tab, a forged answer) gets an error page and the wait
+// goes on. The pages it serves are escaped HTML.
+//
+// It fails when Google refused (the answer's error, clipped), when Google
+// did not grant every scope of [Scopes] (revoking the partial grant first,
+// as far as Google can be reached), and with [ErrLoginTimeout] wrapped
+// when nothing came back in time ([ErrStateMismatch] too when an answer
+// for another sign-in came meanwhile).
 func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
-	out := opts.Out
-	if out == nil {
-		out = io.Discard
+	var out io.Writer = io.Discard
+	if opts.Out != nil {
+		out = &lockedWriter{w: opts.Out}
 	}
 	timeout := opts.Timeout
 	if timeout <= 0 {
@@ -91,7 +107,8 @@ func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
 	if err != nil {
 		return Stored{}, fmt.Errorf("listen on a loopback port for the sign-in: %w", err)
 	}
-	redirect := fmt.Sprintf("http://127.0.0.1:%d/", ln.Addr().(*net.TCPAddr).Port)
+	host := fmt.Sprintf("127.0.0.1:%d", ln.Addr().(*net.TCPAddr).Port)
+	redirect := "http://" + host + "/"
 	conf := opts.Client.config(opts.Endpoints, redirect)
 	state := oauth2.GenerateVerifier()
 	verifier := oauth2.GenerateVerifier()
@@ -102,8 +119,9 @@ func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
 	)
 
 	answers := make(chan answer, 2)
+	strays := make(chan struct{}, 1)
 	srv := &http.Server{
-		Handler:           callbackHandler(state, answers),
+		Handler:           callbackHandler(host, state, answers, strays, out),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	go srv.Serve(ln)
@@ -126,7 +144,7 @@ func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
 	if opts.Paste != nil {
 		fmt.Fprintf(out, "After you approve, the browser goes to %s?code=… . If that page does not load\n"+
 			"(the browser runs on another machine), copy the whole address from its address bar and paste it here:\n", redirect)
-		go readPasted(opts.Paste, state, answers, out)
+		go readPasted(opts.Paste, state, answers, strays, out)
 	}
 	fmt.Fprintf(out, "Waiting up to %s for the sign-in…\n", timeout)
 
@@ -136,6 +154,12 @@ func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
 	select {
 	case a = <-answers:
 	case <-timer.C:
+		select {
+		case <-strays:
+			return Stored{}, fmt.Errorf("%w after %s: run emtime auth login again (with --no-browser to paste the address instead); an answer came meanwhile but was refused: %w",
+				ErrLoginTimeout, timeout, ErrStateMismatch)
+		default:
+		}
 		return Stored{}, fmt.Errorf("%w after %s: run emtime auth login again (with --no-browser to paste the address instead)", ErrLoginTimeout, timeout)
 	case <-ctx.Done():
 		return Stored{}, fmt.Errorf("sign-in: %w", ctx.Err())
@@ -144,7 +168,12 @@ func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
 		return Stored{}, a.err
 	}
 
-	hc := tokenClient(opts.HTTPClient, opts.TokenTimeout)
+	if opts.ExchangeTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.ExchangeTimeout)
+		defer cancel()
+	}
+	hc := tokenClient(opts.HTTPClient, opts.TokenTimeout, opts.TokenRetry)
 	tok, err := conf.Exchange(context.WithValue(ctx, oauth2.HTTPClient, hc), a.code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		return Stored{}, newSafe("finish the sign-in at the token endpoint: "+describeTokenErr(err), err)
@@ -188,46 +217,60 @@ type answer struct {
 }
 
 // parseAnswer reads the query of a redirect. ok is false when the query is
-// not a sign-in answer at all (a stray request, a favicon).
-func parseAnswer(q url.Values, state string) (a answer, ok bool) {
+// not a sign-in answer at all (a stray request, a favicon); stray is true
+// when it is one, but for another sign-in (its state differs or is
+// missing): it is refused, and the sign-in waits on.
+func parseAnswer(q url.Values, state string) (a answer, ok, stray bool) {
 	code, gotState, gerr := q.Get("code"), q.Get("state"), q.Get("error")
 	if code == "" && gerr == "" {
-		return answer{}, false
+		return answer{}, false, false
 	}
 	if gotState != state {
-		return answer{err: fmt.Errorf("%w: run emtime auth login again", ErrStateMismatch)}, true
+		return answer{}, true, true
 	}
 	if gerr != "" {
-		msg := "google refused the sign-in: " + gerr
+		msg := "google refused the sign-in: " + clip(gerr, 100)
 		if d := q.Get("error_description"); d != "" {
-			msg += ": " + d
+			msg += ": " + clip(d, 300)
 		}
-		return answer{err: errors.New(msg)}, true
+		return answer{err: errors.New(msg)}, true, false
 	}
-	return answer{code: code}, true
+	return answer{code: code}, true, false
 }
 
-func callbackHandler(state string, answers chan<- answer) http.Handler {
+// callbackHandler serves the loopback address: the answer of this sign-in
+// is handed over on answers; one for another (state) is noted on strays
+// and told to the user on out. Only requests for host are answered.
+func callbackHandler(host, state string, answers chan<- answer, strays chan<- struct{}, out io.Writer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Host != host {
+			// A name that resolves to 127.0.0.1 (DNS rebinding), not the
+			// address Google was told to send the browser to.
+			writePage(w, http.StatusMisdirectedRequest, "Wrong address", "emtime answers only at http://"+host+"/.")
+			return
+		}
 		if r.URL.Path != "/" {
 			http.NotFound(w, r)
 			return
 		}
-		a, ok := parseAnswer(r.URL.Query(), state)
-		if !ok {
+		a, ok, stray := parseAnswer(r.URL.Query(), state)
+		switch {
+		case !ok:
 			http.NotFound(w, r)
 			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Connection", "close")
-		if a.err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintf(w, page, "emtime could not sign in", html.EscapeString(a.err.Error()))
-		} else {
-			fmt.Fprintf(w, page, "emtime is signed in", "You can close this tab and go back to the terminal.")
-		}
-		if f, ok := w.(http.Flusher); ok {
-			f.Flush()
+		case stray:
+			writePage(w, http.StatusBadRequest, "Not this sign-in",
+				"This answer belongs to another sign-in (its state differs), so emtime refused it. emtime is still waiting: approve in the page emtime opened, or run emtime auth login again.")
+			fmt.Fprintf(out, "Refused an answer that belongs to another sign-in (state mismatch); still waiting…\n")
+			select {
+			case strays <- struct{}{}:
+			default:
+			}
+			return
+		case a.err != nil:
+			writePage(w, http.StatusBadRequest, "emtime could not sign in", a.err.Error())
+		default:
+			writePage(w, http.StatusOK, "emtime is signed in", "You can close this tab and go back to the terminal.")
 		}
 		select {
 		case answers <- a:
@@ -236,12 +279,25 @@ func callbackHandler(state string, answers chan<- answer) http.Handler {
 	})
 }
 
-const page = `<!doctype html><meta charset="utf-8"><title>emtime</title><h1>%s</h1><p>%s</p>`
+// pageTemplate is the loopback address' answer to the browser; what it
+// shows is escaped.
+var pageTemplate = template.Must(template.New("page").Parse(
+	`<!doctype html><meta charset="utf-8"><title>emtime</title><h1>{{.Title}}</h1><p>{{.Text}}</p>`))
 
-// readPasted reads pasted redirect addresses until one is a sign-in answer.
-// Input that ends first is an answer too: an error, for there is nobody
-// left to paste.
-func readPasted(r io.Reader, state string, answers chan<- answer, out io.Writer) {
+func writePage(w http.ResponseWriter, status int, title, text string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Connection", "close")
+	w.WriteHeader(status)
+	pageTemplate.Execute(w, struct{ Title, Text string }{title, text})
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// readPasted reads pasted redirect addresses until one is this sign-in's
+// answer. Input that ends first is an answer too: an error, for there is
+// nobody left to paste.
+func readPasted(r io.Reader, state string, answers chan<- answer, strays chan<- struct{}, out io.Writer) {
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
@@ -250,7 +306,16 @@ func readPasted(r io.Reader, state string, answers chan<- answer, out io.Writer)
 		}
 		q, err := pastedQuery(line)
 		if err == nil {
-			if a, ok := parseAnswer(q, state); ok {
+			a, ok, stray := parseAnswer(q, state)
+			switch {
+			case stray:
+				select {
+				case strays <- struct{}{}:
+				default:
+				}
+				fmt.Fprintln(out, "That address belongs to another sign-in (its state differs); paste the address of this one:")
+				continue
+			case ok:
 				select {
 				case answers <- a:
 				default:
@@ -268,6 +333,19 @@ func readPasted(r io.Reader, state string, answers chan<- answer, out io.Writer)
 	case answers <- answer{err: err}:
 	default:
 	}
+}
+
+// lockedWriter serializes writes: the instructions come from the waiting
+// sign-in, the loopback server and the paste reader at once.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // pastedQuery takes the query of a pasted address, or of a bare

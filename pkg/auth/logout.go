@@ -25,7 +25,8 @@ type LogoutOptions struct {
 	// RevokeURL is Google's revoke endpoint; "" means [DefaultRevokeURL].
 	RevokeURL string
 	// HTTPClient calls the revoke endpoint; nil means http.DefaultClient.
-	// Without a Timeout of its own, a call is given [DefaultTokenTimeout].
+	// Without a Timeout of its own, each try is given [DefaultTokenTimeout];
+	// 5xx answers and dropped connections are tried again.
 	HTTPClient *http.Client
 }
 
@@ -59,7 +60,7 @@ func revoke(ctx context.Context, opts LogoutOptions, st Stored) error {
 	if endpoint == "" {
 		endpoint = DefaultRevokeURL
 	}
-	hc := tokenClient(opts.HTTPClient, 0)
+	hc := tokenClient(opts.HTTPClient, 0, TokenRetry{})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(url.Values{"token": {tok}}.Encode()))
 	if err != nil {
 		return errors.New("bad revoke address")

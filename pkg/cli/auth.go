@@ -47,6 +47,8 @@ type AuthLoginOptions struct {
 	IO          *IOStreams
 	Credentials string
 	NoBrowser   bool
+	// Timeout bounds the work with Google once the browser came back.
+	Timeout time.Duration
 
 	factory *Factory
 }
@@ -69,6 +71,9 @@ to (http://127.0.0.1:…/?code=…) back here.`,
   emtime auth login --no-browser`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.Timeout <= 0 {
+				return usagef("--timeout must be a positive duration such as 2m, got %s", opts.Timeout)
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -77,6 +82,7 @@ to (http://127.0.0.1:…/?code=…) back here.`,
 	}
 	cmd.Flags().StringVar(&opts.Credentials, "credentials", "", "the OAuth client JSON downloaded from the Google Cloud console (kept for later runs)")
 	cmd.Flags().BoolVar(&opts.NoBrowser, "no-browser", false, "print the sign-in address instead of opening a browser, and read the redirected address from standard input")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", defaultGoogleTimeout, "once you approved, give up on Google's answers (the token, who you are) after this long")
 	return cmd
 }
 
@@ -112,7 +118,12 @@ func authLoginRun(ctx context.Context, opts *AuthLoginOptions) error {
 	if err != nil {
 		return err
 	}
-	lopts := auth.LoginOptions{Client: client, Endpoints: auth.EndpointsFromEnv(getenv), Out: opts.IO.ErrOut, TokenTimeout: timeout}
+	delay, err := f.retryDelay()
+	if err != nil {
+		return err
+	}
+	lopts := auth.LoginOptions{Client: client, Endpoints: auth.EndpointsFromEnv(getenv), Out: opts.IO.ErrOut,
+		TokenTimeout: timeout, TokenRetry: auth.TokenRetry{BaseDelay: delay}, ExchangeTimeout: opts.Timeout}
 	if opts.NoBrowser {
 		lopts.Paste = opts.IO.In
 	} else {
@@ -135,7 +146,9 @@ func authLoginRun(ctx context.Context, opts *AuthLoginOptions) error {
 	}
 
 	// Who signed in: the primary calendar's id is the account's address.
-	account, err := lookUpAccount(ctx, f, dir, store)
+	lctx, cancel := newGoogleDeadline(opts.Timeout).within(ctx)
+	defer cancel()
+	account, err := lookUpAccount(lctx, f, dir, store)
 	if err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "emtime: warning: signed in, but could not tell as whom: %v\n", err)
 		fmt.Fprintf(opts.IO.ErrOut, "Signed in; the token is kept in %s.\n", where(store))
@@ -162,7 +175,12 @@ func lookUpAccount(ctx context.Context, f *Factory, dir string, store auth.Store
 	if err != nil {
 		return "", err
 	}
-	creds, err := auth.Resolve(ctx, auth.Options{Dir: dir, Getenv: getenv, Store: store, Endpoints: auth.EndpointsFromEnv(getenv), TokenTimeout: timeout})
+	delay, err := f.retryDelay()
+	if err != nil {
+		return "", err
+	}
+	creds, err := auth.Resolve(ctx, auth.Options{Dir: dir, Getenv: getenv, Store: store, Endpoints: auth.EndpointsFromEnv(getenv),
+		TokenTimeout: timeout, TokenRetry: auth.TokenRetry{BaseDelay: delay}})
 	if err != nil {
 		return "", err
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/emtime/emtime/pkg/google"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
@@ -61,18 +60,9 @@ type calendarJSON struct {
 }
 
 func calendarsRun(ctx context.Context, opts *CalendarsOptions) error {
-	f := opts.factory
-	creds, err := f.googleCredentials(ctx, opts.Access, false)
+	cals, err := opts.factory.listCalendars(ctx, opts.Access)
 	if err != nil {
 		return err
-	}
-	src, err := f.googleSource(ctx, creds, google.Options{})
-	if err != nil {
-		return err
-	}
-	cals, err := src.ListCalendars(ctx)
-	if err != nil {
-		return plainAuthError(err)
 	}
 	if opts.Output == "json" {
 		list := make([]calendarJSON, 0, len(cals))

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emtime/emtime/pkg/auth"
@@ -24,10 +25,11 @@ import (
 const EnvRetryDelay = "EMTIME_GOOGLE_RETRY_DELAY"
 
 // EnvTimeout bounds each request to Google (a Go duration): every try of a
-// Calendar API call (default 60s) and every call to the OAuth token
-// endpoint (default 30s). A try that runs out of time is tried again, like
-// a dropped connection. Like EnvRetryDelay it is there for the tests and
-// end-to-end scripts, whose fake Google can be made to stall.
+// Calendar API call (default 60s) and every try of a call to the OAuth
+// token endpoint (default 30s). A Calendar API try that runs out of time
+// is tried again, like a dropped connection. Like EnvRetryDelay it is
+// there for the tests and end-to-end scripts, whose fake Google can be
+// made to stall; --timeout bounds the whole run's Google work.
 const EnvTimeout = "EMTIME_GOOGLE_TIMEOUT"
 
 // googleTimeout reads EMTIME_GOOGLE_TIMEOUT: zero when unset, for the
@@ -44,19 +46,79 @@ func (f *Factory) googleTimeout() (time.Duration, error) {
 	return d, nil
 }
 
+// retryDelay reads EMTIME_GOOGLE_RETRY_DELAY: zero when unset, for the
+// defaults.
+func (f *Factory) retryDelay() (time.Duration, error) {
+	v := f.Getenv(EnvRetryDelay)
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%q: want a duration such as 1s", EnvRetryDelay, v)
+	}
+	return d, nil
+}
+
+// defaultGoogleTimeout bounds all of a run's work with Google (--timeout):
+// with retries, a Google that has stopped answering would otherwise hold
+// the run for five tries of a minute each.
+const defaultGoogleTimeout = 2 * time.Minute
+
+// runTimeout is why a run's Google work was stopped: --timeout ran out.
+type runTimeout struct{ limit time.Duration }
+
+func (e *runTimeout) Error() string { return fmt.Sprintf("stopped at the --timeout of %s", e.limit) }
+
+// googleDeadline is the end of a run's Google work, --timeout after it
+// started.
+type googleDeadline struct {
+	at    time.Time
+	limit time.Duration
+}
+
+func newGoogleDeadline(limit time.Duration) googleDeadline {
+	if limit <= 0 {
+		limit = defaultGoogleTimeout
+	}
+	return googleDeadline{at: time.Now().Add(limit), limit: limit}
+}
+
+// within is ctx ending at the deadline, with [runTimeout] as its cause.
+func (d googleDeadline) within(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithDeadlineCause(ctx, d.at, &runTimeout{d.limit})
+}
+
+// googleError is how a failed Google call is told: a refused sign-in in
+// the sign-in package's own words, a run out of time with a hint.
+func googleError(err error) error {
+	err = plainAuthError(err)
+	var rt *runTimeout
+	if errors.As(err, &rt) {
+		return withHint(err, "Google is slow or not answering: try again later, or give it longer with --timeout 5m")
+	}
+	return err
+}
+
 // googleAccess are the flags that read Google Calendar with a service
-// account instead of the stored sign-in.
+// account instead of the stored sign-in, and bound the time given to
+// Google.
 type googleAccess struct {
 	ServiceAccount string
 	Impersonate    string
+	Timeout        time.Duration
 }
 
 func (a *googleAccess) addFlags(fl *pflag.FlagSet) {
 	fl.StringVar(&a.ServiceAccount, "service-account", "", "read Google Calendar with this service account key JSON (Google Workspace, domain-wide delegation)")
 	fl.StringVar(&a.Impersonate, "impersonate", "", "with --service-account: the Workspace user whose calendar is read, e.g. me@example.com")
+	fl.DurationVar(&a.Timeout, "timeout", defaultGoogleTimeout, "give up on Google Calendar after this long, retries and waits included")
 }
 
 func (a *googleAccess) check() error {
+	if a.Timeout <= 0 {
+		return usagef("--timeout must be a positive duration such as 2m, got %s", a.Timeout)
+	}
 	if a.Impersonate != "" && a.ServiceAccount == "" {
 		return usagef("--impersonate needs --service-account: the key of a service account with domain-wide delegation")
 	}
@@ -110,19 +172,17 @@ func (o *sourceOptions) openGoogle(ctx context.Context, f *Factory) ([]named, er
 		return nil, err
 	}
 	ids := o.Google.ids()
-	var line *progressLine
-	if f.IO.ErrTTY {
-		line = &progressLine{w: f.IO.ErrOut, total: len(ids)}
-	}
+	line := f.progressLine(len(ids))
 	gopts := google.Options{CalendarIDs: ids, Me: o.Me}
 	if line != nil {
 		gopts.Progress = line.show
+		gopts.Retrying = line.retrying
 	}
 	src, err := f.googleSource(ctx, creds, gopts)
 	if err != nil {
 		return nil, err
 	}
-	s := &googleSource{src: src, line: line}
+	s := &googleSource{src: src, line: line, deadline: newGoogleDeadline(o.Google.Timeout)}
 	name := "google:" + strings.Join(ids, ",")
 	if len(o.Me) > 0 {
 		info, err := s.Info(ctx)
@@ -135,19 +195,24 @@ func (o *sourceOptions) openGoogle(ctx context.Context, f *Factory) ([]named, er
 }
 
 // googleSource is Google Calendar as the commands use it: the account read
-// once, sign-in failures told plainly, and the progress line cleared when
-// the events are in.
+// once, every call within the run's --timeout, failures told plainly, and
+// on a terminal a line saying what it waits for, cleared when done.
 type googleSource struct {
-	src  *google.Source
-	line *progressLine // nil when stderr is not a terminal
-	info *calendar.Info
+	src      *google.Source
+	line     *progressLine // nil when stderr is not a terminal
+	deadline googleDeadline
+	info     *calendar.Info
 }
 
 func (s *googleSource) Info(ctx context.Context) (calendar.Info, error) {
 	if s.info == nil {
+		ctx, cancel := s.deadline.within(ctx)
+		defer cancel()
+		s.line.status("reading your Google Calendar settings…")
 		info, err := s.src.Info(ctx)
+		s.line.clear()
 		if err != nil {
-			return calendar.Info{}, plainAuthError(err)
+			return calendar.Info{}, googleError(err)
 		}
 		s.info = &info
 	}
@@ -155,30 +220,92 @@ func (s *googleSource) Info(ctx context.Context) (calendar.Info, error) {
 }
 
 func (s *googleSource) Events(ctx context.Context, q calendar.Query) (calendar.Result, error) {
+	ctx, cancel := s.deadline.within(ctx)
+	defer cancel()
+	s.line.show(0, 0)
 	res, err := s.src.Events(ctx, q)
 	s.line.clear()
-	return res, plainAuthError(err)
+	return res, googleError(err)
 }
 
-// progressLine is the line drawn on a terminal's stderr while the events
-// are fetched.
+// listCalendars is the Google work of `emtime calendars`: the calendar
+// list, within --timeout, with its retries shown on a terminal.
+func (f *Factory) listCalendars(ctx context.Context, a googleAccess) ([]google.Calendar, error) {
+	ctx, cancel := newGoogleDeadline(a.Timeout).within(ctx)
+	defer cancel()
+	creds, err := f.googleCredentials(ctx, a, false)
+	if err != nil {
+		return nil, err
+	}
+	line := f.progressLine(0)
+	var gopts google.Options
+	if line != nil {
+		gopts.Retrying = line.retrying
+	}
+	src, err := f.googleSource(ctx, creds, gopts)
+	if err != nil {
+		return nil, err
+	}
+	line.status("reading your Google calendar list…")
+	cals, err := src.ListCalendars(ctx)
+	line.clear()
+	return cals, googleError(err)
+}
+
+// progressLine is the line drawn on a terminal's stderr while Google is
+// read: how far, or what emtime waits for. It is never drawn when stderr
+// is not a terminal: [Factory.progressLine] is nil then, and so are its
+// calls.
 type progressLine struct {
+	mu    sync.Mutex
 	w     io.Writer
 	total int
 	drawn bool
 }
 
+// progressLine is a line for reading total calendars, or nil when stderr
+// is not a terminal.
+func (f *Factory) progressLine(total int) *progressLine {
+	if !f.IO.ErrTTY {
+		return nil
+	}
+	return &progressLine{w: f.IO.ErrOut, total: total}
+}
+
+func (p *progressLine) status(text string) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, "\r\x1b[Kemtime: %s", text)
+	p.drawn = true
+}
+
 func (p *progressLine) show(calendarsDone, events int) {
+	if p == nil {
+		return
+	}
 	noun := "events"
 	if events == 1 {
 		noun = "event"
 	}
-	fmt.Fprintf(p.w, "\r\x1b[Kemtime: reading Google Calendar: %d of %d calendars, %d %s", calendarsDone, p.total, events, noun)
-	p.drawn = true
+	p.status(fmt.Sprintf("reading Google Calendar: %d of %d calendars, %d %s", calendarsDone, p.total, events, noun))
+}
+
+// retrying tells a retry: "calendar primary: Google asked to wait 20 s
+// (rate limit); retrying 2/5…".
+func (p *progressLine) retrying(n google.RetryNotice) {
+	p.status(n.What + ": " + n.String())
 }
 
 func (p *progressLine) clear() {
-	if p != nil && p.drawn {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
 		fmt.Fprint(p.w, "\r\x1b[K")
 		p.drawn = false
 	}
@@ -222,6 +349,10 @@ func (f *Factory) googleCredentials(ctx context.Context, a googleAccess, forAnal
 	if err != nil {
 		return nil, err
 	}
+	delay, err := f.retryDelay()
+	if err != nil {
+		return nil, err
+	}
 	creds, err := auth.Resolve(ctx, auth.Options{
 		Dir:               dir,
 		Getenv:            f.Getenv,
@@ -229,6 +360,7 @@ func (f *Factory) googleCredentials(ctx context.Context, a googleAccess, forAnal
 		ServiceAccountKey: key,
 		Impersonate:       a.Impersonate,
 		TokenTimeout:      timeout,
+		TokenRetry:        auth.TokenRetry{BaseDelay: delay},
 	})
 	if errors.Is(err, auth.ErrNotSignedIn) {
 		return nil, withHint(errors.New("not signed in to Google Calendar"), notSignedInHint(dir, f.Getenv, forAnalysis))
@@ -260,12 +392,8 @@ func (f *Factory) googleSource(ctx context.Context, creds *auth.Credentials, opt
 		return nil, err
 	}
 	opts.Retry.Timeout = timeout
-	if v := f.Getenv(EnvRetryDelay); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("%s=%q: want a duration such as 1s", EnvRetryDelay, v)
-		}
-		opts.Retry.BaseDelay = d
+	if opts.Retry.BaseDelay, err = f.retryDelay(); err != nil {
+		return nil, err
 	}
 	return google.New(ctx, opts)
 }

@@ -71,6 +71,7 @@ func TestScripts(t *testing.T) {
 			"google-signin":      cmdGoogleSignin,
 			"google-token":       cmdGoogleToken,
 			"google-requests":    cmdGoogleRequests,
+			"google-elsewhere":   cmdGoogleElsewhere,
 			"google-issue-token": cmdGoogleIssueToken,
 			"oauth-client":       cmdOAuthClient,
 			"oauth-requests":     cmdOAuthRequests,
@@ -216,6 +217,21 @@ func cmdGoogleRequests(ts *testscript.TestScript, neg bool, args []string) {
 		fmt.Fprintf(out, "%s %s?%s %d\n", r.Method, r.Path, q.Encode(), r.Status)
 	}
 	f.apiSeen = len(reqs)
+}
+
+// google-elsewhere: the requests that reached the fake's other origin
+// (where its "elsewhere" redirects point), one a line: method, path,
+// whether an Authorization header came along, status.
+func cmdGoogleElsewhere(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "google-elsewhere")
+	out := ts.Stdout()
+	for _, r := range fakesOf(ts).api.Elsewhere().Requests() {
+		auth := "no authorization"
+		if r.Authorization != "" {
+			auth = "AUTHORIZATION SENT"
+		}
+		fmt.Fprintf(out, "%s %s %s %d\n", r.Method, r.Path, auth, r.Status)
+	}
 }
 
 // google-issue-token VAR: sets VAR to an access token the fake issued.

@@ -31,11 +31,21 @@ const maxResults = 2500
 // way. What falls outside the window once placed is dropped.
 const windowMargin = 48 * time.Hour
 
+// maxEvents bounds the events one call to [Source.Events] keeps, over all
+// its calendars: ten times a busy manager's ten years.
+const maxEvents = 1_000_000
+
+// maxAttendees bounds the attendees kept of one event. Past it the list is
+// cut and marked omitted, as Google marks the lists it leaves out.
+const maxAttendees = 5_000
+
 // Events lists the occurrences of every chosen calendar that overlap
 // [q.From, q.To), recurring series expanded by Google, cancelled ones left
 // out, sorted by start. An event on several calendars (same iCalUID and
 // start) is kept once, from the first calendar listing it. Any calendar
-// failing fails the call.
+// failing fails the call. An event Google sends without a start or an
+// end, or with one that cannot be read, is skipped with a warning naming
+// the calendar and the event; so is a null in the list.
 func (s *Source) Events(ctx context.Context, q calendar.Query) (calendar.Result, error) {
 	if !q.To.After(q.From) {
 		return calendar.Result{}, fmt.Errorf("google calendar: empty window %s to %s", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
@@ -49,7 +59,8 @@ func (s *Source) Events(ctx context.Context, q calendar.Query) (calendar.Result,
 		err      error
 	}
 	results := make([]fetched, len(s.ids))
-	prog := &progress{f: s.opts.Progress}
+	prog := &progress{f: s.opts.Progress, mu: s.cbMu}
+	budget := &eventBudget{left: maxEvents}
 	sem := make(chan struct{}, s.opts.Concurrency)
 	var wg sync.WaitGroup
 	for i, id := range s.ids {
@@ -61,7 +72,7 @@ func (s *Source) Events(ctx context.Context, q calendar.Query) (calendar.Result,
 				return
 			}
 			defer func() { <-sem }()
-			evs, warns, err := s.fetch(ctx, id, q, prog)
+			evs, warns, err := s.fetch(ctx, id, q, prog, budget)
 			if err != nil {
 				cancel() // the result is void: stop the others
 			}
@@ -108,8 +119,22 @@ func (s *Source) Events(ctx context.Context, q calendar.Query) (calendar.Result,
 	return res, nil
 }
 
+// eventBudget is what is left of maxEvents, shared by the calendars of one
+// call.
+type eventBudget struct {
+	mu   sync.Mutex
+	left int
+}
+
+func (b *eventBudget) take(n int) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.left -= n
+	return b.left >= 0
+}
+
 // fetch reads every page of one calendar.
-func (s *Source) fetch(ctx context.Context, id string, q calendar.Query, prog *progress) ([]calendar.Event, []string, error) {
+func (s *Source) fetch(ctx context.Context, id string, q calendar.Query, prog *progress, budget *eventBudget) ([]calendar.Event, []string, error) {
 	what := "calendar " + id
 	list := s.svc.Events.List(id).
 		SingleEvents(true).
@@ -121,68 +146,100 @@ func (s *Source) fetch(ctx context.Context, id string, q calendar.Query, prog *p
 	origin := "google:" + id
 	var events []calendar.Event
 	var warnings []string
+	var pages pager
 	token := ""
 	for {
 		list.PageToken(token)
-		page, err := call(ctx, s.retry, func(ctx context.Context) (*calendarapi.Events, error) {
+		page, err := call(ctx, s.caller, what, func(ctx context.Context) (*calendarapi.Events, error) {
 			return list.Context(ctx).Do()
 		})
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil, nil, ctx.Err()
-			}
 			return nil, nil, newError(what, id, err)
 		}
-		zone := q.Zone
-		if zone == nil {
-			zone = time.UTC
-			if loc, err := time.LoadLocation(page.TimeZone); err == nil && page.TimeZone != "" {
-				zone = loc
-			}
+		evs, warns := mapPage(page, origin, q)
+		if !budget.take(len(evs)) {
+			return nil, nil, newError(what, id, fmt.Errorf("google sent more than %d events: stopped (ask for fewer weeks)", maxEvents))
 		}
-		n := 0
-		for _, item := range page.Items {
-			e, err := mapEvent(item, origin, zone, q.Zone)
-			if err != nil {
-				warnings = append(warnings, fmt.Sprintf("%s (event %s): %v", origin, item.Id, err))
-				continue
-			}
-			if e.Status == calendar.StatusCancelled || !e.Overlaps(q.From, q.To) {
-				continue
-			}
-			events = append(events, e)
-			n++
-		}
-		prog.add(n, 0)
+		events = append(events, evs...)
+		warnings = append(warnings, warns...)
+		prog.add(len(evs), 0)
 		if page.NextPageToken == "" {
 			return events, warnings, nil
 		}
-		if page.NextPageToken == token {
-			return nil, nil, newError(what, id, errSamePage)
+		if err := pages.next(page.NextPageToken); err != nil {
+			return nil, nil, newError(what, id, err)
 		}
 		token = page.NextPageToken
 	}
 }
 
-// errSamePage is a list whose next page token came back unchanged: read on,
-// the list would never end; stopped, it would be short.
-var errSamePage = errors.New("google sent the same page twice")
+// mapPage maps one page of events.list: the events that overlap q's
+// window, placed in q.Zone (all-day dates in the page's zone when q has
+// none); cancelled ones left out; those that cannot be mapped skipped
+// with a warning naming the calendar (origin) and the event.
+func mapPage(page *calendarapi.Events, origin string, q calendar.Query) ([]calendar.Event, []string) {
+	zone := q.Zone
+	if zone == nil {
+		zone = time.UTC
+		if page.TimeZone != "" {
+			if loc, err := time.LoadLocation(page.TimeZone); err == nil {
+				zone = loc
+			}
+		}
+	}
+	var events []calendar.Event
+	var warnings []string
+	nulls := 0
+	for _, item := range page.Items {
+		if item == nil {
+			nulls++
+			continue
+		}
+		if item.Status == "cancelled" {
+			continue // Google may send no times with it
+		}
+		e, err := mapEvent(item, origin, zone, q.Zone)
+		if err != nil {
+			warnings = append(warnings, fmt.Sprintf("%s (event %s): %v; skipped it", origin, eventRef(item), err))
+			continue
+		}
+		if !e.Overlaps(q.From, q.To) {
+			continue
+		}
+		if len(item.Attendees) > maxAttendees {
+			warnings = append(warnings, fmt.Sprintf("%s (event %s): lists %d attendees; kept the first %d", origin, eventRef(item), len(item.Attendees), maxAttendees))
+		}
+		events = append(events, e)
+	}
+	if nulls > 0 {
+		warnings = append(warnings, fmt.Sprintf("%s: google sent %d empty (null) events in a page; skipped them", origin, nulls))
+	}
+	return events, warnings
+}
+
+// eventRef names an event in a warning: its id, else its iCalUID.
+func eventRef(g *calendarapi.Event) string {
+	switch {
+	case g.Id != "":
+		return clip(g.Id, 100)
+	case g.ICalUID != "":
+		return clip(g.ICalUID, 100)
+	}
+	return "without an id"
+}
 
 // mapEvent turns a Google event into a source-agnostic one. All-day dates
 // are midnights in dayZone; timed events are shown in timeZone when set.
+// An event without a start or an end is an error: it has no length to
+// count.
 func mapEvent(g *calendarapi.Event, origin string, dayZone, timeZone *time.Location) (calendar.Event, error) {
-	start, allDay, err := when(g.Start, dayZone, timeZone)
+	start, allDay, err := when("start", g.Start, dayZone, timeZone)
 	if err != nil {
-		return calendar.Event{}, fmt.Errorf("start: %w", err)
+		return calendar.Event{}, err
 	}
-	end, _, err := when(g.End, dayZone, timeZone)
-	switch {
-	case errors.Is(err, errNoTime) && allDay:
-		end = start.AddDate(0, 0, 1)
-	case errors.Is(err, errNoTime):
-		end = start
-	case err != nil:
-		return calendar.Event{}, fmt.Errorf("end: %w", err)
+	end, _, err := when("end", g.End, dayZone, timeZone)
+	if err != nil {
+		return calendar.Event{}, err
 	}
 	if end.Before(start) {
 		return calendar.Event{}, errors.New("end before start")
@@ -207,7 +264,12 @@ func mapEvent(g *calendarapi.Event, origin string, dayZone, timeZone *time.Locat
 	if o := g.Organizer; o != nil {
 		e.Organizer = calendar.Person{Email: strings.ToLower(o.Email), Name: o.DisplayName, Self: o.Self}
 	}
-	for _, a := range g.Attendees {
+	attendees := g.Attendees
+	if len(attendees) > maxAttendees {
+		attendees = attendees[:maxAttendees]
+		e.AttendeesOmitted = true
+	}
+	for _, a := range attendees {
 		if a == nil {
 			continue
 		}
@@ -222,30 +284,29 @@ func mapEvent(g *calendarapi.Event, origin string, dayZone, timeZone *time.Locat
 	return e, nil
 }
 
-var errNoTime = errors.New("missing")
-
-// when reads an event's start or end: a dateTime (an instant), or a date
-// (all-day: midnight in dayZone).
-func when(t *calendarapi.EventDateTime, dayZone, timeZone *time.Location) (time.Time, bool, error) {
+// when reads an event's start or end (named by which): a dateTime (an
+// instant), or a date (all-day: midnight in dayZone).
+func when(which string, t *calendarapi.EventDateTime, dayZone, timeZone *time.Location) (time.Time, bool, error) {
 	switch {
-	case t == nil || (t.DateTime == "" && t.Date == ""):
-		return time.Time{}, false, errNoTime
+	case t == nil:
+		return time.Time{}, false, fmt.Errorf("no %s", which)
 	case t.DateTime != "":
 		v, err := time.Parse(time.RFC3339, t.DateTime)
 		if err != nil {
-			return time.Time{}, false, fmt.Errorf("bad dateTime %q", t.DateTime)
+			return time.Time{}, false, fmt.Errorf("%s: bad dateTime %q", which, clip(t.DateTime, 40))
 		}
 		if timeZone != nil {
 			v = v.In(timeZone)
 		}
 		return v, false, nil
-	default:
+	case t.Date != "":
 		v, err := time.ParseInLocation(time.DateOnly, t.Date, dayZone)
 		if err != nil {
-			return time.Time{}, false, fmt.Errorf("bad date %q", t.Date)
+			return time.Time{}, false, fmt.Errorf("%s: bad date %q", which, clip(t.Date, 40))
 		}
 		return v, true, nil
 	}
+	return time.Time{}, false, fmt.Errorf("%s has neither date nor dateTime", which)
 }
 
 func status(s string) calendar.Status {

@@ -13,9 +13,22 @@
 // (429, 403 rateLimitExceeded and userRateLimitExceeded), 5xx answers,
 // dropped connections, reset HTTP/2 streams and tries that ran out of time
 // are retried with exponential backoff and jitter, honouring Retry-After,
-// within [Retry]'s bounds. Any other failure, or one that outlasts the
+// within [Retry]'s bounds; each retry is told to [Options.Retrying]. A
+// Retry-After longer than what may still be waited (MaxWait, or the time
+// left before the caller's deadline) fails at once, saying how long Google
+// asked to wait. A call whose context ends says what it was waiting for,
+// with the context's cause. Any other failure, or one that outlasts the
 // retries, fails the whole call with an [Error] naming the calendar and
-// Google's reason (or that it timed out): a result is never partial.
+// Google's reason (clipped): a result is never partial.
+//
+// Google's answers are hostile until read. An event that cannot be counted
+// (a null, no start or no end, times that cannot be read) is skipped with
+// a warning naming the calendar and the event. A page token seen before in
+// the same listing fails it, as do a JSON null for an answer, an answer
+// larger than [MaxAnswerBytes], more than 10,000 pages, or more than a
+// million events; an event's attendees are cut at 5,000 and marked
+// omitted. The client given to [New] is used with a redirect policy that
+// refuses another origin, where its transport would send the bearer token.
 package google
 
 import (
@@ -52,8 +65,13 @@ type Options struct {
 	// Me are more addresses of the user, added to [calendar.Info.Owner].
 	Me []string
 	// Progress, when set, is called as calendars are read with the number
-	// of calendars done and of events read so far. Calls do not overlap.
+	// of calendars done and of events read so far. Calls do not overlap,
+	// with each other or with Retrying's.
 	Progress func(calendarsDone, events int)
+	// Retrying, when set, is called before each wait for a retry, saying
+	// what failed and how long emtime waits (for a progress line). Calls
+	// do not overlap.
+	Retrying func(RetryNotice)
 	// Retry bounds the retries of failed calls.
 	Retry Retry
 	// Concurrency is how many calendars are read at once; zero means
@@ -63,10 +81,11 @@ type Options struct {
 
 // Source is Google Calendar as a [calendar.Source].
 type Source struct {
-	svc   *calendarapi.Service
-	opts  Options
-	ids   []string
-	retry Retry
+	svc    *calendarapi.Service
+	opts   Options
+	ids    []string
+	caller caller
+	cbMu   *sync.Mutex // serializes the calls to Progress and Retrying
 }
 
 var _ calendar.Source = (*Source)(nil)
@@ -76,7 +95,7 @@ func New(ctx context.Context, opts Options) (*Source, error) {
 	if opts.HTTPClient == nil {
 		return nil, errors.New("google calendar: no http client with credentials")
 	}
-	copts := []option.ClientOption{option.WithHTTPClient(opts.HTTPClient)}
+	copts := []option.ClientOption{option.WithHTTPClient(guard(opts.HTTPClient))}
 	if opts.BaseURL != "" {
 		base := opts.BaseURL
 		if !strings.HasSuffix(base, "/") {
@@ -95,19 +114,28 @@ func New(ctx context.Context, opts Options) (*Source, error) {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
 	}
-	return &Source{svc: svc, opts: opts, ids: ids, retry: opts.Retry.withDefaults()}, nil
+	s := &Source{svc: svc, opts: opts, ids: ids, cbMu: &sync.Mutex{}}
+	s.caller = caller{retry: opts.Retry.withDefaults()}
+	if opts.Retrying != nil {
+		s.caller.notify = func(n RetryNotice) {
+			s.cbMu.Lock()
+			defer s.cbMu.Unlock()
+			opts.Retrying(n)
+		}
+	}
+	return s, nil
 }
 
 // Info reads the user's time zone setting (Zone), the primary calendar's id
 // (Owner, with [Options.Me]) and the calendars' names (Name).
 func (s *Source) Info(ctx context.Context) (calendar.Info, error) {
-	setting, err := call(ctx, s.retry, func(ctx context.Context) (*calendarapi.Setting, error) {
+	setting, err := call(ctx, s.caller, "setting timezone", func(ctx context.Context) (*calendarapi.Setting, error) {
 		return s.svc.Settings.Get("timezone").Fields("value").Context(ctx).Do()
 	})
 	if err != nil {
 		return calendar.Info{}, newError("setting timezone", "", err)
 	}
-	primary, err := call(ctx, s.retry, func(ctx context.Context) (*calendarapi.CalendarListEntry, error) {
+	primary, err := call(ctx, s.caller, "calendar primary", func(ctx context.Context) (*calendarapi.CalendarListEntry, error) {
 		return s.svc.CalendarList.Get("primary").Fields(calendarListFields).Context(ctx).Do()
 	})
 	if err != nil {
@@ -119,7 +147,7 @@ func (s *Source) Info(ctx context.Context) (calendar.Info, error) {
 			names = append(names, entrySummary(primary))
 			continue
 		}
-		e, err := call(ctx, s.retry, func(ctx context.Context) (*calendarapi.CalendarListEntry, error) {
+		e, err := call(ctx, s.caller, "calendar "+id, func(ctx context.Context) (*calendarapi.CalendarListEntry, error) {
 			return s.svc.CalendarList.Get(id).Fields(calendarListFields).Context(ctx).Do()
 		})
 		var ge *googleapi.Error
@@ -158,21 +186,27 @@ type Calendar struct {
 const calendarListFields = "id,summary,summaryOverride,timeZone,accessRole,primary"
 
 // ListCalendars lists the calendars in the user's calendar list, every
-// page, the primary one first. A page token Google sends twice fails the
-// call, as in [Source.Events]: the list is never silently short.
+// page, the primary one first. A page token Google sends twice in one
+// listing (the same page again, or a cycle) fails the call, as in
+// [Source.Events]: the list is never silently short, and never endless.
+// Entries that are null or have no id are left out.
 func (s *Source) ListCalendars(ctx context.Context) ([]Calendar, error) {
 	var cals []Calendar
 	list := s.svc.CalendarList.List().MaxResults(250).Fields("nextPageToken,items(" + calendarListFields + ")")
+	var pages pager
 	token := ""
 	for {
 		list.PageToken(token)
-		page, err := call(ctx, s.retry, func(ctx context.Context) (*calendarapi.CalendarList, error) {
+		page, err := call(ctx, s.caller, "calendar list", func(ctx context.Context) (*calendarapi.CalendarList, error) {
 			return list.Context(ctx).Do()
 		})
 		if err != nil {
 			return nil, newError("calendar list", "", err)
 		}
 		for _, e := range page.Items {
+			if e == nil || e.Id == "" {
+				continue // nothing to read it by
+			}
 			cals = append(cals, Calendar{
 				ID:         e.Id,
 				Summary:    entrySummary(e),
@@ -181,11 +215,14 @@ func (s *Source) ListCalendars(ctx context.Context) ([]Calendar, error) {
 				Primary:    e.Primary,
 			})
 		}
+		if len(cals) > maxCalendars {
+			return nil, newError("calendar list", "", fmt.Errorf("google listed more than %d calendars: stopped", maxCalendars))
+		}
 		if page.NextPageToken == "" {
 			break
 		}
-		if page.NextPageToken == token {
-			return nil, newError("calendar list", "", errSamePage)
+		if err := pages.next(page.NextPageToken); err != nil {
+			return nil, newError("calendar list", "", err)
 		}
 		token = page.NextPageToken
 	}
@@ -201,6 +238,10 @@ func (s *Source) ListCalendars(ctx context.Context) ([]Calendar, error) {
 	return cals, nil
 }
 
+// maxCalendars bounds a calendar list: Google lets a user subscribe to
+// a few hundred at most.
+const maxCalendars = 100_000
+
 func entrySummary(e *calendarapi.CalendarListEntry) string {
 	if e.SummaryOverride != "" {
 		return e.SummaryOverride
@@ -211,9 +252,9 @@ func entrySummary(e *calendarapi.CalendarListEntry) string {
 	return e.Id
 }
 
-// progress serializes calls to Options.Progress.
+// progress counts for Options.Progress, serializing the calls.
 type progress struct {
-	mu     sync.Mutex
+	mu     *sync.Mutex
 	f      func(int, int)
 	done   int
 	events int

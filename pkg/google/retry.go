@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/http2"
 	"google.golang.org/api/googleapi"
@@ -80,6 +82,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 type attemptsError struct {
 	err      error
 	attempts int
+	// deadline is true when the next try would have come after the
+	// caller's deadline.
+	deadline bool
 }
 
 func (e *attemptsError) Error() string { return e.err.Error() }
@@ -96,36 +101,154 @@ func (e *timeoutError) Error() string {
 }
 func (e *timeoutError) Unwrap() error { return e.err }
 
-// call runs fn, retrying transient failures within r's bounds. Each try
-// gets a context that ends after r.Timeout.
-func call[T any](ctx context.Context, r Retry, fn func(context.Context) (T, error)) (T, error) {
+// waitError is a Retry-After longer than the retries may still wait: the
+// call fails at once rather than sleep it out.
+type waitError struct {
+	asked, left time.Duration
+	err         error // Google's answer
+}
+
+func (e *waitError) Error() string {
+	return fmt.Sprintf("Google asked to wait %s before trying again, more than the %s emtime waits: try again later",
+		HumanWait(e.asked), HumanWait(e.left))
+}
+func (e *waitError) Unwrap() error { return e.err }
+
+// stoppedError is a call its caller's context ended (the run's time limit,
+// most often), saying what it was waiting for.
+type stoppedError struct {
+	ctxErr  error // context.Canceled or context.DeadlineExceeded
+	cause   error // context.Cause: the caller's reason
+	waiting string
+	last    error // the failure before, if any
+}
+
+func (e *stoppedError) Error() string {
+	msg := fmt.Sprintf("%v, waiting for %s", e.cause, e.waiting)
+	if e.last != nil {
+		msg += " (before that: " + reason(e.last) + ")"
+	}
+	return msg
+}
+
+func (e *stoppedError) Unwrap() []error {
+	if e.cause == e.ctxErr {
+		return []error{e.ctxErr}
+	}
+	return []error{e.ctxErr, e.cause}
+}
+
+func stopped(ctx context.Context, waiting string, last error) error {
+	return &stoppedError{ctxErr: ctx.Err(), cause: context.Cause(ctx), waiting: waiting, last: last}
+}
+
+// errEmptyAnswer is a successful answer with nothing in it (a JSON null).
+var errEmptyAnswer = errors.New("google sent an empty answer")
+
+// RetryNotice tells that a call failed in passing and is about to be tried
+// again, for a progress line: see [Options.Retrying].
+type RetryNotice struct {
+	// What names the request, as [Error.What] does.
+	What string
+	// Attempt is the try about to be made (2 for the first retry), of
+	// MaxAttempts.
+	Attempt, MaxAttempts int
+	// Wait is how long emtime waits before it.
+	Wait time.Duration
+	// Asked is true when Wait is what Google asked for (Retry-After).
+	Asked bool
+	// Reason says in a few words what failed: "rate limit",
+	// "backendError (503)", "no answer within 60 s", "connection dropped".
+	// It holds no text of the server's but a reason made of letters and
+	// digits.
+	Reason string
+}
+
+// String is the notice in words, for a terminal:
+// "Google asked to wait 20 s (rate limit); retrying 2/5…".
+func (n RetryNotice) String() string {
+	if n.Asked {
+		return fmt.Sprintf("Google asked to wait %s (%s); retrying %d/%d…", HumanWait(n.Wait), n.Reason, n.Attempt, n.MaxAttempts)
+	}
+	return fmt.Sprintf("%s; retrying %d/%d in %s…", n.Reason, n.Attempt, n.MaxAttempts, HumanWait(n.Wait))
+}
+
+// HumanWait says a wait the way a person would: "20 s", "3 minutes",
+// "2 hours", rounded up.
+func HumanWait(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", int(math.Ceil(float64(d)/float64(time.Millisecond))))
+	case d < 90*time.Second:
+		return fmt.Sprintf("%d s", int(math.Ceil(d.Seconds())))
+	case d < 120*time.Minute:
+		return fmt.Sprintf("%d minutes", int(math.Ceil(d.Minutes())))
+	}
+	return fmt.Sprintf("%d hours", int(math.Ceil(d.Hours())))
+}
+
+// caller is how a Source makes its calls: within its retry bounds,
+// telling each retry to its notice callback.
+type caller struct {
+	retry  Retry
+	notify func(RetryNotice) // nil: nobody to tell
+}
+
+// call runs fn, retrying transient failures within c's bounds. Each try
+// gets a context that ends after the retry's Timeout. A Retry-After longer
+// than what may still be waited (the retries' MaxWait, or what is left
+// before ctx's deadline) fails at once. When ctx ends, the error says what
+// the call was waiting for. An answer that is nil (Google sent null) is
+// an error too: no caller needs to check for it.
+func call[T any](ctx context.Context, c caller, what string, fn func(context.Context) (*T, error)) (*T, error) {
+	r := c.retry
 	var waited time.Duration
+	var last error
 	for attempt := 1; ; attempt++ {
 		v, err := try(ctx, r.Timeout, fn)
+		if err == nil && v == nil {
+			err = errEmptyAnswer
+		}
 		if err == nil {
 			return v, nil
 		}
 		if ctx.Err() != nil {
-			return v, ctx.Err()
+			return nil, stopped(ctx, fmt.Sprintf("Google to answer try %d of %d", attempt, r.MaxAttempts), last)
 		}
 		transient, after := retryable(err)
 		if !transient {
-			return v, err
+			return nil, err
 		}
 		if attempt >= r.MaxAttempts {
-			return v, &attemptsError{err: err, attempts: attempt}
+			return nil, &attemptsError{err: err, attempts: attempt}
 		}
 		d := backoff(r, attempt)
 		if after > 0 {
 			d = after
 		}
-		if waited+d > r.MaxWait {
-			return v, &attemptsError{err: err, attempts: attempt}
+		left := r.MaxWait - waited
+		if dl, ok := ctx.Deadline(); ok {
+			left = min(left, time.Until(dl))
+		}
+		left = max(left, 0)
+		if d > left {
+			ae := &attemptsError{err: err, attempts: attempt, deadline: left < r.MaxWait-waited}
+			if after > 0 {
+				return nil, &waitError{asked: after, left: left, err: ae}
+			}
+			return nil, ae
 		}
 		waited += d
-		if err := r.Sleep(ctx, d); err != nil {
-			return v, err
+		if c.notify != nil {
+			c.notify(RetryNotice{What: what, Attempt: attempt + 1, MaxAttempts: r.MaxAttempts, Wait: d, Asked: after > 0, Reason: reason(err)})
 		}
+		if serr := r.Sleep(ctx, d); serr != nil {
+			if ctx.Err() == nil {
+				return nil, serr
+			}
+			return nil, stopped(ctx, fmt.Sprintf("the %s before try %d of %d", HumanWait(d), attempt+1, r.MaxAttempts), err)
+		}
+		last = err
 	}
 }
 
@@ -212,16 +335,25 @@ func retryAfter(h http.Header) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second
+	secs, err := strconv.ParseInt(v, 10, 64)
+	switch {
+	case err == nil && secs >= 0:
+		return time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second
+	case errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(v, "-"):
+		return maxRetryAfter
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := time.Until(t); d > 0 {
-			return d
+			return min(d, maxRetryAfter)
 		}
 	}
 	return 0
 }
+
+// maxRetryAfter caps the wait a Retry-After may ask for (it is never slept
+// out, only reported): a number of seconds too big to be a duration must
+// not wrap around into a short one.
+const maxRetryAfter = 30 * 24 * time.Hour
 
 // Error is a failed call, naming what it was about and Google's reason.
 type Error struct {
@@ -249,43 +381,117 @@ func newError(what, calendarID string, err error) *Error {
 	if errors.As(err, &ge) {
 		e.Code = ge.Code
 		if len(ge.Errors) > 0 {
-			e.Reason = ge.Errors[0].Reason
+			e.Reason = clip(ge.Errors[0].Reason, 60)
 		}
 	}
 	return e
 }
 
 func (e *Error) Error() string {
-	var msg string
+	var we *waitError
+	var se *stoppedError
+	switch {
+	case errors.As(e.Err, &we):
+		return e.What + ": " + describe(we.err) + "; " + we.Error()
+	case errors.As(e.Err, &se):
+		return e.What + ": " + se.Error()
+	}
+	msg := describe(e.Err)
+	var ae *attemptsError
+	switch {
+	case errors.As(e.Err, &ae) && ae.deadline:
+		msg += fmt.Sprintf(" (gave up after %s: the next would come after the run's time limit)", tries(e.Attempts))
+	case e.Attempts > 1:
+		msg += fmt.Sprintf(" (gave up after %s)", tries(e.Attempts))
+	}
+	return e.What + ": " + msg
+}
+
+func tries(n int) string {
+	if n == 1 {
+		return "1 try"
+	}
+	return fmt.Sprintf("%d tries", n)
+}
+
+// maxServerText bounds what of a server's message goes into an error.
+const maxServerText = 200
+
+// clip cuts a string that came from a server to n bytes at most, on a
+// rune boundary, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// describe says what went wrong in one call: Google's reason and message,
+// that it timed out, or the transport's failure.
+func describe(err error) string {
 	var ge *googleapi.Error
 	var ue *url.Error
 	var te *timeoutError
 	switch {
-	case errors.As(e.Err, &te):
-		msg = te.Error()
-	case errors.As(e.Err, &ge):
+	case errors.As(err, &te):
+		return te.Error()
+	case errors.As(err, &ge):
 		text := ge.Message
-		if len(ge.Errors) > 0 && ge.Errors[0].Message != "" {
-			text = ge.Errors[0].Message
+		reason := ""
+		if len(ge.Errors) > 0 {
+			reason = ge.Errors[0].Reason
+			if ge.Errors[0].Message != "" {
+				text = ge.Errors[0].Message
+			}
 		}
 		if text == "" {
 			text = http.StatusText(ge.Code)
 		}
-		if e.Reason != "" {
-			msg = e.Reason + ": " + text
-		} else {
-			msg = fmt.Sprintf("%d: %s", ge.Code, text)
+		text = clip(text, maxServerText)
+		if reason != "" {
+			return clip(reason, 60) + ": " + text
 		}
-	case errors.As(e.Err, &ue):
+		return fmt.Sprintf("%d: %s", ge.Code, text)
+	case errors.As(err, &ue):
 		// The request's address says nothing the user needs.
-		msg = ue.Err.Error()
-	default:
-		msg = e.Err.Error()
+		return ue.Err.Error()
 	}
-	if e.Attempts > 1 {
-		msg += fmt.Sprintf(" (gave up after %d tries)", e.Attempts)
+	return err.Error()
+}
+
+// reason says in a few words what made a try fail, for a retry notice.
+func reason(err error) string {
+	var ge *googleapi.Error
+	var te *timeoutError
+	switch {
+	case errors.As(err, &te):
+		return fmt.Sprintf("no answer within %s", HumanWait(te.limit))
+	case errors.As(err, &ge):
+		if ge.Code == http.StatusTooManyRequests {
+			return "rate limit"
+		}
+		if len(ge.Errors) > 0 {
+			r := ge.Errors[0].Reason
+			if r == "userRateLimitExceeded" || r == "rateLimitExceeded" {
+				return "rate limit"
+			}
+			// Google's reasons are words ("backendError"): anything else
+			// stays out of the progress line, which is drawn as is.
+			if r != "" && len(r) <= 60 && strings.IndexFunc(r, func(c rune) bool {
+				return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')
+			}) < 0 {
+				return fmt.Sprintf("%s (%d)", r, ge.Code)
+			}
+		}
+		return fmt.Sprintf("Google answered %d", ge.Code)
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer in time"
 	}
-	return e.What + ": " + msg
+	return "connection dropped"
 }
 
 func (e *Error) Unwrap() error { return e.Err }

@@ -8,7 +8,8 @@
 // S256 challenge, refreshes access tokens (rotating the refresh token when
 // asked, refusing revoked ones with invalid_grant) and mints tokens for
 // service-account JWT assertions; it can be made to stall
-// ([Server.SetStallToken]). /revoke revokes. Access tokens it issued
+// ([Server.SetStallToken]), or to fail, drop or redirect
+// ([Server.InjectFault]). /revoke revokes. Access tokens it issued
 // and did not expire or revoke are reported by [Server.ValidAccessToken],
 // which googletest's token check can use.
 //
@@ -52,6 +53,25 @@ type Request struct {
 	Status int
 }
 
+// Fault is an answer the fake gives instead of the real one.
+type Fault struct {
+	// Path selects the requests: "/token", "/authorize", "/revoke"; ""
+	// means any.
+	Path string
+	// Status is the HTTP status answered, with Error and Description as
+	// the OAuth error JSON when set.
+	Status             int
+	Error, Description string
+	// RetryAfter, when set, is sent as the Retry-After header.
+	RetryAfter string
+	// Drop closes the connection without answering.
+	Drop bool
+	// Redirect answers 307 to this URL prefix, the request's path after it.
+	Redirect string
+	// Times is how many requests get the fault; 0 means 1.
+	Times int
+}
+
 // Server is the fake OAuth server.
 type Server struct {
 	*httptest.Server
@@ -67,6 +87,8 @@ type Server struct {
 	expiresIn time.Duration
 	scope     string
 	deny      string
+	denyDesc  string
+	faults    []Fault
 	requests  []Request
 	saKey     []byte
 	stall     bool
@@ -94,8 +116,67 @@ func New() *Server {
 	mux.HandleFunc("GET /authorize", s.authorize)
 	mux.HandleFunc("POST /token", s.token)
 	mux.HandleFunc("POST /revoke", s.revoke)
-	s.Server = httptest.NewServer(mux)
+	s.Server = httptest.NewServer(s.faulty(mux))
 	return s
+}
+
+// InjectFault queues a fault; faults are used in the order queued.
+func (s *Server) InjectFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f.Times <= 0 {
+		f.Times = 1
+	}
+	s.faults = append(s.faults, f)
+}
+
+// faulty plays the queued faults, recording the requests they answer.
+func (s *Server) faulty(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		var f Fault
+		found := false
+		for i, x := range s.faults {
+			if x.Path == "" || x.Path == r.URL.Path {
+				f, found = x, true
+				s.faults[i].Times--
+				if s.faults[i].Times <= 0 {
+					s.faults = slices.Delete(s.faults, i, i+1)
+				}
+				break
+			}
+		}
+		s.mu.Unlock()
+		if !found {
+			next.ServeHTTP(w, r)
+			return
+		}
+		r.ParseForm()
+		switch {
+		case f.Drop:
+			s.record(r, 0, "")
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					conn.Close()
+					return
+				}
+			}
+			panic(http.ErrAbortHandler)
+		case f.Redirect != "":
+			s.record(r, http.StatusTemporaryRedirect, "")
+			http.Redirect(w, r, strings.TrimSuffix(f.Redirect, "/")+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+		default:
+			if f.RetryAfter != "" {
+				w.Header().Set("Retry-After", f.RetryAfter)
+			}
+			s.record(r, f.Status, "")
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(f.Status)
+			if f.Error != "" {
+				json.NewEncoder(w).Encode(map[string]string{"error": f.Error, "error_description": f.Description})
+			}
+		}
+	})
 }
 
 // Close ends any stalled request, then shuts the server down.
@@ -158,9 +239,15 @@ func (s *Server) SetStallToken(stall bool) {
 // SetDeny makes /authorize answer with error=code (e.g. "access_denied");
 // "" approves.
 func (s *Server) SetDeny(code string) {
+	s.SetDenyWith(code, "")
+}
+
+// SetDenyWith is [Server.SetDeny] with an error_description, which may be
+// anything a hostile provider sends.
+func (s *Server) SetDenyWith(code, description string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.deny = code
+	s.deny, s.denyDesc = code, description
 }
 
 // Issue mints an access and a refresh token as a sign-in would, for tests
@@ -270,11 +357,14 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	answer := url.Values{"state": {q.Get("state")}}
 	s.mu.Lock()
-	deny := s.deny
+	deny, denyDesc := s.deny, s.denyDesc
 	s.mu.Unlock()
 	switch {
 	case deny != "":
 		answer.Set("error", deny)
+		if denyDesc != "" {
+			answer.Set("error_description", denyDesc)
+		}
 	case q.Get("code_challenge") == "" || q.Get("code_challenge_method") != "S256":
 		answer.Set("error", "invalid_request")
 		answer.Set("error_description", "PKCE S256 required")

@@ -12,8 +12,11 @@
 // mask that leaves nextPageToken out gets no token, as at Google).
 //
 // Every request needs a Bearer token ([Server.SetTokenCheck],
-// [Server.ExpireToken]); faults can be queued ([Server.InjectFault]); every
-// request is recorded ([Server.Requests]). Events come from Go values
+// [Server.ExpireToken]); faults can be queued ([Server.InjectFault]):
+// error statuses, Retry-After, dropped connections, stalls, and hostile
+// answers (a raw body, a huge one, a redirect within the origin or to
+// another one, [Server.Elsewhere]); every request is recorded
+// ([Server.Requests]). Events come from Go values
 // ([Server.AddEvents]) or JSON ([Server.LoadEventsJSON],
 // [Server.LoadFixture]).
 //
@@ -77,6 +80,19 @@ type Fault struct {
 	// Stall holds the request without answering, until the client gives
 	// up or the server is closed: a Google that has stopped responding.
 	Stall bool `json:"stall,omitempty"`
+	// Body, when set, is answered as is (with Status, or 200), instead of
+	// the real answer: a hostile or broken Google ("items": [null], a
+	// page token that cycles, an event without a start).
+	Body json.RawMessage `json:"body,omitempty"`
+	// Pad sends that many bytes of JSON whitespace before Body (or before
+	// "{}"): an answer too large to read.
+	Pad int64 `json:"pad,omitempty"`
+	// Redirect answers 307 to the same path and query elsewhere: "same"
+	// is this server again (a redirect within the origin, which the client
+	// may follow), "elsewhere" the server of [Server.Elsewhere] (another
+	// origin, which the client must refuse), anything else is an absolute
+	// URL prefix.
+	Redirect string `json:"redirect,omitempty"`
 	// Times is how many requests get the fault; 0 means 1.
 	Times int `json:"times,omitempty"`
 }
@@ -91,9 +107,13 @@ type Request struct {
 	Query url.Values
 	// Token is the Bearer token presented ("" when none).
 	Token string
+	// Authorization is the Authorization header as sent ("" when none).
+	Authorization string
 	// Status is what the fake answered (0 for a dropped connection or a
 	// stalled request).
 	Status int
+	// Written is how many bytes of body the fake managed to send.
+	Written int64
 }
 
 // Server is the fake Calendar API.
@@ -110,9 +130,53 @@ type Server struct {
 	requireFields bool
 	requests      []Request
 	nextID        int
+	api           http.Handler
 
 	closing   chan struct{} // closed by Close: stalled requests end
 	closeOnce sync.Once
+
+	elsewhere *Elsewhere // started by the first Elsewhere call
+}
+
+// Elsewhere is a second server on loopback, another origin than the
+// fake's, that records what reaches it and serves the fake's API without
+// checking any token: what a redirect to another site would reach.
+type Elsewhere struct {
+	*httptest.Server
+
+	mu       sync.Mutex
+	requests []Request
+}
+
+// Requests returns the requests that reached the other origin.
+func (e *Elsewhere) Requests() []Request {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.requests)
+}
+
+// Elsewhere returns the fake's other origin, starting it on first use; it
+// closes with the fake.
+func (s *Server) Elsewhere() *Elsewhere {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.elsewhere != nil {
+		return s.elsewhere
+	}
+	e := &Elsewhere{}
+	api := s.api
+	e.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		token, _ := strings.CutPrefix(auth, "Bearer ")
+		sw := &statusWriter{ResponseWriter: w}
+		api.ServeHTTP(sw, r)
+		e.mu.Lock()
+		e.requests = append(e.requests, Request{Method: r.Method, Proto: r.Proto, Path: r.URL.Path, Query: r.URL.Query(),
+			Token: token, Authorization: auth, Status: sw.status})
+		e.mu.Unlock()
+	}))
+	s.elsewhere = e
+	return e
 }
 
 type cal struct {
@@ -147,6 +211,7 @@ func newServer(http2 bool) *Server {
 	mux.HandleFunc("GET /calendar/v3/users/me/calendarList/{calendarId}", s.calendarListGet)
 	mux.HandleFunc("GET /calendar/v3/users/me/settings/{setting}", s.setting)
 	mux.HandleFunc("GET /calendar/v3/calendars/{calendarId}/events", s.eventsList)
+	s.api = mux
 	s.Server = httptest.NewUnstartedServer(s.serve(mux))
 	if http2 {
 		s.Server.EnableHTTP2 = true
@@ -161,6 +226,12 @@ func newServer(http2 bool) *Server {
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closing) })
 	s.Server.Close()
+	s.mu.Lock()
+	e := s.elsewhere
+	s.mu.Unlock()
+	if e != nil {
+		e.Close()
+	}
 }
 
 // Endpoint is the API base URL to give the client (EMTIME_GOOGLE_API_URL).
@@ -366,7 +437,8 @@ func (s *Server) findLocked(id string) *cal {
 // statusWriter remembers the status written, for the request log.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	status  int
+	written int64
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -380,18 +452,21 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
-	return w.ResponseWriter.Write(b)
+	n, err := w.ResponseWriter.Write(b)
+	w.written += int64(n)
+	return n, err
 }
 
 // serve records the request, plays any fault, checks the token, then
 // hands over to the API.
 func (s *Server) serve(api http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		rec := Request{Method: r.Method, Proto: r.Proto, Path: r.URL.Path, Query: r.URL.Query(), Token: token}
+		auth := r.Header.Get("Authorization")
+		token, _ := strings.CutPrefix(auth, "Bearer ")
+		rec := Request{Method: r.Method, Proto: r.Proto, Path: r.URL.Path, Query: r.URL.Query(), Token: token, Authorization: auth}
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
-			rec.Status = sw.status
+			rec.Status, rec.Written = sw.status, sw.written
 			s.mu.Lock()
 			s.requests = append(s.requests, rec)
 			s.mu.Unlock()
@@ -422,7 +497,14 @@ func (s *Server) serve(api http.Handler) http.Handler {
 			if fault.RetryAfter != "" {
 				w.Header().Set("Retry-After", fault.RetryAfter)
 			}
-			writeError(sw, fault.Status, fault.Reason, "")
+			switch {
+			case fault.Redirect != "":
+				s.redirect(sw, r, fault.Redirect)
+			case fault.Body != nil || fault.Pad > 0:
+				writeRaw(sw, cmp.Or(fault.Status, http.StatusOK), fault.Body, fault.Pad)
+			default:
+				writeError(sw, fault.Status, fault.Reason, "")
+			}
 			return
 		}
 		if token == "" || expired || (check != nil && !check(token)) {
@@ -432,6 +514,37 @@ func (s *Server) serve(api http.Handler) http.Handler {
 		}
 		api.ServeHTTP(sw, r)
 	})
+}
+
+// redirect answers 307 to the same request at another place.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to string) {
+	switch to {
+	case "same":
+		to = s.URL
+	case "elsewhere":
+		to = s.Elsewhere().URL
+	}
+	http.Redirect(w, r, strings.TrimSuffix(to, "/")+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+}
+
+// writeRaw answers body as is, after pad bytes of whitespace.
+func writeRaw(w http.ResponseWriter, code int, body []byte, pad int64) {
+	if body == nil {
+		body = []byte("{}")
+	}
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.WriteHeader(code)
+	if pad > 0 {
+		chunk := []byte(strings.Repeat(" ", 64<<10))
+		for left := pad; left > 0; {
+			n := min(left, int64(len(chunk)))
+			if _, err := w.Write(chunk[:n]); err != nil {
+				return // the client has had enough
+			}
+			left -= n
+		}
+	}
+	w.Write(body)
 }
 
 func (s *Server) takeFaultLocked(path string) (Fault, bool) {
