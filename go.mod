@@ -3,7 +3,6 @@ module github.com/emtime/emtime
 go 1.26.8
 
 require (
-	github.com/arran4/golang-ical v0.3.6
 	github.com/olekukonko/tablewriter v1.1.5
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/spf13/cobra v1.10.2

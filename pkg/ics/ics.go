@@ -13,16 +13,18 @@
 package ics
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
-	ical "github.com/arran4/golang-ical"
 	"github.com/emtime/emtime/pkg/calendar"
 )
 
@@ -46,11 +48,19 @@ var _ calendar.Source = (*Calendar)(nil)
 
 // ReadFile opens and parses a file on disk. Messages name the file by path.
 func ReadFile(path string) (*Calendar, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read calendar: %w", err)
 	}
-	return parse(path, data)
+	defer f.Close()
+	var b strings.Builder
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 && fi.Size() < math.MaxInt32 {
+		b.Grow(int(fi.Size()) + 1)
+	}
+	if _, err := io.Copy(&b, f); err != nil {
+		return nil, fmt.Errorf("cannot read calendar: %w", err)
+	}
+	return parse(path, b.String())
 }
 
 // Parse reads one iCalendar document. name is used in every message
@@ -59,99 +69,79 @@ func ReadFile(path string) (*Calendar, error) {
 // warning; entries that cannot be read are skipped with a warning (see
 // [Calendar.Events]).
 func Parse(name string, r io.Reader) (*Calendar, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
+	// Read into a builder, whose String does not copy: the one copy of the
+	// text is shared by every value read from it.
+	var b strings.Builder
+	if l, ok := r.(interface{ Len() int }); ok { // bytes.Reader, strings.Reader, bytes.Buffer
+		b.Grow(l.Len() + 1)
+	}
+	if _, err := io.Copy(&b, r); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return parse(name, data)
+	return parse(name, b.String())
 }
 
-func parse(name string, data []byte) (cal *Calendar, err error) {
+func parse(name, text string) (cal *Calendar, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			cal, err = nil, fmt.Errorf("%s: cannot read the calendar (internal error: %v)", name, p)
 		}
 	}()
-	sc, err := scan(name, data)
+	doc, err := scan(name, text)
 	if err != nil {
 		return nil, err
 	}
-	loose, firstLoose := 0, ""
-	parser := func(line ical.ContentLine) (*ical.BaseProperty, error) {
-		p, err := ical.ParseProperty(line)
-		if err == nil {
-			return p, nil
-		}
-		if loose++; loose == 1 {
-			firstLoose = string(line)
-		}
-		return ical.LooseParser(line)
-	}
-	doc, err := ical.ParseCalendarWithOptions(bytes.NewReader(sc.text),
-		ical.WithUnknownPropertyHandler(ical.AcceptUnknownPropertyHandler),
-		ical.WithPropertyParser(parser))
-	if err != nil {
-		var me *ical.MalformedError
-		if errors.As(err, &me) && me.Line > 0 && me.Line <= len(sc.phys) {
-			return nil, fmt.Errorf("%s:%d: %w", name, sc.phys[me.Line-1], err)
-		}
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
 	c := &Calendar{name: name, byUID: map[string][]*entry{}}
-	c.warnings = append(c.warnings, sc.warnings...)
-	if loose > 0 {
-		c.warnings = append(c.warnings, fmt.Sprintf("%s: %d malformed line(s) dropped or read without parameters (first: %q)", name, loose, clip(firstLoose, 80)))
+	c.warnings = append(c.warnings, doc.warnings...)
+	if doc.malformed > 0 {
+		c.warnings = append(c.warnings, fmt.Sprintf("%s: %d malformed line(s) dropped or read without parameters (first: %q)", name, doc.malformed, doc.firstMalformed))
 	}
 	zones := newZoneBook(name)
-	for _, p := range doc.CalendarProperties {
-		switch strings.ToUpper(p.IANAToken) {
+	for _, p := range doc.props {
+		switch p.name {
 		case "X-WR-CALNAME":
-			c.info.Name = strings.TrimSpace(p.Value)
+			c.info.Name = strings.TrimSpace(p.value)
 		case "NAME":
 			if c.info.Name == "" {
-				c.info.Name = strings.TrimSpace(p.Value)
+				c.info.Name = strings.TrimSpace(p.value)
 			}
 		case "X-WR-TIMEZONE":
-			if strings.TrimSpace(p.Value) == "" {
+			if strings.TrimSpace(p.value) == "" {
 				break
 			}
-			if loc, iana, ok := zoneByName(p.Value); ok {
+			if loc, iana, ok := zoneByName(p.value); ok {
 				c.zone, c.info.Zone = loc, iana
 			} else {
-				c.warnings = append(c.warnings, fmt.Sprintf("%s: X-WR-TIMEZONE %q is not a known zone; ignored it", name, p.Value))
+				c.warnings = append(c.warnings, fmt.Sprintf("%s: X-WR-TIMEZONE %q is not a known zone; ignored it", name, p.value))
 			}
 		}
 	}
-	for _, comp := range doc.Components {
-		if tz, ok := comp.(*ical.VTimezone); ok {
-			readVTimezone(tz, zones)
-		}
+	for i := range doc.zones {
+		readVTimezone(&doc.zones[i], zones)
 	}
-	var entries []*entry
-	n := 0
-	for _, comp := range doc.Components {
-		ev, ok := comp.(*ical.VEvent)
-		if !ok {
-			continue
-		}
-		line := 0
-		if n < len(sc.vevents) {
-			line = sc.vevents[n]
-		}
-		n++
-		e, err := readEvent(&ev.ComponentBase, zones)
+	entries := make([]*entry, 0, len(doc.events))
+	for i := range doc.events {
+		ev := &doc.events[i]
+		e, err := readEvent(ev, zones)
 		if err != nil {
-			c.warnings = append(c.warnings, fmt.Sprintf("%s: %v", place(name, line, e.uid), err))
+			c.warnings = append(c.warnings, fmt.Sprintf("%s: %v", place(name, ev.line, e.uid), err))
 			var partial *partialError
 			if !errors.As(err, &partial) {
 				continue
 			}
 		}
-		e.index, e.line = len(entries), line
-		e.proto.Origin = fmt.Sprintf("%s:%d", name, line)
+		if ev.omitted > 0 {
+			e.proto.AttendeesOmitted = true
+			c.warnings = append(c.warnings, fmt.Sprintf("%s: read the first %d of its %d attendees; left the others out", place(name, ev.line, e.uid), maxAttendees, maxAttendees+ev.omitted))
+		}
+		e.index, e.line = len(entries), ev.line
+		e.proto.Origin = fmt.Sprintf("%s:%d", name, ev.line)
 		entries = append(entries, e)
 	}
 	c.warnings = append(c.warnings, zones.warnings...)
+	for i, w := range c.warnings {
+		c.warnings[i] = printable(w)
+	}
 	c.assemble(dedupe(entries))
 	return c, nil
 }
@@ -163,43 +153,73 @@ func place(name string, line int, uid string) string {
 		s = fmt.Sprintf("%s:%d", name, line)
 	}
 	if uid != "" {
-		s += fmt.Sprintf(" (UID %s)", clip(uid, 60))
+		s += fmt.Sprintf(" (UID %s)", printable(clip(uid, 60)))
 	}
 	return s
 }
 
+// clip shortens s to at most n bytes and an ellipsis, on a character
+// boundary.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
 	return s[:n] + "…"
 }
 
-func readVTimezone(tz *ical.VTimezone, zones *zoneBook) {
-	var id string
-	var v vtimezone
-	for _, p := range tz.Properties {
-		switch strings.ToUpper(p.IANAToken) {
-		case "TZID":
-			id = cleanTZID(p.Value)
-		case "X-LIC-LOCATION":
-			v.location = strings.TrimSpace(p.Value)
+// printable writes the control characters of s (C0, DEL, C1, the line and
+// paragraph separators and the bidirectional controls) as Go escapes, and
+// invalid UTF-8 as U+FFFD, so that text from a file cannot move a
+// terminal's cursor, change its colours or reorder what it shows.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || hidden(r) {
+			clean = false
+			break
 		}
 	}
-	for _, sub := range tz.Components {
-		var base *ical.ComponentBase
-		standard := false
-		switch s := sub.(type) {
-		case *ical.Standard:
-			base, standard = &s.ComponentBase, true
-		case *ical.Daylight:
-			base = &s.ComponentBase
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			b.WriteRune(utf8.RuneError)
+		case hidden(r):
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
 		default:
-			continue
+			b.WriteRune(r)
 		}
-		for _, p := range base.Properties {
-			if strings.EqualFold(p.IANAToken, "TZOFFSETTO") {
-				if off, ok := parseOffset(p.Value); ok && (standard || !v.hasOffset) {
+	}
+	return b.String()
+}
+
+func hidden(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || '\u202a' <= r && r <= '\u202e' || '\u2066' <= r && r <= '\u2069' || r == '\u200e' || r == '\u200f'
+}
+
+func readVTimezone(tz *component, zones *zoneBook) {
+	var id string
+	var v vtimezone
+	for _, p := range tz.props {
+		switch p.name {
+		case "TZID":
+			id = cleanTZID(p.value)
+		case "X-LIC-LOCATION":
+			v.location = strings.TrimSpace(p.value)
+		}
+	}
+	for _, sub := range tz.subs {
+		standard := sub.name == "STANDARD"
+		for _, p := range sub.props {
+			if p.name == "TZOFFSETTO" {
+				if off, ok := parseOffset(p.value); ok && (standard || !v.hasOffset) {
 					v.offset, v.hasOffset = off, true
 				}
 			}

@@ -429,7 +429,11 @@ func TestBrokenFiles(t *testing.T) {
 		{name: "missing file", file: "no-such-file.ics", err: "cannot read calendar: open ../../testdata/ics/no-such-file.ics: no such file or directory"},
 		{name: "not iCalendar", file: "notcal.ics", err: "../../testdata/ics/notcal.ics: not an iCalendar file"},
 		{name: "empty", doc: "", err: "doc.ics: not an iCalendar file"},
-		{name: "BEGIN:VCALENDAR inside a calendar", doc: "BEGIN:VCALENDAR\nBEGIN:VCALENDAR\nEND:VCALENDAR\n", err: "doc.ics:2: BEGIN:VCALENDAR inside a calendar"},
+		{name: "BEGIN:VCALENDAR inside a calendar", doc: "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20260302T090000Z\nBEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:b\nDTSTART:20260302T100000Z\nEND:VEVENT\nEND:VCALENDAR\n",
+			uids: []string{"a", "b"}, warnings: []string{
+				"doc.ics:2: BEGIN:VEVENT has no END:VEVENT before line 5; closed it there",
+				"doc.ics:5: BEGIN:VCALENDAR inside the calendar begun on line 1; read on as one calendar",
+			}},
 		{name: "cut inside a VEVENT", file: "truncated.ics", uids: []string{"complete"}, warnings: []string{
 			"../../testdata/ics/truncated.ics:10: the file ends inside this VEVENT (no END:VEVENT); skipped it",
 			"../../testdata/ics/truncated.ics: no END:VCALENDAR after line 14; the file may be cut short, read what was there",

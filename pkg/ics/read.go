@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	ical "github.com/arran4/golang-ical"
 	"github.com/emtime/emtime/pkg/calendar"
 	"github.com/teambition/rrule-go"
 )
@@ -57,34 +56,34 @@ type rdate struct {
 
 // readEvent reads a VEVENT. On error the entry returned still has its UID,
 // for the message.
-func readEvent(ev *ical.ComponentBase, zones *zoneBook) (*entry, error) {
+func readEvent(ev *component, zones *zoneBook) (*entry, error) {
 	e := &entry{}
 	e.proto.Status = calendar.StatusConfirmed
 	e.proto.Type = calendar.TypeDefault
-	var dtstart, dtend, rid *ical.IANAProperty
+	var dtstart, dtend, rid *property
 	var durText, busy, intended string
 	var conf []string // conference candidates, best first
 	var location, description, link string
-	var rrules, rdates, exdates []*ical.IANAProperty
-	var organizer *ical.IANAProperty
-	var attendees []*ical.IANAProperty
-	for i := range ev.Properties {
-		p := &ev.Properties[i]
-		switch strings.ToUpper(p.IANAToken) {
+	var rrules, rdates, exdates []*property
+	var organizer *property
+	var attendees []*property
+	for i := range ev.props {
+		p := &ev.props[i]
+		switch p.name {
 		case "UID":
-			e.uid = strings.TrimSpace(p.Value)
+			e.uid = strings.TrimSpace(p.value)
 		case "SUMMARY":
-			e.proto.Title = strings.TrimSpace(p.Value)
+			e.proto.Title = strings.TrimSpace(p.value)
 		case "DTSTART":
 			dtstart = p
 		case "DTEND":
 			dtend = p
 		case "DURATION":
-			durText = p.Value
+			durText = p.value
 		case "RECURRENCE-ID":
 			rid = p
 		case "RRULE":
-			if strings.TrimSpace(p.Value) != "" { // some exporters write an empty RRULE
+			if strings.TrimSpace(p.value) != "" { // some exporters write an empty RRULE
 				rrules = append(rrules, p)
 			}
 		case "RDATE":
@@ -92,32 +91,32 @@ func readEvent(ev *ical.ComponentBase, zones *zoneBook) (*entry, error) {
 		case "EXDATE":
 			exdates = append(exdates, p)
 		case "SEQUENCE":
-			e.seq, _ = strconv.Atoi(strings.TrimSpace(p.Value))
+			e.seq, _ = strconv.Atoi(strings.TrimSpace(p.value))
 		case "STATUS":
-			switch strings.ToUpper(strings.TrimSpace(p.Value)) {
+			switch strings.ToUpper(strings.TrimSpace(p.value)) {
 			case "TENTATIVE":
 				e.proto.Status = calendar.StatusTentative
 			case "CANCELLED", "CANCELED":
 				e.proto.Status = calendar.StatusCancelled
 			}
 		case "TRANSP":
-			e.proto.Transparent = strings.EqualFold(strings.TrimSpace(p.Value), "TRANSPARENT")
+			e.proto.Transparent = strings.EqualFold(strings.TrimSpace(p.value), "TRANSPARENT")
 		case "X-MICROSOFT-CDO-BUSYSTATUS":
-			busy = strings.ToUpper(strings.TrimSpace(p.Value))
+			busy = strings.ToUpper(strings.TrimSpace(p.value))
 		case "X-MICROSOFT-CDO-INTENDEDSTATUS":
-			intended = strings.ToUpper(strings.TrimSpace(p.Value))
+			intended = strings.ToUpper(strings.TrimSpace(p.value))
 		case "ORGANIZER":
 			organizer = p
 		case "ATTENDEE":
 			attendees = append(attendees, p)
 		case "X-GOOGLE-CONFERENCE", "X-MICROSOFT-SKYPETEAMSMEETINGURL", "X-MICROSOFT-ONLINEMEETINGEXTERNALLINK", "CONFERENCE":
-			conf = append(conf, p.Value)
+			conf = append(conf, p.value)
 		case "URL":
-			link = p.Value
+			link = p.value
 		case "LOCATION":
-			location = p.Value
+			location = p.value
 		case "DESCRIPTION":
-			description = p.Value
+			description = p.value
 		}
 	}
 	e.proto.UID = e.uid
@@ -169,16 +168,16 @@ func readEvent(ev *ical.ComponentBase, zones *zoneBook) (*entry, error) {
 		return e, nil
 	}
 	for _, p := range rrules {
-		r, err := readRule(p.Value, zones)
+		r, err := readRule(p.value, zones)
 		if err != nil {
-			return e, fmt.Errorf("RRULE %q: %w; skipped it", clip(p.Value, 80), err)
+			return e, fmt.Errorf("RRULE %q: %w; skipped it", clip(p.value, 80), err)
 		}
 		e.rules = append(e.rules, r)
 	}
 	var bad []string
 	for _, p := range rdates {
 		period := strings.EqualFold(param(p, "VALUE"), "PERIOD")
-		for _, v := range splitList(p.Value) {
+		for _, v := range splitList(p.value) {
 			rd, err := readRDate(v, period || strings.Contains(v, "/"), p, zones)
 			if err != nil {
 				bad = append(bad, "RDATE "+clip(v, 40))
@@ -188,7 +187,7 @@ func readEvent(ev *ical.ComponentBase, zones *zoneBook) (*entry, error) {
 		}
 	}
 	for _, p := range exdates {
-		for _, v := range splitList(p.Value) {
+		for _, v := range splitList(p.value) {
 			x, err := parseValue(v, strings.EqualFold(param(p, "VALUE"), "DATE"), param(p, "TZID"), zones)
 			if err != nil {
 				bad = append(bad, "EXDATE "+clip(v, 40))
@@ -221,25 +220,12 @@ func before(a, b dateTime) bool {
 	return a.in(time.UTC).Before(b.in(time.UTC))
 }
 
-func timeProp(p *ical.IANAProperty, zones *zoneBook) (dateTime, error) {
-	return parseValue(p.Value, strings.EqualFold(param(p, "VALUE"), "DATE"), param(p, "TZID"), zones)
+func timeProp(p *property, zones *zoneBook) (dateTime, error) {
+	return parseValue(p.value, strings.EqualFold(param(p, "VALUE"), "DATE"), param(p, "TZID"), zones)
 }
 
-func propKey(p *ical.IANAProperty) string {
-	return cleanTZID(param(p, "TZID")) + "|" + strings.ToUpper(strings.TrimSpace(p.Value))
-}
-
-// param returns a parameter's first value; names are matched in any case.
-func param(p *ical.IANAProperty, name string) string {
-	if v, ok := p.ICalParameters[name]; ok && len(v) > 0 {
-		return v[0]
-	}
-	for k, v := range p.ICalParameters {
-		if strings.EqualFold(k, name) && len(v) > 0 {
-			return v[0]
-		}
-	}
-	return ""
+func propKey(p *property) string {
+	return cleanTZID(param(p, "TZID")) + "|" + strings.ToUpper(strings.TrimSpace(p.value))
 }
 
 func splitList(s string) []string {
@@ -252,7 +238,7 @@ func splitList(s string) []string {
 	return out
 }
 
-func readRDate(v string, period bool, p *ical.IANAProperty, zones *zoneBook) (rdate, error) {
+func readRDate(v string, period bool, p *property, zones *zoneBook) (rdate, error) {
 	dateOnly := strings.EqualFold(param(p, "VALUE"), "DATE")
 	tzid := param(p, "TZID")
 	if !period {
@@ -337,11 +323,11 @@ func readRule(text string, zones *zoneBook) (rule, error) {
 
 // person reads an ORGANIZER or ATTENDEE: the address without "mailto:",
 // lower-cased, and CN as the name.
-func person(p *ical.IANAProperty) calendar.Person {
+func person(p *property) calendar.Person {
 	if p == nil {
 		return calendar.Person{}
 	}
-	v := strings.TrimSpace(p.Value)
+	v := strings.TrimSpace(p.value)
 	if len(v) >= 7 && strings.EqualFold(v[:7], "mailto:") {
 		v = v[7:]
 	}
@@ -351,7 +337,7 @@ func person(p *ical.IANAProperty) calendar.Person {
 	return calendar.Person{Email: strings.ToLower(strings.TrimSpace(v)), Name: strings.TrimSpace(param(p, "CN"))}
 }
 
-func attendeesOf(props []*ical.IANAProperty, organizer string) []calendar.Attendee {
+func attendeesOf(props []*property, organizer string) []calendar.Attendee {
 	if len(props) == 0 {
 		return nil
 	}
