@@ -12,6 +12,9 @@ const (
 	maxDepth = 8
 	// maxAttendees is how many ATTENDEE lines of one event are read.
 	maxAttendees = 1000
+	// maxProps is how many other lines one event may hold; real ones hold
+	// tens, or a few thousand EXDATEs.
+	maxProps = 10000
 	// maxRepairs is how many repairs of the file's structure are named
 	// one by one; the rest are counted.
 	maxRepairs = 100
@@ -69,23 +72,25 @@ type frame struct {
 	name      string
 	line      int
 	kind      frameKind
-	start     int // an event's first property in reader.props
+	props     int // the lines of an event kept, ATTENDEE lines apart
 	attendees int
 	omitted   int
 }
 
-// span is a read event: its properties are reader.props[start:end].
-type span struct {
-	line, start, end, omitted int
-}
+// chunkSize is how many properties the reader allocates at a time for the
+// events' properties.
+const chunkSize = 4096
 
 type reader struct {
-	name    string
-	doc     *document
-	stack   []frame
-	props   []property // the properties of every event, one after another
-	events  []span
+	name  string
+	doc   *document
+	stack []frame
+	// chunk holds the properties of the events read, each event's
+	// contiguous from start; a new chunk is begun when it is full.
+	chunk   []property
+	start   int
 	repairs int
+	ignored int // calendar properties past maxProps
 }
 
 // scan reads a calendar file and repairs its structure where it is broken,
@@ -104,8 +109,6 @@ func scan(name, text string) (*document, error) {
 	text = strings.TrimPrefix(text, "\ufeff")
 	lx := newLexer(text)
 	r := &reader{name: name, doc: &document{}}
-	// One property a line at most, a line being at least three bytes.
-	r.props = make([]property, 0, min(strings.Count(text, "\n")+1, len(text)/8+1))
 	started, ended := false, false
 	endLine := 0
 	for {
@@ -117,7 +120,9 @@ func scan(name, text string) (*document, error) {
 			if !started {
 				return nil, fmt.Errorf("%s: %w", name, ErrNotCalendar)
 			}
-			r.warn(line, "a line of %d bytes, longer than the %d a line may hold; dropped it", size, maxLine)
+			if r.repair() {
+				r.note(line, "a line of %d bytes, longer than the %d a line may hold; dropped it", size, maxLine)
+			}
 			continue
 		}
 		if isBlank(s) {
@@ -138,7 +143,9 @@ func scan(name, text string) (*document, error) {
 				r.stack = append(r.stack, frame{name: "VCALENDAR", line: line, kind: frameCalendar})
 				continue
 			}
-			r.warn(line, "ignored what follows END:VCALENDAR (line %d)", endLine)
+			if r.repair() {
+				r.note(line, "ignored what follows END:VCALENDAR (line %d)", endLine)
+			}
 			break
 		}
 		top := &r.stack[len(r.stack)-1]
@@ -162,7 +169,7 @@ func scan(name, text string) (*document, error) {
 				ended, endLine = true, line
 			}
 		default:
-			r.property(top, p)
+			r.property(top, p, line)
 		}
 	}
 	if !started {
@@ -181,10 +188,6 @@ func scan(name, text string) (*document, error) {
 		}
 		r.doc.warnings = append(r.doc.warnings, fmt.Sprintf("%s: no END:VCALENDAR after line %d; the file may be cut short, read what was there", name, lx.last))
 	}
-	r.doc.events = make([]component, len(r.events))
-	for i, e := range r.events {
-		r.doc.events[i] = component{name: "VEVENT", line: e.line, props: r.props[e.start:e.end:e.end], omitted: e.omitted}
-	}
 	return r.doc, nil
 }
 
@@ -198,17 +201,30 @@ func beginOrEnd(s string) bool {
 
 func isBlank(s string) bool { return trimSpace(s) == "" }
 
-// warn records a repair of the file's structure, found at a line.
-func (r *reader) warn(line int, format string, args ...any) {
-	if r.repairs++; r.repairs > maxRepairs {
-		return
-	}
+// repair counts a repair of the file's structure, and reports whether it
+// is one of the first maxRepairs, to be named with note. (Checking first
+// spares formatting the rest.)
+func (r *reader) repair() bool {
+	r.repairs++
+	return r.repairs <= maxRepairs
+}
+
+// note says what was repaired at a line of the file.
+func (r *reader) note(line int, format string, args ...any) {
 	r.doc.warnings = append(r.doc.warnings, fmt.Sprintf("%s:%d: ", r.name, line)+fmt.Sprintf(format, args...))
 }
 
-func (r *reader) property(top *frame, p property) {
+func (r *reader) property(top *frame, p property, line int) {
 	switch top.kind {
 	case frameCalendar:
+		if len(r.doc.props) == maxProps {
+			if r.ignored++; r.ignored == 1 {
+				if r.repair() {
+					r.note(line, "the calendar holds more than %d properties of its own; ignored this one and the ones after it", maxProps)
+				}
+			}
+			return
+		}
 		r.doc.props = append(r.doc.props, p)
 	case frameEvent:
 		if p.name == "ATTENDEE" {
@@ -216,16 +232,40 @@ func (r *reader) property(top *frame, p property) {
 				top.omitted++
 				return
 			}
+		} else if top.props++; top.props > maxProps {
+			r.skip(fmt.Sprintf("this VEVENT holds more than %d lines; skipped it", maxProps))
+			return
 		}
-		r.props = append(r.props, p)
-	case frameZone:
+		if len(r.chunk) == cap(r.chunk) {
+			// Move the open event's properties to a new chunk.
+			n := len(r.chunk) - r.start
+			c := make([]property, n, max(chunkSize, 2*n))
+			copy(c, r.chunk[r.start:])
+			r.chunk, r.start = c, 0
+		}
+		r.chunk = append(r.chunk, p)
+	case frameZone, frameZonePart:
+		if !r.zoneLine() {
+			return
+		}
 		z := &r.doc.zones[len(r.doc.zones)-1]
-		z.props = append(z.props, p)
-	case frameZonePart:
-		z := &r.doc.zones[len(r.doc.zones)-1]
-		part := &z.subs[len(z.subs)-1]
-		part.props = append(part.props, p)
+		if top.kind == frameZone {
+			z.props = append(z.props, p)
+		} else {
+			part := &z.subs[len(z.subs)-1]
+			part.props = append(part.props, p)
+		}
 	}
+}
+
+// zoneLine counts a line of the open VTIMEZONE, and skips the zone when it
+// holds too many.
+func (r *reader) zoneLine() bool {
+	if r.stack[1].props++; r.stack[1].props > maxProps {
+		r.skip(fmt.Sprintf("this VTIMEZONE holds more than %d lines; skipped it", maxProps))
+		return false
+	}
+	return true
 }
 
 func (r *reader) begin(name string, line int) {
@@ -238,7 +278,9 @@ func (r *reader) begin(name string, line int) {
 	switch {
 	case name == "VCALENDAR":
 		r.closeAll(line)
-		r.warn(line, "BEGIN:VCALENDAR inside the calendar begun on line %d; read on as one calendar", r.stack[0].line)
+		if r.repair() {
+			r.note(line, "BEGIN:VCALENDAR inside the calendar begun on line %d; read on as one calendar", r.stack[0].line)
+		}
 		return
 	case topLevel[name]:
 		r.closeAll(line)
@@ -250,11 +292,14 @@ func (r *reader) begin(name string, line int) {
 	f := frame{name: name, line: line, kind: frameOther}
 	switch parent := r.stack[len(r.stack)-1].kind; {
 	case parent == frameCalendar && name == "VEVENT":
-		f.kind, f.start = frameEvent, len(r.props)
+		f.kind, r.start = frameEvent, len(r.chunk)
 	case parent == frameCalendar && name == "VTIMEZONE":
 		f.kind = frameZone
 		r.doc.zones = append(r.doc.zones, component{name: name, line: line})
 	case parent == frameZone && (name == "STANDARD" || name == "DAYLIGHT"):
+		if !r.zoneLine() {
+			return
+		}
 		f.kind = frameZonePart
 		z := &r.doc.zones[len(r.doc.zones)-1]
 		z.subs = append(z.subs, component{name: name, line: line})
@@ -285,10 +330,14 @@ func (r *reader) end(name string, line int) bool {
 	if at < 0 {
 		top := r.stack[len(r.stack)-1]
 		if len(r.stack) == 1 || known[name] {
-			r.warn(line, "END:%s with no BEGIN:%s open; ignored it", clip(name, 40), clip(name, 40))
+			if r.repair() {
+				r.note(line, "END:%s with no BEGIN:%s open; ignored it", clip(name, 40), clip(name, 40))
+			}
 			return false
 		}
-		r.warn(line, "END:%s does not match BEGIN:%s (line %d); read it as END:%s", clip(name, 40), clip(top.name, 40), top.line, clip(top.name, 40))
+		if r.repair() {
+			r.note(line, "END:%s does not match BEGIN:%s (line %d); read it as END:%s", clip(name, 40), clip(top.name, 40), top.line, clip(top.name, 40))
+		}
 		at = len(r.stack) - 1
 	}
 	for len(r.stack)-1 > at {
@@ -316,18 +365,29 @@ func (r *reader) closeTop(line int, unended bool) {
 	f := r.stack[len(r.stack)-1]
 	r.stack = r.stack[:len(r.stack)-1]
 	if unended {
-		r.warn(f.line, "BEGIN:%s has no END:%s before line %d; closed it there", clip(f.name, 40), clip(f.name, 40), line)
+		if r.repair() {
+			r.note(f.line, "BEGIN:%s has no END:%s before line %d; closed it there", clip(f.name, 40), clip(f.name, 40), line)
+		}
 	}
 	if f.kind == frameEvent {
-		r.events = append(r.events, span{line: f.line, start: f.start, end: len(r.props), omitted: f.omitted})
+		n := len(r.chunk)
+		r.doc.events = append(r.doc.events, component{name: f.name, line: f.line, props: r.chunk[r.start:n:n], omitted: f.omitted})
 	}
 }
 
 // tooDeep skips the top-level component that holds components nested
-// deeper than maxDepth: it is read past to its END, then dropped.
+// deeper than maxDepth.
 func (r *reader) tooDeep(line int) {
+	r.skip(fmt.Sprintf("this %s holds components nested more than %d deep (line %d); skipped it", clip(r.stack[1].name, 40), maxDepth-2, line))
+}
+
+// skip drops the open top-level component, with a warning at its BEGIN,
+// and reads past the rest of it to its END.
+func (r *reader) skip(why string) {
 	f := r.stack[1]
-	r.warn(f.line, "this %s holds components nested more than %d deep (line %d); skipped it", clip(f.name, 40), maxDepth-2, line)
+	if r.repair() {
+		r.note(f.line, "%s", why)
+	}
 	r.drop(f)
 	f.kind = frameSkipped
 	r.stack = append(r.stack[:1], f)
@@ -337,7 +397,7 @@ func (r *reader) tooDeep(line int) {
 func (r *reader) drop(f frame) {
 	switch f.kind {
 	case frameEvent:
-		r.props = r.props[:f.start]
+		r.chunk = r.chunk[:r.start]
 	case frameZone:
 		r.doc.zones = r.doc.zones[:len(r.doc.zones)-1]
 	}
