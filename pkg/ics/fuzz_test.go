@@ -4,40 +4,122 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emtime/emtime/pkg/calendar"
 )
 
-// FuzzParse feeds the parser and a year's expansion arbitrary input: it
-// may refuse it or warn, never panic or hang.
+// fuzzDeadline is how long one input may take, read and expanded; Go's
+// fuzzer has no limit of its own, so a hang would otherwise never be
+// reported.
+const fuzzDeadline = 2 * time.Second
+
+// FuzzParse feeds the reader and a month's expansion arbitrary input: it
+// may refuse it or warn, never panic, hang, or let a control character
+// into a warning.
 func FuzzParse(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		withDeadline(t, len(data), func() error { return readAndExpand(data) })
+	})
+}
+
+// FuzzRead feeds the reader alone arbitrary input, so that a finding in
+// the reader is told apart from one in the expansion.
+func FuzzRead(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		withDeadline(t, len(data), func() error {
+			c, err := Parse("fuzz.ics", bytes.NewReader(data))
+			if err != nil {
+				return checkError(err)
+			}
+			return checkWarnings(c.warnings)
+		})
+	})
+}
+
+func fuzzSeeds(f *testing.F) {
 	corpusSeeds(f)
 	f.Add([]byte("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20260302T090000Z\nRRULE:FREQ=SECONDLY\nEND:VEVENT\nEND:VCALENDAR\n"))
 	f.Add([]byte("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;TZID=\"a:b\":20260302T090000\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\nEND:VEVENT\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := Parse("fuzz.ics", bytes.NewReader(data))
-		if err != nil {
-			if !strings.HasPrefix(err.Error(), "fuzz.ics") {
-				t.Fatalf("error does not name the file: %v", err)
+	f.Add([]byte("BEGIN:VCALENDAR\rBEGIN:VEVENT\nUID:a\rSUMMARY:x\r DTSTART:20260105T090000Z\r\nEND:VALARM\nEND:VEVENT\rEND:VEVENT\r\nBEGIN:X\nBEGIN:X\nBEGIN:X\nBEGIN:X\nBEGIN:X\nBEGIN:X\nBEGIN:X\n"))
+	f.Add([]byte("\ufeffbegin:vcalendar\nbegin:vevent\nuid:\x1b[31m\ndtstart;tzid=\"Europe/Berlin\";value=date:20260105\nattendee;cn=\"a;b:c\";cn=^'x^n:mailto:a\nBEGIN:VCALENDAR\n"))
+}
+
+// withDeadline runs one fuzz input's check in a goroutine and fails when
+// it panics, fails, or is not done within fuzzDeadline.
+func withDeadline(t *testing.T, size int, check func() error) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- fmt.Errorf("panic: %v\n%s", p, debug.Stack())
 			}
-			if strings.Contains(err.Error(), "internal error") {
-				t.Logf("recovered: %v", err)
-			}
-			return
-		}
-		r, err := c.Events(context.Background(), calendar.Query{From: day(2026, 1, 1), To: day(2026, 2, 1), Zone: time.UTC})
+		}()
+		done <- check()
+	}()
+	select {
+	case err := <-done:
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, e := range r.Events {
-			if !e.Overlaps(day(2026, 1, 1), day(2026, 2, 1)) {
-				t.Fatalf("occurrence outside the window: %+v", e)
-			}
+	case <-time.After(fuzzDeadline):
+		t.Fatalf("not done after %v on an input of %d bytes", fuzzDeadline, size)
+	}
+}
+
+func readAndExpand(data []byte) error {
+	c, err := Parse("fuzz.ics", bytes.NewReader(data))
+	if err != nil {
+		return checkError(err)
+	}
+	from, to := day(2026, 1, 1), day(2026, 2, 1)
+	r, err := c.Events(context.Background(), calendar.Query{From: from, To: to, Zone: time.UTC})
+	if err != nil {
+		return err
+	}
+	for _, e := range r.Events {
+		if !e.Overlaps(from, to) {
+			return fmt.Errorf("occurrence outside the window: %+v", e)
 		}
-	})
+	}
+	return checkWarnings(r.Warnings)
+}
+
+// checkError accepts a refusal that names the file and is not a panic
+// recovered.
+func checkError(err error) error {
+	switch msg := err.Error(); {
+	case !strings.HasPrefix(msg, "fuzz.ics"):
+		return fmt.Errorf("error does not name the file: %v", err)
+	case strings.Contains(msg, "internal error"):
+		return fmt.Errorf("a panic, recovered: %v", err)
+	}
+	return nil
+}
+
+// checkWarnings accepts warnings that name the file, are valid UTF-8 and
+// hold no control character a terminal would act on.
+func checkWarnings(warnings []string) error {
+	for _, w := range warnings {
+		switch {
+		case !strings.HasPrefix(w, "fuzz.ics"):
+			return fmt.Errorf("warning does not name the file: %q", w)
+		case strings.Contains(w, "internal error"):
+			return fmt.Errorf("a panic, recovered: %q", w)
+		case !utf8.ValidString(w):
+			return fmt.Errorf("warning is not UTF-8: %q", w)
+		case strings.ContainsFunc(w, hidden):
+			return fmt.Errorf("warning holds a control character: %q", w)
+		}
+	}
+	return nil
 }
 
 // benchmarkCalendar writes a calendar of 25 daily and 60 weekly series of
