@@ -109,6 +109,9 @@ func scan(name, text string) (*document, error) {
 	text = strings.TrimPrefix(text, "\ufeff")
 	lx := newLexer(text)
 	r := &reader{name: name, doc: &document{}}
+	// As many events as the file seems to hold, and no more than it can:
+	// the shortest is BEGIN:VEVENT, END:VEVENT and two line ends.
+	r.doc.events = make([]component, 0, min(strings.Count(text, "BEGIN:VEVENT"), len(text)/24))
 	started, ended := false, false
 	endLine := 0
 	for {
