@@ -234,33 +234,39 @@ func readVTimezone(tz *component, zones *zoneBook) {
 // RECURRENCE-ID; for masters, one per UID when it is a series, else one per
 // UID and start. The one kept has the highest SEQUENCE, then comes last.
 func dedupe(entries []*entry) []*entry {
-	best := map[string]*entry{}
-	series := map[string]bool{}
+	// dupKey says which entries are copies of one another.
+	type dupKey struct {
+		kind  byte // 'R' override, 'S' series, 'M' single event, '#' no UID
+		uid   string
+		value string // RECURRENCE-ID or DTSTART as written
+		index int    // of an entry without a UID: never a copy
+	}
+	series := make(map[string]bool)
 	for _, e := range entries {
 		if e.rid == nil && e.recurring() {
 			series[e.uid] = true
 		}
 	}
-	key := func(e *entry) string {
+	keys := make([]dupKey, len(entries))
+	best := make(map[dupKey]*entry, len(entries))
+	for i, e := range entries {
 		switch {
 		case e.uid == "":
-			return fmt.Sprintf("#%d", e.index)
+			keys[i] = dupKey{kind: '#', index: e.index}
 		case e.rid != nil:
-			return "R\x00" + e.uid + "\x00" + e.ridKey
+			keys[i] = dupKey{kind: 'R', uid: e.uid, value: e.ridKey}
 		case series[e.uid]:
-			return "S\x00" + e.uid
+			keys[i] = dupKey{kind: 'S', uid: e.uid}
+		default:
+			keys[i] = dupKey{kind: 'M', uid: e.uid, value: e.startKey}
 		}
-		return "M\x00" + e.uid + "\x00" + e.startKey
-	}
-	for _, e := range entries {
-		k := key(e)
-		if old, ok := best[k]; !ok || e.seq >= old.seq {
-			best[k] = e
+		if old, ok := best[keys[i]]; !ok || e.seq >= old.seq {
+			best[keys[i]] = e
 		}
 	}
-	kept := entries[:0:0]
-	for _, e := range entries {
-		if best[key(e)] == e {
+	kept := make([]*entry, 0, len(best))
+	for i, e := range entries {
+		if best[keys[i]] == e {
 			kept = append(kept, e)
 		}
 	}
