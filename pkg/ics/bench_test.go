@@ -61,6 +61,7 @@ func BenchmarkParse(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	n := 0
+	cpu := cpuTime()
 	for b.Loop() {
 		c, err := Parse("busy.ics", bytes.NewReader(data))
 		if err != nil {
@@ -68,6 +69,7 @@ func BenchmarkParse(b *testing.B) {
 		}
 		n = len(c.masters)
 	}
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(n), "entries")
 }
 
@@ -80,6 +82,7 @@ func BenchmarkRead(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	n := 0
+	cpu := cpuTime()
 	for b.Loop() {
 		c, err := Parse("busy.ics", bytes.NewReader(data))
 		if err != nil {
@@ -91,5 +94,6 @@ func BenchmarkRead(b *testing.B) {
 		}
 		n = len(r.Events)
 	}
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(n), "occurrences")
 }
