@@ -1,15 +1,43 @@
 // Package ics reads iCalendar files (RFC 5545) as a [calendar.Source]. It
-// parses the file once with golang-ical, turns each VEVENT into a master or
-// an override (RECURRENCE-ID), drops duplicates, and resolves every zone it
-// names: IANA, Windows ("W. Europe Standard Time"), names hidden in longer
-// TZIDs ("/mozilla.org/…/America/New_York") and, last, the fixed offset of
-// the file's own VTIMEZONE. [Calendar.Events] then expands each series with
+// reads the file once, turns each VEVENT into a master or an override
+// (RECURRENCE-ID), drops duplicates, and resolves every zone it names:
+// IANA, Windows ("W. Europe Standard Time"), names hidden in longer TZIDs
+// ("/mozilla.org/…/America/New_York") and, last, the fixed offset of the
+// file's own VTIMEZONE. [Calendar.Events] then expands each series with
 // rrule-go in the event's own wall clock, applies RDATE, EXDATE and
 // overrides, and returns the occurrences that overlap the query window,
 // cancelled ones included. A file that is not iCalendar is an error; an
 // entry that cannot be read is skipped and named in [calendar.Result]
 // Warnings as "work.ics:42 (UID abc): why", so one bad entry never costs the
 // rest of the calendar.
+//
+// # Reading
+//
+// The text is read by a reader of this package's own (lex.go, scan.go), not
+// by an iCalendar library, because the libraries were measured to be the
+// slowest part of a run: on ten years of a busy manager's calendar (5.3 MB,
+// 13,162 events, BenchmarkParse) golang-ical took about 0.55 s, 175 MB and
+// 2.6 million allocations to parse it, most of the time in the regular
+// expressions it runs on every line, and emersion/go-ical was as slow on a
+// larger file of the same kind. This reader takes about 0.08 s, 31 MB and
+// 103,000 allocations on the same file, most of that in turning the
+// properties into events; reading and expanding the ten years
+// (BenchmarkRead, 101,672 occurrences) went from 0.52 s, 230 MB and 2.65
+// million allocations to 0.27 s, 86 MB and 119,000. (Best runs on two
+// shared cores; the allocations do not vary.)
+//
+// It unfolds content lines (a line end, CRLF, LF or a lone CR, followed by
+// a space or a tab continues the line), splits each into a name,
+// parameters (a quoted value may hold ';', ':' and ','; RFC 6868 carets
+// are undone) and the value after the first ':' outside quotes, and undoes
+// TEXT escapes. Values are slices of the one copy of the file kept in
+// memory. It repairs the structure where it is broken, each repair a
+// warning naming the file and line (see scan), and it bounds what a file
+// can make it hold or do: a line of at most 1 MiB, 10,000 lines and 1,000
+// attendees an event and components nested six deep in one, the first 100
+// repairs named and the rest counted. Its work grows with the size of the
+// file and its memory is a small multiple of it, whatever the file holds
+// (TestHostileInputIsBounded, BenchmarkHostile, FuzzRead).
 package ics
 
 import (
