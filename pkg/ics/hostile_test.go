@@ -1,6 +1,7 @@
 package ics
 
 import (
+	"errors"
 	"runtime"
 	"strings"
 	"testing"
@@ -85,5 +86,28 @@ func BenchmarkHostile(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// endless is a stream that never ends, like /dev/zero.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
+}
+
+func TestEndlessInputIsRefused(t *testing.T) {
+	if _, err := readText(endless{}, 0, 1<<20); !errors.Is(err, errTooLarge) {
+		t.Fatalf("reading an endless stream: %v, want %v", err, errTooLarge)
+	}
+	text, err := readText(strings.NewReader("BEGIN:VCALENDAR\n"), 16, 16)
+	if err != nil || text != "BEGIN:VCALENDAR\n" {
+		t.Errorf("a file of exactly the limit: %q, %v", text, err)
+	}
+	if _, err := readText(strings.NewReader("BEGIN:VCALENDAR\n"), 16, 15); !errors.Is(err, errTooLarge) {
+		t.Errorf("a file one byte over the limit: %v", err)
 	}
 }

@@ -33,11 +33,12 @@
 // TEXT escapes. Values are slices of the one copy of the file kept in
 // memory. It repairs the structure where it is broken, each repair a
 // warning naming the file and line (see scan), and it bounds what a file
-// can make it hold or do: a line of at most 1 MiB, 10,000 lines and 1,000
-// attendees an event and components nested six deep in one, the first 100
-// repairs named and the rest counted. Its work grows with the size of the
-// file and its memory is a small multiple of it, whatever the file holds
-// (TestHostileInputIsBounded, BenchmarkHostile, FuzzRead).
+// can make it hold or do: a file of at most 256 MiB, a line of at most
+// 1 MiB, 10,000 lines and 1,000 attendees an event, components nested six
+// deep in one, the first 100 repairs named and the rest counted. Its work
+// grows with the size of the file and its memory is a small multiple of
+// it, whatever the file holds (TestHostileInputIsBounded, BenchmarkHostile,
+// FuzzRead).
 package ics
 
 import (
@@ -45,7 +46,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -74,6 +74,14 @@ type Calendar struct {
 
 var _ calendar.Source = (*Calendar)(nil)
 
+// maxFile is the largest calendar read, far above any real one: ten years
+// of a busy manager's calendar is 5 MB. It keeps a device or a stream that
+// never ends (--ics /dev/zero) from filling the memory.
+const maxFile = 256 << 20
+
+// errTooLarge is the error for a file larger than maxFile.
+var errTooLarge = fmt.Errorf("larger than %d MiB, the most emtime reads of one calendar", maxFile>>20)
+
 // ReadFile opens and parses a file on disk. Messages name the file by path.
 func ReadFile(path string) (*Calendar, error) {
 	f, err := os.Open(path)
@@ -81,14 +89,18 @@ func ReadFile(path string) (*Calendar, error) {
 		return nil, fmt.Errorf("cannot read calendar: %w", err)
 	}
 	defer f.Close()
-	var b strings.Builder
-	if fi, err := f.Stat(); err == nil && fi.Size() > 0 && fi.Size() < math.MaxInt32 {
-		b.Grow(int(fi.Size()) + 1)
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
 	}
-	if _, err := io.Copy(&b, f); err != nil {
+	text, err := readText(f, size, maxFile)
+	if errors.Is(err, errTooLarge) {
+		return nil, fmt.Errorf("cannot read calendar %s: %w", path, err)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("cannot read calendar: %w", err)
 	}
-	return parse(path, b.String())
+	return parse(path, text)
 }
 
 // Parse reads one iCalendar document. name is used in every message
@@ -97,16 +109,34 @@ func ReadFile(path string) (*Calendar, error) {
 // warning; entries that cannot be read are skipped with a warning (see
 // [Calendar.Events]).
 func Parse(name string, r io.Reader) (*Calendar, error) {
-	// Read into a builder, whose String does not copy: the one copy of the
-	// text is shared by every value read from it.
-	var b strings.Builder
+	var size int64
 	if l, ok := r.(interface{ Len() int }); ok { // bytes.Reader, strings.Reader, bytes.Buffer
-		b.Grow(l.Len() + 1)
+		size = int64(l.Len())
 	}
-	if _, err := io.Copy(&b, r); err != nil {
+	text, err := readText(r, size, maxFile)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return parse(name, b.String())
+	return parse(name, text)
+}
+
+// readText reads at most limit bytes into a string, in room for size
+// bytes reserved at once when size is known. It reads into a builder,
+// whose String does not copy: the one copy of the text is shared by every
+// value read from it.
+func readText(r io.Reader, size, limit int64) (string, error) {
+	var b strings.Builder
+	if size > 0 && size <= limit {
+		b.Grow(int(size) + 1)
+	}
+	n, err := io.Copy(&b, io.LimitReader(r, limit+1))
+	if err != nil {
+		return "", err
+	}
+	if n > limit {
+		return "", errTooLarge
+	}
+	return b.String(), nil
 }
 
 func parse(name, text string) (cal *Calendar, err error) {
