@@ -158,19 +158,19 @@ func parse(name, text string) (cal *Calendar, err error) {
 	for _, p := range doc.props {
 		switch p.name {
 		case "X-WR-CALNAME":
-			c.info.Name = strings.TrimSpace(p.value)
+			c.info.Name = strings.TrimSpace(p.Value)
 		case "NAME":
 			if c.info.Name == "" {
-				c.info.Name = strings.TrimSpace(p.value)
+				c.info.Name = strings.TrimSpace(p.Value)
 			}
 		case "X-WR-TIMEZONE":
-			if strings.TrimSpace(p.value) == "" {
+			if strings.TrimSpace(p.Value) == "" {
 				break
 			}
-			if loc, iana, ok := zoneByName(p.value); ok {
+			if loc, iana, ok := zoneByName(p.Value); ok {
 				c.zone, c.info.Zone = loc, iana
 			} else {
-				c.warnings = append(c.warnings, fmt.Sprintf("%s: X-WR-TIMEZONE %q is not a known zone; ignored it", name, p.value))
+				c.warnings = append(c.warnings, fmt.Sprintf("%s: X-WR-TIMEZONE %q is not a known zone; ignored it", name, p.Value))
 			}
 		}
 	}
@@ -268,16 +268,16 @@ func readVTimezone(tz *component, zones *zoneBook) {
 	for _, p := range tz.props {
 		switch p.name {
 		case "TZID":
-			id = cleanTZID(p.value)
+			id = cleanTZID(p.Value)
 		case "X-LIC-LOCATION":
-			v.location = strings.TrimSpace(p.value)
+			v.location = strings.TrimSpace(p.Value)
 		}
 	}
 	for _, sub := range tz.subs {
 		standard := sub.name == "STANDARD"
 		for _, p := range sub.props {
 			if p.name == "TZOFFSETTO" {
-				if off, ok := parseOffset(p.value); ok && (standard || !v.hasOffset) {
+				if off, ok := parseOffset(p.Value); ok && (standard || !v.hasOffset) {
 					v.offset, v.hasOffset = off, true
 				}
 			}

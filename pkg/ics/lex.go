@@ -16,11 +16,12 @@ type property struct {
 	// params holds the parameters as written, from the ';' after the name
 	// to the ':' before the value, both included; [param] reads them.
 	params string
-	// value is the text after the first ':' outside a quoted parameter
+	// Value is the text after the first ':' outside a quoted parameter
 	// value. TEXT values (SUMMARY, LOCATION, DESCRIPTION, X- names…) have
 	// their escapes undone: \n and \N are line breaks, \, \; \\ the
-	// characters themselves.
-	value string
+	// characters themselves. (Value, not value: the name the code that
+	// reads events has always used for it.)
+	Value string
 	// tzid and vtype are the first TZID and VALUE parameters, decoded, read
 	// once so that a property with a thousand values and a long parameter
 	// list costs one pass over it, not one per value.
@@ -162,7 +163,7 @@ func splitLine(s string) (property, lineStatus) {
 		return property{}, lineBad
 	}
 	if s[i] == ':' {
-		p.value = s[i+1:]
+		p.Value = s[i+1:]
 		unescapeValue(&p)
 		return p, lineOK
 	}
@@ -181,7 +182,7 @@ func splitLine(s string) (property, lineStatus) {
 		}
 		j = end
 	}
-	p.params, p.value = s[i:j+1], s[j+1:]
+	p.params, p.Value = s[i:j+1], s[j+1:]
 	unescapeValue(&p)
 	return p, lineOK
 }
@@ -204,14 +205,14 @@ func looseLine(name, s string) (property, lineStatus) {
 	if colon < 0 {
 		return property{}, lineBad
 	}
-	return property{name: name, value: s[colon+1:]}, lineLoose
+	return property{name: name, Value: s[colon+1:]}, lineLoose
 }
 
 // unescapeValue undoes the TEXT escapes of a TEXT value: one whose VALUE
 // parameter says TEXT, or that has none and is not of a property whose
 // values are of another type (dates, rules, addresses, URIs, numbers).
 func unescapeValue(p *property) {
-	if strings.IndexByte(p.value, '\\') < 0 {
+	if strings.IndexByte(p.Value, '\\') < 0 {
 		return
 	}
 	if p.vtype != "" {
@@ -221,7 +222,7 @@ func unescapeValue(p *property) {
 	} else if notText(p.name) {
 		return
 	}
-	p.value = unescapeText(p.value)
+	p.Value = unescapeText(p.Value)
 }
 
 // notText reports the properties whose default value type is not TEXT

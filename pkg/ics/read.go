@@ -71,19 +71,19 @@ func readEvent(ev *component, zones *zoneBook) (*entry, error) {
 		p := &ev.props[i]
 		switch p.name {
 		case "UID":
-			e.uid = strings.TrimSpace(p.value)
+			e.uid = strings.TrimSpace(p.Value)
 		case "SUMMARY":
-			e.proto.Title = strings.TrimSpace(p.value)
+			e.proto.Title = strings.TrimSpace(p.Value)
 		case "DTSTART":
 			dtstart = p
 		case "DTEND":
 			dtend = p
 		case "DURATION":
-			durText = p.value
+			durText = p.Value
 		case "RECURRENCE-ID":
 			rid = p
 		case "RRULE":
-			if strings.TrimSpace(p.value) != "" { // some exporters write an empty RRULE
+			if strings.TrimSpace(p.Value) != "" { // some exporters write an empty RRULE
 				rrules = append(rrules, p)
 			}
 		case "RDATE":
@@ -91,32 +91,32 @@ func readEvent(ev *component, zones *zoneBook) (*entry, error) {
 		case "EXDATE":
 			exdates = append(exdates, p)
 		case "SEQUENCE":
-			e.seq, _ = strconv.Atoi(strings.TrimSpace(p.value))
+			e.seq, _ = strconv.Atoi(strings.TrimSpace(p.Value))
 		case "STATUS":
-			switch strings.ToUpper(strings.TrimSpace(p.value)) {
+			switch strings.ToUpper(strings.TrimSpace(p.Value)) {
 			case "TENTATIVE":
 				e.proto.Status = calendar.StatusTentative
 			case "CANCELLED", "CANCELED":
 				e.proto.Status = calendar.StatusCancelled
 			}
 		case "TRANSP":
-			e.proto.Transparent = strings.EqualFold(strings.TrimSpace(p.value), "TRANSPARENT")
+			e.proto.Transparent = strings.EqualFold(strings.TrimSpace(p.Value), "TRANSPARENT")
 		case "X-MICROSOFT-CDO-BUSYSTATUS":
-			busy = strings.ToUpper(strings.TrimSpace(p.value))
+			busy = strings.ToUpper(strings.TrimSpace(p.Value))
 		case "X-MICROSOFT-CDO-INTENDEDSTATUS":
-			intended = strings.ToUpper(strings.TrimSpace(p.value))
+			intended = strings.ToUpper(strings.TrimSpace(p.Value))
 		case "ORGANIZER":
 			organizer = p
 		case "ATTENDEE":
 			attendees = append(attendees, p)
 		case "X-GOOGLE-CONFERENCE", "X-MICROSOFT-SKYPETEAMSMEETINGURL", "X-MICROSOFT-ONLINEMEETINGEXTERNALLINK", "CONFERENCE":
-			conf = append(conf, p.value)
+			conf = append(conf, p.Value)
 		case "URL":
-			link = p.value
+			link = p.Value
 		case "LOCATION":
-			location = p.value
+			location = p.Value
 		case "DESCRIPTION":
-			description = p.value
+			description = p.Value
 		}
 	}
 	e.proto.UID = e.uid
@@ -168,16 +168,16 @@ func readEvent(ev *component, zones *zoneBook) (*entry, error) {
 		return e, nil
 	}
 	for _, p := range rrules {
-		r, err := readRule(p.value, zones)
+		r, err := readRule(p.Value, zones)
 		if err != nil {
-			return e, fmt.Errorf("RRULE %q: %w; skipped it", clip(p.value, 80), err)
+			return e, fmt.Errorf("RRULE %q: %w; skipped it", clip(p.Value, 80), err)
 		}
 		e.rules = append(e.rules, r)
 	}
 	var bad []string
 	for _, p := range rdates {
 		period := strings.EqualFold(param(p, "VALUE"), "PERIOD")
-		for _, v := range splitList(p.value) {
+		for _, v := range splitList(p.Value) {
 			rd, err := readRDate(v, period || strings.Contains(v, "/"), p, zones)
 			if err != nil {
 				bad = append(bad, "RDATE "+clip(v, 40))
@@ -187,7 +187,7 @@ func readEvent(ev *component, zones *zoneBook) (*entry, error) {
 		}
 	}
 	for _, p := range exdates {
-		for _, v := range splitList(p.value) {
+		for _, v := range splitList(p.Value) {
 			x, err := parseValue(v, strings.EqualFold(param(p, "VALUE"), "DATE"), param(p, "TZID"), zones)
 			if err != nil {
 				bad = append(bad, "EXDATE "+clip(v, 40))
@@ -221,11 +221,11 @@ func before(a, b dateTime) bool {
 }
 
 func timeProp(p *property, zones *zoneBook) (dateTime, error) {
-	return parseValue(p.value, strings.EqualFold(param(p, "VALUE"), "DATE"), param(p, "TZID"), zones)
+	return parseValue(p.Value, strings.EqualFold(param(p, "VALUE"), "DATE"), param(p, "TZID"), zones)
 }
 
 func propKey(p *property) string {
-	return cleanTZID(param(p, "TZID")) + "|" + strings.ToUpper(strings.TrimSpace(p.value))
+	return cleanTZID(param(p, "TZID")) + "|" + strings.ToUpper(strings.TrimSpace(p.Value))
 }
 
 func splitList(s string) []string {
@@ -327,7 +327,7 @@ func person(p *property) calendar.Person {
 	if p == nil {
 		return calendar.Person{}
 	}
-	v := strings.TrimSpace(p.value)
+	v := strings.TrimSpace(p.Value)
 	if len(v) >= 7 && strings.EqualFold(v[:7], "mailto:") {
 		v = v[7:]
 	}

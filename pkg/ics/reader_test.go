@@ -226,7 +226,7 @@ func TestSplitLine(t *testing.T) {
 		if st == lineBad {
 			continue
 		}
-		got := []string{p.name, p.value, param(&p, "TZID"), param(&p, "value"), param(&p, "cn"), param(&p, "PARTSTAT"), param(&p, "SENT-BY")}
+		got := []string{p.name, p.Value, param(&p, "TZID"), param(&p, "value"), param(&p, "cn"), param(&p, "PARTSTAT"), param(&p, "SENT-BY")}
 		want := []string{tt.name, tt.value, tt.tzid, tt.vtype, tt.cn, tt.partstat, tt.sentBy}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%q:\n got %q\nwant %q", tt.line, got, want)

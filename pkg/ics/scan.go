@@ -133,7 +133,7 @@ func scan(name, text string) (*document, error) {
 		}
 		if !started {
 			p, st := splitLine(s)
-			if st == lineBad || p.name != "BEGIN" || componentName(p.value) != "VCALENDAR" {
+			if st == lineBad || p.name != "BEGIN" || componentName(p.Value) != "VCALENDAR" {
 				return nil, fmt.Errorf("%s: %w", name, ErrNotCalendar)
 			}
 			r.stack = append(r.stack, frame{name: "VCALENDAR", line: line, kind: frameCalendar})
@@ -141,7 +141,7 @@ func scan(name, text string) (*document, error) {
 			continue
 		}
 		if ended {
-			if p, _ := splitLine(s); p.name == "BEGIN" && componentName(p.value) == "VCALENDAR" {
+			if p, _ := splitLine(s); p.name == "BEGIN" && componentName(p.Value) == "VCALENDAR" {
 				ended = false // a second calendar in the same file: read on as one
 				r.stack = append(r.stack, frame{name: "VCALENDAR", line: line, kind: frameCalendar})
 				continue
@@ -166,9 +166,9 @@ func scan(name, text string) (*document, error) {
 		}
 		switch p.name {
 		case "BEGIN":
-			r.begin(componentName(p.value), line)
+			r.begin(componentName(p.Value), line)
 		case "END":
-			if r.end(componentName(p.value), line) {
+			if r.end(componentName(p.Value), line) {
 				ended, endLine = true, line
 			}
 		default:
