@@ -135,6 +135,26 @@ func BenchmarkClassifyAnalyze10Years(b *testing.B) {
 	b.ReportMetric(float64(len(events))*float64(b.N)/b.Elapsed().Seconds(), "occurrences/s")
 }
 
+// BenchmarkAnalyze10Years counts ten years of a busy EM's calendar,
+// classified once outside the loop: the accounting alone.
+func BenchmarkAnalyze10Years(b *testing.B) {
+	loc := zone(b, "Europe/Berlin")
+	events, from, to := busyEM(loc)
+	rules := classify.DefaultRules()
+	rules.Me = []string{emMe}
+	classified := classify.Classify(events, rules)
+	s := DefaultSettings(loc)
+	s.Domain = "example.com"
+	b.ReportAllocs()
+	for b.Loop() {
+		res := Analyze(classified, from, to, s)
+		if len(res.Weeks) < 520 || res.Total.MeetingMinutes == 0 {
+			b.Fatalf("%d weeks, %d meeting minutes", len(res.Weeks), res.Total.MeetingMinutes)
+		}
+	}
+	b.ReportMetric(float64(len(events)), "occurrences")
+}
+
 // TestBusyEM checks that the benchmark's calendar is what it says: about
 // 100,000 occurrences over ten years, and an EM's weeks.
 func TestBusyEM(t *testing.T) {
