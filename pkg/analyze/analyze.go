@@ -1,6 +1,7 @@
 // Package analyze lays classified events over working hours in one zone and
-// counts, per week and for a whole range, where the time goes: meetings,
-// focus (free stretches long enough to code in) and fragmented time.
+// counts, per day, per week and for a whole range, where the time goes:
+// meetings, focus (free stretches long enough to code in) and fragmented
+// time.
 //
 // The accounting is exact to the minute: every event's start and end are
 // rounded to the nearest minute, and for every day
@@ -10,81 +11,174 @@
 //
 // where meeting is the union of meeting time (overlaps never count twice),
 // out of office overrides everything at the same time, and a meeting
-// overrides personal time. [Analyze] is a pure function of its inputs.
+// overrides personal time. [Analyze] is a pure function of its [Input].
+//
+// # Layers and families
+//
+// An [Input] holds the layers laid over the days of the range, each in
+// absolute time; today there is one, the calendar's events. Each day is laid
+// out once — its working hours, the time out of office, in meetings and
+// personal, and the free time they leave, stretch by stretch — and every
+// counter reads that layout. Counters come in families, each one struct with
+// its own add: [TimeTally] (where the working time goes), [MeetingTally] (how
+// many meetings, and how they cut up the days), [Categories] and the people
+// ([PersonTally]). A day's [Tally] holds every family; a week's or a range's
+// is the [Sum] of its days' tallies, and any other stretch (four weeks in a
+// row, a range with one meeting series left out) is summed the same way:
+// [Result.Days] keeps each day's tally, [CountDays] counts some days again on
+// a changed input, and [Weeks] and [Sum] put them together.
+//
+// A new layer (coding sessions from git, say) is a field of [Input], laid on
+// the same day layout, with a family of its own: its struct (with the JSON
+// keys package report shows it under), its add, the function that counts it
+// on a day's layout, a field of [Tally] and a line in Tally's add. Nothing
+// else here changes: days, weeks, ranges and what-ifs sum it like the rest,
+// and package report shows it by embedding the family.
 package analyze
 
 import (
+	"cmp"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/emtime/emtime/pkg/classify"
 )
 
-// Tally is the accounting of a stretch of days: a week or a whole range.
-// Minutes are whole minutes.
+// Input is what [Analyze] counts: the layers of time laid over the same
+// days, in the zone and working hours of Settings.
+type Input struct {
+	// Events are the calendar's classified events: the layer that splits
+	// working time into meeting, focus and fragmented time. Ignored and
+	// solo events count for nothing.
+	Events []classify.Event
+	// From and To are the range: the days from the midnight on or before
+	// From up to the midnight on or before To (excluded). Events outside
+	// it are ignored; an event that crosses its edge counts for the part
+	// inside.
+	From, To time.Time
+	// Settings say how time is counted.
+	Settings Settings
+}
+
+// Tally is the accounting of a stretch of days: a day, a week or a whole
+// range. It holds one field per family of counters; the families' fields are
+// promoted, so t.MeetingMinutes is t.TimeTally.MeetingMinutes.
 type Tally struct {
-	// Days in the range, and how many of them are working days.
-	Days     int
-	WorkDays int
-
-	WorkingMinutes           int // working hours, before anything is taken off
-	CapacityMinutes          int // working minutes − out of office − personal
-	MeetingMinutes           int // union of meetings within working hours
-	FocusMinutes             int // free stretches of at least FocusMin
-	FragmentedMinutes        int // shorter free stretches
-	OutOfOfficeMinutes       int // out of office within working hours
-	PersonalMinutes          int // personal time within working hours, not under a meeting
-	AfterHoursMeetingMinutes int // union of meetings outside working hours
-	FocusBookedMinutes       int // booked focus blocks within working hours
-	ExternalMeetingMinutes   int // meeting minutes with someone outside my domain
-
-	MeetingCount        int // meetings that start in the range and take some of my time
-	BackToBackChains    int // runs of two or more meetings with gaps under BackToBackGap
-	MeetingFreeDays     int // working days with capacity and no meeting
-	LongestFocusMinutes int // longest focus stretch
-
+	TimeTally
+	MeetingTally
 	// Categories holds every category, with zero values for the unused.
-	Categories map[classify.Category]CategoryTally
+	Categories Categories
 	// People are the people I spend the most meeting minutes with, most
 	// first (ties by address), at most Settings.TopPeople.
 	People []PersonTally
 
+	// people holds everyone's minutes, not only the top ones, so that
+	// tallies add up exactly before the top ones are picked.
 	people map[string]int
+}
+
+// TimeTally is where the working time of a stretch goes. Minutes are whole
+// minutes; the JSON keys are those of the report.
+type TimeTally struct {
+	// Days in the stretch, and how many of them are working days.
+	Days     int `json:"days"`
+	WorkDays int `json:"work_days"`
+
+	WorkingMinutes           int `json:"working_minutes"`             // working hours, before anything is taken off
+	CapacityMinutes          int `json:"capacity_minutes"`            // working minutes − out of office − personal
+	MeetingMinutes           int `json:"meeting_minutes"`             // union of meetings within working hours
+	FocusMinutes             int `json:"focus_minutes"`               // free stretches of at least FocusMin
+	FragmentedMinutes        int `json:"fragmented_minutes"`          // shorter free stretches
+	OutOfOfficeMinutes       int `json:"out_of_office_minutes"`       // out of office within working hours
+	PersonalMinutes          int `json:"personal_minutes"`            // personal time within working hours, not under a meeting
+	AfterHoursMeetingMinutes int `json:"after_hours_meeting_minutes"` // union of meetings outside working hours
+	FocusBookedMinutes       int `json:"focus_booked_minutes"`        // booked focus blocks within working hours
+	ExternalMeetingMinutes   int `json:"external_meeting_minutes"`    // meeting minutes with someone outside my domain
+}
+
+func (t *TimeTally) add(u TimeTally) {
+	t.Days += u.Days
+	t.WorkDays += u.WorkDays
+	t.WorkingMinutes += u.WorkingMinutes
+	t.CapacityMinutes += u.CapacityMinutes
+	t.MeetingMinutes += u.MeetingMinutes
+	t.FocusMinutes += u.FocusMinutes
+	t.FragmentedMinutes += u.FragmentedMinutes
+	t.OutOfOfficeMinutes += u.OutOfOfficeMinutes
+	t.PersonalMinutes += u.PersonalMinutes
+	t.AfterHoursMeetingMinutes += u.AfterHoursMeetingMinutes
+	t.FocusBookedMinutes += u.FocusBookedMinutes
+	t.ExternalMeetingMinutes += u.ExternalMeetingMinutes
+}
+
+// MeetingShare is MeetingMinutes / CapacityMinutes; ok is false when there
+// is no capacity.
+func (t TimeTally) MeetingShare() (share float64, ok bool) { return t.share(t.MeetingMinutes) }
+
+// FocusShare is FocusMinutes / CapacityMinutes.
+func (t TimeTally) FocusShare() (share float64, ok bool) { return t.share(t.FocusMinutes) }
+
+// FragmentedShare is FragmentedMinutes / CapacityMinutes.
+func (t TimeTally) FragmentedShare() (share float64, ok bool) { return t.share(t.FragmentedMinutes) }
+
+func (t TimeTally) share(n int) (float64, bool) {
+	if t.CapacityMinutes <= 0 {
+		return 0, false
+	}
+	return float64(n) / float64(t.CapacityMinutes), true
+}
+
+// MeetingTally is how many meetings a stretch holds and how they cut up its
+// days.
+type MeetingTally struct {
+	MeetingCount        int `json:"meeting_count"`         // meetings that start in the stretch and take some of my time
+	BackToBackChains    int `json:"back_to_back_chains"`   // runs of two or more meetings with gaps under BackToBackGap
+	MeetingFreeDays     int `json:"meeting_free_days"`     // working days with capacity and no meeting
+	LongestFocusMinutes int `json:"longest_focus_minutes"` // longest focus stretch
+}
+
+func (t *MeetingTally) add(u MeetingTally) {
+	t.MeetingCount += u.MeetingCount
+	t.BackToBackChains += u.BackToBackChains
+	t.MeetingFreeDays += u.MeetingFreeDays
+	t.LongestFocusMinutes = max(t.LongestFocusMinutes, u.LongestFocusMinutes)
+}
+
+// Categories count the meetings of each category.
+type Categories map[classify.Category]CategoryTally
+
+func (c Categories) add(u Categories) {
+	for k, ct := range u {
+		sum := c[k]
+		sum.Count += ct.Count
+		sum.Minutes += ct.Minutes
+		c[k] = sum
+	}
 }
 
 // CategoryTally counts the meetings of one category. Where meetings
 // overlap, the shared minutes go to the one that started first, so the
 // minutes of all categories add up to MeetingMinutes.
 type CategoryTally struct {
-	Count   int
-	Minutes int
+	Count   int `json:"count"`
+	Minutes int `json:"minutes"`
 }
 
 // PersonTally is the meeting time shared with one person: the sum of the
 // minutes (in or out of working hours, not while I am out) of every meeting
 // they are on.
 type PersonTally struct {
-	Person  string
-	Minutes int
+	Person  string `json:"person"`
+	Minutes int    `json:"minutes"`
 }
 
-// MeetingShare is MeetingMinutes / CapacityMinutes; ok is false when there
-// is no capacity.
-func (t Tally) MeetingShare() (share float64, ok bool) { return t.share(t.MeetingMinutes) }
-
-// FocusShare is FocusMinutes / CapacityMinutes.
-func (t Tally) FocusShare() (share float64, ok bool) { return t.share(t.FocusMinutes) }
-
-// FragmentedShare is FragmentedMinutes / CapacityMinutes.
-func (t Tally) FragmentedShare() (share float64, ok bool) { return t.share(t.FragmentedMinutes) }
-
-func (t Tally) share(n int) (float64, bool) {
-	if t.CapacityMinutes <= 0 {
-		return 0, false
-	}
-	return float64(n) / float64(t.CapacityMinutes), true
+// Day is one day of the range.
+type Day struct {
+	// Start is the day's midnight (or its first instant, where the clocks
+	// skip midnight).
+	Start time.Time
+	Tally
 }
 
 // Week is one week of the range; the first and last may be cut short by
@@ -103,11 +197,14 @@ type Week struct {
 type Result struct {
 	// From and To are the range, midnights in the zone; To is excluded.
 	From, To time.Time
-	Weeks    []Week
-	Total    Tally
+	// Days are the days of the range, in order; Weeks are [Weeks] of them
+	// and Total their [Sum].
+	Days  []Day
+	Weeks []Week
+	Total Tally
 	// Heat is where in the week the meetings and the focus stretches sit.
 	Heat Heat
-	// Events says what each event given to [Analyze] adds up to, in the same
+	// Events says what each event of the input adds up to, in the same
 	// order.
 	Events []EventTally
 }
@@ -163,79 +260,146 @@ func (s Settings) WeekStartOf(t time.Time) time.Time {
 	return dayStart(t.Year(), t.Month(), t.Day()-back, s.Zone)
 }
 
-// Analyze counts the days from the midnight on or before from up to the
-// midnight on or before to (excluded), in s.Zone. Events outside the range
-// are ignored; an event that crosses its edge counts for the part inside.
-func Analyze(events []classify.Event, from, to time.Time, s Settings) Result {
-	from, to = midnight(from, s.Zone), midnight(to, s.Zone)
-	res := Result{From: from, To: to, Total: newTally(), Events: make([]EventTally, len(events))}
+// Analyze counts every day of in's range, in in.Settings.Zone, and sums the
+// days into weeks and the weeks into the range.
+func Analyze(in Input) Result {
+	s := in.Settings
+	from, to := midnight(in.From, s.Zone), midnight(in.To, s.Zone)
+	res := Result{From: from, To: to, Events: make([]EventTally, len(in.Events))}
 	days := dayCount(from, to)
 	if days <= 0 {
+		res.Total = Sum(s.TopPeople)
 		return res
 	}
-	buckets := bucket(events, from, days, s.Zone)
+	buckets := bucket(in.Events, from, days, s.Zone, nil)
+	res.Days = make([]Day, days)
 	y, m, dd := from.Date()
-	week := -1
-	for i := 0; i < days; i++ {
+	for i := range days {
 		d := dayStart(y, m, dd+i, s.Zone)
-		if ws := s.WeekStartOf(d); week < 0 || !ws.Equal(res.Weeks[week].Start) {
-			res.Weeks = append(res.Weeks, Week{Start: ws, Tally: newTally()})
-			week++
+		l := s.layDay(d, in.Events, buckets[i])
+		res.Days[i] = Day{Start: d, Tally: s.tallyDay(&l)}
+		res.Heat.add(d.Weekday(), &l, s.Zone)
+		for _, j := range buckets[i] {
+			tallyEvent(&res.Events[j], &in.Events[j], &l)
 		}
-		day := s.countDay(d, events, buckets[i], res.Events)
-		res.Heat.add(d.Weekday(), day, s.Zone)
-		res.Weeks[week].add(day)
-		res.Total.add(day)
 	}
-	for i := range res.Weeks {
-		w := &res.Weeks[i]
-		w.Full = w.Days == 7
-		w.finish(s.TopPeople)
+	res.Weeks = Weeks(s, res.Days)
+	weeks := make([]Tally, len(res.Weeks))
+	for i, w := range res.Weeks {
+		weeks[i] = w.Tally
 	}
-	res.Total.finish(s.TopPeople)
+	res.Total = Sum(s.TopPeople, weeks...)
 	return res
 }
 
+// CountDays counts some days of in's range, each named by any instant in
+// it, exactly as [Analyze] counts them; days outside the range are left
+// out. The days come back earliest first, each once.
+//
+// A what-if changes the input (a meeting series left out, say), counts
+// again only the days the change touches ([DaysOf]), puts them in place of
+// the same days of [Result.Days], and sums them with [Weeks] and [Sum]: the
+// weeks and the total are then those [Analyze] gives for the changed input.
+func CountDays(in Input, days []time.Time) []Day {
+	s := in.Settings
+	from, to := midnight(in.From, s.Zone), midnight(in.To, s.Zone)
+	n := dayCount(from, to)
+	if n <= 0 {
+		return nil
+	}
+	want := make([]bool, n)
+	first := civilDay(from)
+	for _, d := range days {
+		if i := civilDay(d.In(s.Zone)) - first; i >= 0 && i < n {
+			want[i] = true
+		}
+	}
+	buckets := bucket(in.Events, from, n, s.Zone, want)
+	var out []Day
+	y, m, dd := from.Date()
+	for i := range n {
+		if want[i] {
+			d := dayStart(y, m, dd+i, s.Zone)
+			l := s.layDay(d, in.Events, buckets[i])
+			out = append(out, Day{Start: d, Tally: s.tallyDay(&l)})
+		}
+	}
+	return out
+}
+
+// DaysOf lists the days of in's range that events count on, as [Analyze]
+// counts them: every day an event overlaps once rounded to the minute (an
+// event of no length, the day it starts in), none for an ignored or a solo
+// event. Each day is given by its first instant, earliest first.
+func DaysOf(in Input, events []classify.Event) []time.Time {
+	s := in.Settings
+	from, to := midnight(in.From, s.Zone), midnight(in.To, s.Zone)
+	n := dayCount(from, to)
+	if n <= 0 {
+		return nil
+	}
+	var out []time.Time
+	y, m, dd := from.Date()
+	for i, b := range bucket(events, from, n, s.Zone, nil) {
+		if len(b) > 0 {
+			out = append(out, dayStart(y, m, dd+i, s.Zone))
+		}
+	}
+	return out
+}
+
+// Weeks groups days that follow each other, earliest first, into the weeks
+// of s that hold them, each the [Sum] of its days; a week is Full when all
+// seven of its days are there.
+func Weeks(s Settings, days []Day) []Week {
+	var weeks []Week
+	for _, d := range days {
+		if ws := s.WeekStartOf(d.Start); len(weeks) == 0 || !ws.Equal(weeks[len(weeks)-1].Start) {
+			weeks = append(weeks, Week{Start: ws, Tally: newTally()})
+		}
+		weeks[len(weeks)-1].add(d.Tally)
+	}
+	for i := range weeks {
+		w := &weeks[i]
+		w.Full = w.Days == 7
+		w.finish(s.TopPeople)
+	}
+	return weeks
+}
+
+// Sum is the tally of the stretch that tallies of this package make
+// together (days or weeks of one range, none counted twice): every family
+// adds its counters up (the longest focus stretch is the longest of
+// theirs), and the people are merged, everyone's minutes, before the top
+// ones are picked, at most top.
+func Sum(top int, tallies ...Tally) Tally {
+	t := newTally()
+	for _, u := range tallies {
+		t.add(u)
+	}
+	t.finish(top)
+	return t
+}
+
 func newTally() Tally {
-	t := Tally{Categories: make(map[classify.Category]CategoryTally), people: make(map[string]int)}
+	t := Tally{Categories: make(Categories), people: make(map[string]int)}
 	for _, c := range classify.Categories() {
 		t.Categories[c] = CategoryTally{}
 	}
 	return t
 }
 
-func (t *Tally) add(d dayTally) {
-	t.Days++
-	if d.workDay {
-		t.WorkDays++
-	}
-	t.WorkingMinutes += d.working
-	t.CapacityMinutes += d.capacity
-	t.MeetingMinutes += d.meeting
-	t.FocusMinutes += d.focus
-	t.FragmentedMinutes += d.fragmented
-	t.OutOfOfficeMinutes += d.outOfOffice
-	t.PersonalMinutes += d.personal
-	t.AfterHoursMeetingMinutes += d.afterHours
-	t.FocusBookedMinutes += d.focusBooked
-	t.ExternalMeetingMinutes += d.external
-	t.MeetingCount += d.meetingCount
-	t.BackToBackChains += d.chains
-	if d.workDay && d.capacity > 0 && d.meeting == 0 {
-		t.MeetingFreeDays++
-	}
-	t.LongestFocusMinutes = max(t.LongestFocusMinutes, d.longestFocus)
-	for c, ct := range d.categories {
-		sum := t.Categories[c]
-		sum.Count += ct.Count
-		sum.Minutes += ct.Minutes
-		t.Categories[c] = sum
-	}
-	for p, m := range d.people {
+// add adds u to t, family by family; People is left for finish.
+func (t *Tally) add(u Tally) {
+	t.TimeTally.add(u.TimeTally)
+	t.MeetingTally.add(u.MeetingTally)
+	t.Categories.add(u.Categories)
+	for p, m := range u.people {
 		t.people[p] += m
 	}
 }
 
+// finish picks the top people.
 func (t *Tally) finish(top int) {
 	people := make([]PersonTally, 0, len(t.people))
 	for p, m := range t.people {
@@ -243,11 +407,11 @@ func (t *Tally) finish(top int) {
 			people = append(people, PersonTally{p, m})
 		}
 	}
-	sort.Slice(people, func(i, j int) bool {
-		if people[i].Minutes != people[j].Minutes {
-			return people[i].Minutes > people[j].Minutes
+	slices.SortFunc(people, func(x, y PersonTally) int {
+		if c := cmp.Compare(y.Minutes, x.Minutes); c != 0 {
+			return c
 		}
-		return people[i].Person < people[j].Person
+		return strings.Compare(x.Person, y.Person)
 	})
 	if len(people) > top {
 		people = people[:top]
@@ -255,23 +419,118 @@ func (t *Tally) finish(top int) {
 	t.People = people
 }
 
-// dayTally is the accounting of one day.
-type dayTally struct {
-	workDay                                        bool
-	working, capacity, meeting, focus, fragmented  int
-	outOfOffice, personal, afterHours, focusBooked int
-	external, meetingCount, chains, longestFocus   int
-	categories                                     map[classify.Category]CategoryTally
-	people                                         map[string]int
-	// meetingTime (not under out of office, any hour) and focusTime (the
-	// focus stretches) feed the heat map.
-	meetingTime, focusTime set
+// A layout is one day laid out in minutes, as every family counts it.
+type layout struct {
+	day     interval // the whole day
+	work    interval // its working hours; empty on a day off
+	workDay bool     // the day has working hours
+	workSet set      // work as a set, empty on a day off
+	today   int      // the day's civilDay
+
+	ooo      set // out of office, at any hour
+	oooWork  set // out of office within working hours
+	meetAll  set // meetings, not while out of office, at any hour
+	meet     set // meetAll within working hours
+	personal set // personal time within working hours, not out, not under a meeting
+	free     set // the working time left: focus and fragmented stretches
+	focus    set // the free stretches long enough to count as focus
+	booked   set // booked focus blocks within working hours, not out
+
+	meetings []*classify.Event // the day's meetings
 }
 
-func (h *Heat) add(wd time.Weekday, d dayTally, zone *time.Location) {
+// layDay lays out the day starting at midnight d, given the events that
+// overlap it.
+func (s Settings) layDay(d time.Time, all []classify.Event, idx []int32) layout {
+	y, m, dd := d.Date()
+	l := layout{day: interval{minuteOf(d), minuteOf(dayStart(y, m, dd+1, s.Zone))}, today: civilDay(d)}
+	span := s.Hours[d.Weekday()]
+	l.workDay = !span.IsZero()
+	if l.workDay {
+		// Wall-clock times; kept inside the day where a daylight-saving
+		// change skips the clock past them.
+		l.work = interval{
+			max(minuteOf(wallClock(y, m, dd, span.Start, s.Zone)), l.day.a),
+			min(minuteOf(wallClock(y, m, dd, span.End, s.Zone)), l.day.b),
+		}
+		l.work.b = max(l.work.a, l.work.b)
+	}
+	l.workSet = set{}
+	if l.work.len() > 0 {
+		l.workSet = set{l.work}
+	}
+
+	var oooIv, meetIv, personalIv, focusIv []interval
+	for _, j := range idx {
+		e := &all[j]
+		iv := interval{minuteOf(e.Start), minuteOf(e.End)}
+		switch e.Kind {
+		case classify.KindOutOfOffice:
+			oooIv = append(oooIv, iv)
+		case classify.KindMeeting:
+			meetIv = append(meetIv, iv)
+			l.meetings = append(l.meetings, e)
+		case classify.KindPersonal:
+			personalIv = append(personalIv, iv)
+		case classify.KindFocus:
+			focusIv = append(focusIv, iv)
+		}
+	}
+	l.ooo = union(oooIv).clip(l.day)
+	l.meetAll = union(meetIv).clip(l.day).minus(l.ooo)
+	l.meet = l.meetAll.clip(l.work)
+	l.personal = union(personalIv).clip(l.work).minus(l.ooo).minus(l.meet)
+	l.oooWork = l.ooo.clip(l.work)
+	l.free = l.workSet.minus(l.oooWork).minus(l.meet).minus(l.personal)
+	for _, st := range l.free {
+		if st.len() >= int64(s.FocusMin/time.Minute) {
+			l.focus = append(l.focus, st)
+		}
+	}
+	l.booked = union(focusIv).clip(l.work).minus(l.ooo)
+	return l
+}
+
+// tallyDay counts every family on a day's layout.
+func (s Settings) tallyDay(l *layout) Tally {
+	t := newTally()
+	t.TimeTally = l.timeTally()
+	for _, st := range l.focus {
+		t.LongestFocusMinutes = max(t.LongestFocusMinutes, int(st.len()))
+	}
+	if l.workDay && t.CapacityMinutes > 0 && t.MeetingMinutes == 0 {
+		t.MeetingFreeDays = 1
+	}
+	s.countMeetings(&t, l)
+	t.finish(s.TopPeople)
+	return t
+}
+
+// timeTally is the time family of a day, but for the external meeting
+// minutes, which countMeetings adds.
+func (l *layout) timeTally() TimeTally {
+	t := TimeTally{
+		Days:                     1,
+		WorkingMinutes:           int(l.work.len()),
+		OutOfOfficeMinutes:       int(l.oooWork.len()),
+		PersonalMinutes:          int(l.personal.len()),
+		MeetingMinutes:           int(l.meet.len()),
+		FocusMinutes:             int(l.focus.len()),
+		AfterHoursMeetingMinutes: int(l.meetAll.minus(l.workSet).len()),
+		FocusBookedMinutes:       int(l.booked.len()),
+	}
+	if l.workDay {
+		t.WorkDays = 1
+	}
+	t.CapacityMinutes = t.WorkingMinutes - t.OutOfOfficeMinutes - t.PersonalMinutes
+	t.FragmentedMinutes = int(l.free.len()) - t.FocusMinutes
+	return t
+}
+
+func (h *Heat) add(wd time.Weekday, l *layout, zone *time.Location) {
 	h.Days[wd]++
-	spread(&h.Meeting[wd], d.meetingTime, zone)
-	spread(&h.Focus[wd], d.focusTime, zone)
+	spread(&h.Meeting[wd], l.meetAll, zone)
+	spread(&h.Focus[wd], l.focus, zone)
 }
 
 // spread adds the minutes of s to the wall-clock hours they fall in.
@@ -290,115 +549,36 @@ func spread(hours *[24]int, s set, zone *time.Location) {
 	}
 }
 
-// countDay does the accounting of the day starting at midnight d, given the
-// events that overlap it.
-func (s Settings) countDay(d time.Time, all []classify.Event, idx []int32, per []EventTally) dayTally {
-	events := make([]*classify.Event, len(idx))
-	for k, j := range idx {
-		events[k] = &all[j]
-	}
-	y, m, dd := d.Date()
-	day := interval{minuteOf(d), minuteOf(dayStart(y, m, dd+1, s.Zone))}
-	var work interval
-	span := s.Hours[d.Weekday()]
-	out := dayTally{workDay: !span.IsZero()}
-	if out.workDay {
-		// Wall-clock times; kept inside the day where a daylight-saving
-		// change skips the clock past them.
-		work = interval{
-			max(minuteOf(wallClock(y, m, dd, span.Start, s.Zone)), day.a),
-			min(minuteOf(wallClock(y, m, dd, span.End, s.Zone)), day.b),
-		}
-		work.b = max(work.a, work.b)
-	}
-	workSet := set{}
-	if work.len() > 0 {
-		workSet = set{work}
-	}
-
-	var oooIv, meetIv, personalIv, focusIv []interval
-	var meetings []*classify.Event
-	for _, e := range events {
-		iv := interval{minuteOf(e.Start), minuteOf(e.End)}
-		switch e.Kind {
-		case classify.KindOutOfOffice:
-			oooIv = append(oooIv, iv)
-		case classify.KindMeeting:
-			meetIv = append(meetIv, iv)
-			meetings = append(meetings, e)
-		case classify.KindPersonal:
-			personalIv = append(personalIv, iv)
-		case classify.KindFocus:
-			focusIv = append(focusIv, iv)
-		}
-	}
-	ooo := union(oooIv).clip(day)
-	meetAll := union(meetIv).clip(day).minus(ooo)
-	meet := meetAll.clip(work)
-	personal := union(personalIv).clip(work).minus(ooo).minus(meet)
-	oooWork := ooo.clip(work)
-	free := workSet.minus(oooWork).minus(meet).minus(personal)
-
-	out.working = int(work.len())
-	out.outOfOffice = int(oooWork.len())
-	out.personal = int(personal.len())
-	out.meeting = int(meet.len())
-	out.capacity = out.working - out.outOfOffice - out.personal
-	for _, st := range free {
-		n := int(st.len())
-		if st.len() >= int64(s.FocusMin/time.Minute) {
-			out.focus += n
-			out.longestFocus = max(out.longestFocus, n)
-		} else {
-			out.fragmented += n
-		}
-	}
-	out.afterHours = int(meetAll.minus(workSet).len())
-	out.meetingTime = meetAll
-	for _, st := range free {
-		if st.len() >= int64(s.FocusMin/time.Minute) {
-			out.focusTime = append(out.focusTime, st)
-		}
-	}
-	out.focusBooked = int(union(focusIv).clip(work).minus(ooo).len())
-	s.countMeetings(&out, meetings, civilDay(d), day, work, ooo)
-	for _, j := range idx {
-		tallyEvent(&per[j], &all[j], day, workSet, ooo, meet)
-	}
-	return out
-}
-
 // tallyEvent adds one day of an event to its tally.
-func tallyEvent(t *EventTally, e *classify.Event, day interval, work, ooo, meet set) {
-	mine := set{{minuteOf(e.Start), minuteOf(e.End)}}.clip(day)
+func tallyEvent(t *EventTally, e *classify.Event, l *layout) {
+	mine := set{{minuteOf(e.Start), minuteOf(e.End)}}.clip(l.day)
 	if mine.len() == 0 {
 		return
 	}
 	inWork := mine
-	if len(work) == 0 {
+	if len(l.workSet) == 0 {
 		inWork = nil
 	} else {
-		inWork = mine.clip(work[0])
+		inWork = mine.clip(l.work)
 	}
 	switch e.Kind {
 	case classify.KindMeeting:
-		t.WorkingMinutes += int(inWork.minus(ooo).len())
-		t.AfterHoursMinutes += int(mine.minus(work).minus(ooo).len())
-		t.AwayMinutes += int(mine.len() - mine.minus(ooo).len())
+		t.WorkingMinutes += int(inWork.minus(l.ooo).len())
+		t.AfterHoursMinutes += int(mine.minus(l.workSet).minus(l.ooo).len())
+		t.AwayMinutes += int(mine.len() - mine.minus(l.ooo).len())
 	case classify.KindFocus:
-		t.WorkingMinutes += int(inWork.minus(ooo).len())
+		t.WorkingMinutes += int(inWork.minus(l.ooo).len())
 	case classify.KindPersonal:
-		t.WorkingMinutes += int(inWork.minus(ooo).minus(meet).len())
+		t.WorkingMinutes += int(inWork.minus(l.ooo).minus(l.meet).len())
 	case classify.KindOutOfOffice:
 		t.WorkingMinutes += int(inWork.len())
 	}
 }
 
-// countMeetings fills the per-meeting figures of a day: categories, count,
-// people, external time and back-to-back chains.
-func (s Settings) countMeetings(out *dayTally, meetings []*classify.Event, today int, day, work interval, ooo set) {
-	out.categories = make(map[classify.Category]CategoryTally)
-	out.people = make(map[string]int)
+// countMeetings counts the day's meetings one by one: their categories,
+// count, people, external time and back-to-back chains.
+func (s Settings) countMeetings(t *Tally, l *layout) {
+	meetings := l.meetings
 	if len(meetings) == 0 {
 		return
 	}
@@ -416,22 +596,22 @@ func (s Settings) countMeetings(out *dayTally, meetings []*classify.Event, today
 	chainLen := 0
 	for _, e := range meetings {
 		iv := interval{minuteOf(e.Start), minuteOf(e.End)}
-		mine := set{iv}.clip(day).minus(ooo) // the part of the meeting I attend today
+		mine := set{iv}.clip(l.day).minus(l.ooo) // the part of the meeting I attend today
 		if mine.len() == 0 {
 			continue
 		}
-		inWork := mine.clip(work)
+		inWork := mine.clip(l.work)
 		part := inWork.minus(covered)
 		covered = covered.or(part)
-		ct := out.categories[e.Category]
+		ct := t.Categories[e.Category]
 		ct.Minutes += int(part.len())
-		if civilDay(timeOf(iv.a, s.Zone)) == today {
+		if civilDay(timeOf(iv.a, s.Zone)) == l.today {
 			ct.Count++
-			out.meetingCount++
+			t.MeetingCount++
 		}
-		out.categories[e.Category] = ct
+		t.Categories[e.Category] = ct
 		for _, p := range e.People {
-			out.people[p] += int(mine.len())
+			t.people[p] += int(mine.len())
 		}
 		if s.isExternal(e) {
 			external = append(external, inWork...)
@@ -443,15 +623,15 @@ func (s Settings) countMeetings(out *dayTally, meetings []*classify.Event, today
 			chainEnd = max(chainEnd, last)
 		} else {
 			if chainLen >= 2 {
-				out.chains++
+				t.BackToBackChains++
 			}
 			chainLen, chainEnd = 1, last
 		}
 	}
 	if chainLen >= 2 {
-		out.chains++
+		t.BackToBackChains++
 	}
-	out.external = int(union(external).len())
+	t.ExternalMeetingMinutes = int(union(external).len())
 }
 
 func (s Settings) isExternal(e *classify.Event) bool {
@@ -467,10 +647,11 @@ func (s Settings) isExternal(e *classify.Event) bool {
 	return false
 }
 
-// bucket lists, for each day of the range, the events that overlap it once
-// rounded to the minute, as they are counted. An event of zero length belongs
-// to the day it starts in.
-func bucket(events []classify.Event, from time.Time, days int, zone *time.Location) [][]int32 {
+// bucket lists, for each day of the range (each day where want is true,
+// unless want is nil), the events that overlap it once rounded to the
+// minute, as they are counted. An event of zero length belongs to the day
+// it starts in.
+func bucket(events []classify.Event, from time.Time, days int, zone *time.Location, want []bool) [][]int32 {
 	buckets := make([][]int32, days)
 	first := civilDay(from)
 	for i := range events {
@@ -486,7 +667,9 @@ func bucket(events []classify.Event, from time.Time, days int, zone *time.Locati
 			b = civilDay(timeOf(end-1, zone)) - first
 		}
 		for d := max(a, 0); d <= b && d < days; d++ {
-			buckets[d] = append(buckets[d], int32(i))
+			if want == nil || want[d] {
+				buckets[d] = append(buckets[d], int32(i))
+			}
 		}
 	}
 	return buckets

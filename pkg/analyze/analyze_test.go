@@ -228,7 +228,7 @@ func TestAnalyzeWeek(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := Analyze(tt.events, at(t, utc, "2026-03-02 00:00"), at(t, utc, "2026-03-09 00:00"), DefaultSettings(utc))
+			res := Analyze(Input{Events: tt.events, From: at(t, utc, "2026-03-02 00:00"), To: at(t, utc, "2026-03-09 00:00"), Settings: DefaultSettings(utc)})
 			if len(res.Weeks) != 1 || !res.Weeks[0].Full {
 				t.Fatalf("want one full week, got %+v", res.Weeks)
 			}
@@ -296,7 +296,7 @@ func TestAnalyzeAcrossWeeks(t *testing.T) {
 	utc := time.UTC
 	t.Run("a meeting across a week boundary", func(t *testing.T) {
 		events := []classify.Event{ev(t, utc, classify.KindMeeting, "2026-03-08 23:00 2026-03-09 01:00")}
-		res := Analyze(events, at(t, utc, "2026-03-02 00:00"), at(t, utc, "2026-03-16 00:00"), DefaultSettings(utc))
+		res := Analyze(Input{Events: events, From: at(t, utc, "2026-03-02 00:00"), To: at(t, utc, "2026-03-16 00:00"), Settings: DefaultSettings(utc)})
 		if len(res.Weeks) != 2 {
 			t.Fatalf("%d weeks", len(res.Weeks))
 		}
@@ -313,7 +313,7 @@ func TestAnalyzeAcrossWeeks(t *testing.T) {
 			ev(t, utc, classify.KindMeeting, "2026-03-08 16:00 2026-03-09 10:00"),
 			ev(t, utc, classify.KindMeeting, "2026-02-27 10:00 11:00"),
 		}
-		res := Analyze(events, at(t, utc, "2026-03-02 00:00"), at(t, utc, "2026-03-09 00:00"), DefaultSettings(utc))
+		res := Analyze(Input{Events: events, From: at(t, utc, "2026-03-02 00:00"), To: at(t, utc, "2026-03-09 00:00"), Settings: DefaultSettings(utc)})
 		if got, want := minsOf(res.Total), (mins{2400, 2400, 60, 2340, 0, 0, 0, 540 + 480, 0}); got != want {
 			t.Errorf("got %+v, want %+v", got, want)
 		}
@@ -321,13 +321,13 @@ func TestAnalyzeAcrossWeeks(t *testing.T) {
 	})
 	t.Run("a meeting that starts a few seconds before midnight", func(t *testing.T) {
 		events := []classify.Event{ev(t, utc, classify.KindMeeting, "2026-03-02 23:59:40 2026-03-03 00:30:00")}
-		res := Analyze(events, at(t, utc, "2026-03-03 00:00"), at(t, utc, "2026-03-04 00:00"), DefaultSettings(utc))
+		res := Analyze(Input{Events: events, From: at(t, utc, "2026-03-03 00:00"), To: at(t, utc, "2026-03-04 00:00"), Settings: DefaultSettings(utc)})
 		expect(t, "after hours", res.Total.AfterHoursMeetingMinutes, 30)
 		expect(t, "meetings", res.Total.MeetingCount, 1) // it starts at 00:00 once rounded
 		expect(t, "ad hoc count", res.Total.Categories[classify.CategoryAdHoc].Count, 1)
 	})
 	t.Run("partial first and last weeks", func(t *testing.T) {
-		res := Analyze(nil, at(t, utc, "2026-03-04 15:04"), at(t, utc, "2026-03-17 12:00"), DefaultSettings(utc))
+		res := Analyze(Input{Events: nil, From: at(t, utc, "2026-03-04 15:04"), To: at(t, utc, "2026-03-17 12:00"), Settings: DefaultSettings(utc)})
 		if !res.From.Equal(at(t, utc, "2026-03-04 00:00")) || !res.To.Equal(at(t, utc, "2026-03-17 00:00")) {
 			t.Errorf("range %v – %v", res.From, res.To)
 		}
@@ -350,7 +350,7 @@ func TestAnalyzeAcrossWeeks(t *testing.T) {
 	t.Run("an empty range", func(t *testing.T) {
 		from := at(t, utc, "2026-03-04 10:00")
 		for _, to := range []time.Time{from, from.Add(time.Hour), from.Add(-48 * time.Hour)} {
-			res := Analyze([]classify.Event{ev(t, utc, classify.KindMeeting, "2026-03-04 10:00 11:00")}, from, to, DefaultSettings(utc))
+			res := Analyze(Input{Events: []classify.Event{ev(t, utc, classify.KindMeeting, "2026-03-04 10:00 11:00")}, From: from, To: to, Settings: DefaultSettings(utc)})
 			if len(res.Weeks) != 0 || res.Total.Days != 0 || res.Total.MeetingMinutes != 0 {
 				t.Errorf("to %v: %+v", to, res)
 			}
@@ -364,7 +364,7 @@ func TestAnalyzeAcrossWeeks(t *testing.T) {
 			ev(t, utc, classify.KindMeeting, "2026-03-06 12:00 14:00"), // Friday, half after hours
 			ev(t, utc, classify.KindMeeting, "2026-03-08 10:00 11:00"), // Sunday: a new week
 		}
-		res := Analyze(events, at(t, utc, "2026-03-01 00:00"), at(t, utc, "2026-03-15 00:00"), s)
+		res := Analyze(Input{Events: events, From: at(t, utc, "2026-03-01 00:00"), To: at(t, utc, "2026-03-15 00:00"), Settings: s})
 		if len(res.Weeks) != 2 || res.Weeks[0].Start.Weekday() != time.Sunday || !res.Weeks[0].Full || !res.Weeks[1].Full {
 			t.Fatalf("weeks %+v", res.Weeks)
 		}
@@ -381,7 +381,7 @@ func TestAnalyzeAcrossWeeks(t *testing.T) {
 		s := DefaultSettings(utc)
 		s.FocusMin = 90 * time.Minute
 		events := []classify.Event{ev(t, utc, classify.KindMeeting, "2026-03-02 10:30 15:00")} // 90 before, 120 after
-		res := Analyze(events, at(t, utc, "2026-03-02 00:00"), at(t, utc, "2026-03-03 00:00"), s)
+		res := Analyze(Input{Events: events, From: at(t, utc, "2026-03-02 00:00"), To: at(t, utc, "2026-03-03 00:00"), Settings: s})
 		if got, want := minsOf(res.Total), (mins{480, 480, 270, 210, 0, 0, 0, 0, 0}); got != want {
 			t.Errorf("got %+v, want %+v", got, want)
 		}
@@ -406,7 +406,7 @@ func TestExternalAndPeople(t *testing.T) {
 	s := DefaultSettings(utc)
 	s.Domain = "Example.COM"
 	s.TopPeople = 3
-	res := Analyze(events, at(t, utc, "2026-03-02 00:00"), at(t, utc, "2026-03-09 00:00"), s)
+	res := Analyze(Input{Events: events, From: at(t, utc, "2026-03-02 00:00"), To: at(t, utc, "2026-03-09 00:00"), Settings: s})
 	expect(t, "external", res.Total.ExternalMeetingMinutes, 90)
 	want := []PersonTally{{"alice@example.com", 150}, {"bob@example.com", 150}, {"vendor@other.example", 120}}
 	if !slices.Equal(res.Total.People, want) {
@@ -417,11 +417,11 @@ func TestExternalAndPeople(t *testing.T) {
 	}
 
 	s.Domain = ""
-	res = Analyze(events, at(t, utc, "2026-03-02 00:00"), at(t, utc, "2026-03-09 00:00"), s)
+	res = Analyze(Input{Events: events, From: at(t, utc, "2026-03-02 00:00"), To: at(t, utc, "2026-03-09 00:00"), Settings: s})
 	expect(t, "external with no domain", res.Total.ExternalMeetingMinutes, 0)
 
 	s.TopPeople = 0
-	res = Analyze(events, at(t, utc, "2026-03-02 00:00"), at(t, utc, "2026-03-09 00:00"), s)
+	res = Analyze(Input{Events: events, From: at(t, utc, "2026-03-02 00:00"), To: at(t, utc, "2026-03-09 00:00"), Settings: s})
 	if len(res.Total.People) != 0 {
 		t.Errorf("top 0 people: %v", res.Total.People)
 	}
@@ -452,7 +452,7 @@ func TestDaylightSaving(t *testing.T) {
 			// The night of the change: 00:30 to 04:00 on the wall clock.
 			night := ev(t, loc, classify.KindMeeting, day(6, "00:30 04:00"))
 			events = append(events, night)
-			res := Analyze(events, monday.AddDate(0, 0, -7), monday.AddDate(0, 0, 14), DefaultSettings(loc))
+			res := Analyze(Input{Events: events, From: monday.AddDate(0, 0, -7), To: monday.AddDate(0, 0, 14), Settings: DefaultSettings(loc)})
 			if len(res.Weeks) != 3 {
 				t.Fatalf("%d weeks", len(res.Weeks))
 			}
@@ -477,7 +477,7 @@ func TestDaylightSaving(t *testing.T) {
 			for d := range s.Hours {
 				s.Hours[d] = Span{0, 24 * time.Hour}
 			}
-			res = Analyze(nil, monday, monday.AddDate(0, 0, 7), s)
+			res = Analyze(Input{Events: nil, From: monday, To: monday.AddDate(0, 0, 7), Settings: s})
 			expect(t, "working minutes round the clock", res.Total.WorkingMinutes, 6*1440+tt.sundayMins)
 			expect(t, "focus minutes round the clock", res.Total.FocusMinutes, 6*1440+tt.sundayMins)
 		})
@@ -495,7 +495,7 @@ func TestSkippedMidnight(t *testing.T) {
 	}
 	// 23:30 -04 to 01:30 -03: one real hour, half of it on each day.
 	m := ev(t, loc, classify.KindMeeting, "2026-09-05 23:30 2026-09-06 01:30")
-	res := Analyze([]classify.Event{m}, at(t, loc, "2026-08-30 12:00"), at(t, loc, "2026-09-13 12:00"), s)
+	res := Analyze(Input{Events: []classify.Event{m}, From: at(t, loc, "2026-08-30 12:00"), To: at(t, loc, "2026-09-13 12:00"), Settings: s})
 	if len(res.Weeks) != 2 {
 		t.Fatalf("%d weeks", len(res.Weeks))
 	}
@@ -521,7 +521,7 @@ func TestSkippedMidnight(t *testing.T) {
 
 func TestWeekOf(t *testing.T) {
 	utc := time.UTC
-	res := Analyze(nil, at(t, utc, "2026-03-04 00:00"), at(t, utc, "2026-03-18 00:00"), DefaultSettings(utc))
+	res := Analyze(Input{Events: nil, From: at(t, utc, "2026-03-04 00:00"), To: at(t, utc, "2026-03-18 00:00"), Settings: DefaultSettings(utc)})
 	tests := []struct {
 		at   string
 		want int
@@ -583,7 +583,7 @@ func TestHeat(t *testing.T) {
 		ev(t, ny, classify.KindMeeting, "2026-03-09 08:30 09:30"), // the next Monday, the day after the clocks went forward
 		ev(t, ny, classify.KindMeeting, "2026-03-04 12:00 17:00"), // Wednesday: focus 09:00-12:00 only
 	}
-	res := Analyze(events, at(t, ny, "2026-03-02 00:00"), at(t, ny, "2026-03-16 00:00"), s)
+	res := Analyze(Input{Events: events, From: at(t, ny, "2026-03-02 00:00"), To: at(t, ny, "2026-03-16 00:00"), Settings: s})
 	h := res.Heat
 	if h.Meeting[time.Monday][8] != 60 || h.Meeting[time.Monday][9] != 60 {
 		t.Errorf("Monday 08h and 09h hold %d and %d meeting minutes, want 60 and 60 over two Mondays",
@@ -611,7 +611,7 @@ func TestEventTallies(t *testing.T) {
 		ev(t, utc, classify.KindIgnored, "2026-03-05 10:00 11:00"),            // declined, say
 		ev(t, utc, classify.KindMeeting, "2026-03-08 23:00 2026-03-09 01:00"), // Sunday night into the next week
 	}
-	res := Analyze(events, at(t, utc, "2026-03-02 00:00"), at(t, utc, "2026-03-09 00:00"), s)
+	res := Analyze(Input{Events: events, From: at(t, utc, "2026-03-02 00:00"), To: at(t, utc, "2026-03-09 00:00"), Settings: s})
 	want := []EventTally{
 		{WorkingMinutes: 30, AfterHoursMinutes: 30},
 		{WorkingMinutes: 480},

@@ -126,7 +126,7 @@ func BenchmarkClassifyAnalyze10Years(b *testing.B) {
 	s.Domain = "example.com"
 	b.ReportAllocs()
 	for b.Loop() {
-		res := Analyze(classify.Classify(events, rules), from, to, s)
+		res := Analyze(Input{Events: classify.Classify(events, rules), From: from, To: to, Settings: s})
 		if len(res.Weeks) < 520 || res.Total.MeetingMinutes == 0 {
 			b.Fatalf("%d weeks, %d meeting minutes", len(res.Weeks), res.Total.MeetingMinutes)
 		}
@@ -147,7 +147,7 @@ func BenchmarkAnalyze10Years(b *testing.B) {
 	s.Domain = "example.com"
 	b.ReportAllocs()
 	for b.Loop() {
-		res := Analyze(classified, from, to, s)
+		res := Analyze(Input{Events: classified, From: from, To: to, Settings: s})
 		if len(res.Weeks) < 520 || res.Total.MeetingMinutes == 0 {
 			b.Fatalf("%d weeks, %d meeting minutes", len(res.Weeks), res.Total.MeetingMinutes)
 		}
@@ -178,7 +178,7 @@ func TestBusyEM(t *testing.T) {
 			t.Errorf("no %s occurrence in %v", k, kinds)
 		}
 	}
-	res := Analyze(classified, from, to, DefaultSettings(loc))
+	res := Analyze(Input{Events: classified, From: from, To: to, Settings: DefaultSettings(loc)})
 	checkTally(t, res.Total)
 	share, ok := res.Total.MeetingShare()
 	if !ok || share < 0.5 {

@@ -36,7 +36,7 @@ func TestCapacityInvariant(t *testing.T) {
 		s := randomSettings(rng, loc)
 		events := randomEvents(rng, from, to, loc)
 		name := fmt.Sprintf("calendar %d in %s from %s, %d events", i, loc, from.Format(time.DateTime), len(events))
-		res := Analyze(events, from, to, s)
+		res := Analyze(Input{Events: events, From: from, To: to, Settings: s})
 		if !t.Run(name, func(t *testing.T) { checkResult(t, res, events, s) }) && !testing.Verbose() {
 			t.FailNow() // one calendar's failures are enough to read
 		}

@@ -109,7 +109,7 @@ func analyzeRun(ctx context.Context, opts *AnalyzeOptions) error {
 	if err != nil {
 		return err
 	}
-	res := analyze.Analyze(l.events, l.from, l.to, l.settings)
+	res := analyze.Analyze(analyze.Input{Events: l.events, From: l.from, To: l.to, Settings: l.settings})
 	r := report.New(report.Input{
 		Result: res, Settings: l.settings, Rules: l.rules, Bands: l.bands,
 		Today: l.today, Me: l.me, Sources: l.sources, Warnings: l.warnings,

@@ -68,7 +68,7 @@ func eventsRun(ctx context.Context, opts *EventsOptions) error {
 	if err != nil {
 		return err
 	}
-	res := analyze.Analyze(l.events, l.from, l.to, l.settings)
+	res := analyze.Analyze(analyze.Input{Events: l.events, From: l.from, To: l.to, Settings: l.settings})
 	var inRange []classify.Event
 	var tallies []analyze.EventTally
 	for i, e := range l.events {

@@ -49,7 +49,7 @@ func TestVerdictEveryWeek(t *testing.T) {
 			rules.Me = me
 			settings := analyze.DefaultSettings(ny)
 			settings.Domain = me[0][strings.IndexByte(me[0], '@')+1:]
-			res := analyze.Analyze(classify.Classify(events, rules), from, to, settings)
+			res := analyze.Analyze(analyze.Input{Events: classify.Classify(events, rules), From: from, To: to, Settings: settings})
 
 			full := 0
 			for _, w := range res.Weeks {

@@ -27,7 +27,7 @@ func meeting(day, from, to int) classify.Event {
 func build(t *testing.T, events []classify.Event, from, to, today time.Time) Report {
 	t.Helper()
 	s := analyze.DefaultSettings(time.UTC)
-	res := analyze.Analyze(events, from, to, s)
+	res := analyze.Analyze(analyze.Input{Events: events, From: from, To: to, Settings: s})
 	return New(Input{Result: res, Settings: s, Rules: classify.DefaultRules(), Bands: verdict.DefaultBands(), Today: today})
 }
 

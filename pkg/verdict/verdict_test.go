@@ -14,10 +14,10 @@ import (
 // tally is a stretch with 10,000 minutes of capacity, so that shares are
 // exact: tally(5000, 3000, 2000) is 50% meetings, 30% focus, 20% fragmented.
 func tally(meeting, focus, fragmented int) analyze.Tally {
-	return analyze.Tally{
+	return analyze.Tally{TimeTally: analyze.TimeTally{
 		WorkingMinutes: 10000, CapacityMinutes: 10000,
 		MeetingMinutes: meeting, FocusMinutes: focus, FragmentedMinutes: fragmented,
-	}
+	}}
 }
 
 func TestJudge(t *testing.T) {
@@ -75,9 +75,9 @@ func TestJudge(t *testing.T) {
 
 		// No capacity.
 		{name: "no working hours", tally: analyze.Tally{}, track: TrackNone, reasons: []string{"no working hours in this stretch"}},
-		{name: "all out of office", tally: analyze.Tally{WorkingMinutes: 2400, OutOfOfficeMinutes: 2400}, track: TrackNone,
+		{name: "all out of office", tally: analyze.Tally{TimeTally: analyze.TimeTally{WorkingMinutes: 2400, OutOfOfficeMinutes: 2400}}, track: TrackNone,
 			reasons: []string{"out of office for all working hours"}},
-		{name: "out and personal", tally: analyze.Tally{WorkingMinutes: 480, OutOfOfficeMinutes: 420, PersonalMinutes: 60}, track: TrackNone,
+		{name: "out and personal", tally: analyze.Tally{TimeTally: analyze.TimeTally{WorkingMinutes: 480, OutOfOfficeMinutes: 420, PersonalMinutes: 60}}, track: TrackNone,
 			reasons: []string{"no working time left after out of office and personal time"}},
 	}
 	for _, tt := range tests {
@@ -128,7 +128,7 @@ func TestJudgeOutOfOfficeWeek(t *testing.T) {
 		{Event: calendar.Event{Title: "Vacation", Start: monday, End: monday.AddDate(0, 0, 7), AllDay: true}, Kind: classify.KindOutOfOffice},
 		{Event: calendar.Event{Title: "Stand-up", Start: monday.Add(10 * time.Hour), End: monday.Add(11 * time.Hour)}, Kind: classify.KindMeeting, Category: classify.CategoryRecurring},
 	}
-	res := analyze.Analyze(events, monday, monday.AddDate(0, 0, 7), analyze.DefaultSettings(loc))
+	res := analyze.Analyze(analyze.Input{Events: events, From: monday, To: monday.AddDate(0, 0, 7), Settings: analyze.DefaultSettings(loc)})
 	w := res.Weeks[0]
 	if w.CapacityMinutes != 0 || w.OutOfOfficeMinutes != 2400 || w.MeetingMinutes != 0 {
 		t.Fatalf("week %+v", w.Tally)
