@@ -69,9 +69,9 @@ func (o *sourceOptions) addFlags(cmd *cobra.Command, defaultWeeks int) {
 	b := verdict.DefaultBands()
 	fl.Float64Var(&o.EMMeetingMin, "em-meeting-min", b.EMMeetingMin*100, "bottom of the EM meeting band, in percent")
 	fl.Float64Var(&o.EMMeetingMax, "em-meeting-max", b.EMMeetingMax*100, "top of the EM meeting band, in percent")
-	fl.Float64Var(&o.ICFocusMin, "ic-focus-min", b.ICFocusMin*100, "bottom of the IC coding band, in percent")
-	fl.Float64Var(&o.ICFocusMax, "ic-focus-max", b.ICFocusMax*100, "top of the IC coding band, in percent")
-	fl.Float64Var(&o.EMFocusMax, "em-focus-max", b.EMFocusMax*100, "top of the EM coding band, in percent; above it an EM risks being a bottleneck")
+	fl.Float64Var(&o.ICFocusMin, "ic-focus-min", b.ICCodingMin*100, "bottom of the IC coding band, in percent")
+	fl.Float64Var(&o.ICFocusMax, "ic-focus-max", b.ICCodingMax*100, "top of the IC coding band, in percent")
+	fl.Float64Var(&o.EMFocusMax, "em-focus-max", b.EMCodingMax*100, "top of the EM coding band, in percent; above it an EM risks being a bottleneck")
 
 	// What the shell offers after each flag.
 	_ = cmd.MarkFlagFilename("ics", "ics", "ical", "ifb")
@@ -180,7 +180,7 @@ func (o *sourceOptions) check(cmd *cobra.Command) (*plan, error) {
 	p.rules.OnlyAccepted = o.OnlyAccepted
 	p.bands = verdict.Bands{
 		EMMeetingMin: o.EMMeetingMin / 100, EMMeetingMax: o.EMMeetingMax / 100,
-		ICFocusMin: o.ICFocusMin / 100, ICFocusMax: o.ICFocusMax / 100, EMFocusMax: o.EMFocusMax / 100,
+		ICCodingMin: o.ICFocusMin / 100, ICCodingMax: o.ICFocusMax / 100, EMCodingMax: o.EMFocusMax / 100,
 	}
 	if err := p.bands.Validate(); err != nil {
 		return nil, usageError{err}

@@ -325,9 +325,9 @@ func (o *sourceOptions) applySettings(fs *pflag.FlagSet, cfg *config.File, geten
 	}{
 		{"em_meeting_min", "em-meeting-min", &o.EMMeetingMin, cfg.Bands.EMMeetingMin},
 		{"em_meeting_max", "em-meeting-max", &o.EMMeetingMax, cfg.Bands.EMMeetingMax},
-		{"ic_focus_min", "ic-focus-min", &o.ICFocusMin, cfg.Bands.ICFocusMin},
-		{"ic_focus_max", "ic-focus-max", &o.ICFocusMax, cfg.Bands.ICFocusMax},
-		{"em_focus_max", "em-focus-max", &o.EMFocusMax, cfg.Bands.EMFocusMax},
+		{"ic_focus_min", "ic-focus-min", &o.ICFocusMin, cfg.Bands.ICCodingMin},
+		{"ic_focus_max", "ic-focus-max", &o.ICFocusMax, cfg.Bands.ICCodingMax},
+		{"em_focus_max", "em-focus-max", &o.EMFocusMax, cfg.Bands.EMCodingMax},
 	}
 	for _, b := range bands {
 		s := flagOrFile("bands."+b.key, b.flag, func() { *b.opt = percent(b.cfg) })

@@ -79,7 +79,7 @@ func TestParseGood(t *testing.T) {
 	check("work hours", f.WorkHours, [7]analyze.Span{time.Monday: long, time.Tuesday: long, time.Wednesday: long, time.Thursday: long, time.Friday: short})
 	check("week start", f.WeekStart, time.Sunday)
 	check("focus min", f.FocusMin, 90*time.Minute)
-	check("bands", f.Bands, verdict.Bands{EMMeetingMin: 0.40, EMMeetingMax: 0.705, ICFocusMin: 0.55, ICFocusMax: 0.65, EMFocusMax: 0.25})
+	check("bands", f.Bands, verdict.Bands{EMMeetingMin: 0.40, EMMeetingMax: 0.705, ICCodingMin: 0.55, ICCodingMax: 0.65, EMCodingMax: 0.25})
 	check("out of office", f.Keywords.OutOfOffice, []string{"away", "out of office"})
 	check("personal", f.Keywords.Personal, []string{})
 	check("focus", f.Keywords.Focus, []string{"maker time"})

@@ -278,9 +278,9 @@ func (p *parser) bands(key string, n *yaml.Node) {
 	p.mapping(n, key, map[string]func(string, *yaml.Node){
 		"em_meeting_min": percent(&b.EMMeetingMin),
 		"em_meeting_max": percent(&b.EMMeetingMax),
-		"ic_focus_min":   percent(&b.ICFocusMin),
-		"ic_focus_max":   percent(&b.ICFocusMax),
-		"em_focus_max":   percent(&b.EMFocusMax),
+		"ic_focus_min":   percent(&b.ICCodingMin),
+		"ic_focus_max":   percent(&b.ICCodingMax),
+		"em_focus_max":   percent(&b.EMCodingMax),
 	})
 	if len(p.problems) == before {
 		if err := b.Validate(); err != nil {

@@ -57,7 +57,7 @@ func TestVerdictEveryWeek(t *testing.T) {
 					continue
 				}
 				full++
-				v := verdict.Judge(w.Tally, verdict.DefaultBands())
+				v := verdict.Judge(verdict.FromCalendar(w.Tally), verdict.DefaultBands())
 				meeting, _ := w.MeetingShare()
 				focus, _ := w.FocusShare()
 				where := p + ", week of " + w.Start.Format("2006-01-02")
@@ -65,7 +65,7 @@ func TestVerdictEveryWeek(t *testing.T) {
 					t.Errorf("%s: verdict %s, want %s (meetings %.1f%%, focus %.1f%%): %s",
 						where, v.Track, p, 100*meeting, 100*focus, strings.Join(v.Reasons, " "))
 				}
-				if p == "em" && (v.Bottleneck || focus > 0.30) {
+				if p == "em" && (v.BottleneckRisk || focus > 0.30) {
 					t.Errorf("%s: focus %.1f%%, want at most the EM coding band (30%%)", where, 100*focus)
 				}
 				if w.AfterHoursMeetingMinutes == 0 {

@@ -229,7 +229,7 @@ func settings(s analyze.Settings, rules classify.Rules, b verdict.Bands) Setting
 		Domain:               s.Domain,
 		Bands: Bands{
 			EMMeetingMin: b.EMMeetingMin, EMMeetingMax: b.EMMeetingMax,
-			ICFocusMin: b.ICFocusMin, ICFocusMax: b.ICFocusMax, EMFocusMax: b.EMFocusMax,
+			ICFocusMin: b.ICCodingMin, ICFocusMax: b.ICCodingMax, EMFocusMax: b.EMCodingMax,
 		},
 	}
 }
@@ -254,7 +254,7 @@ func weekdayKey(d time.Weekday) string {
 }
 
 func tally(t analyze.Tally, b verdict.Bands, rules classify.Rules) Tally {
-	v := verdict.Judge(t, b)
+	v := verdict.Judge(verdict.FromCalendar(t), b)
 	out := Tally{
 		Days:                     t.Days,
 		WorkDays:                 t.WorkDays,
@@ -279,7 +279,7 @@ func tally(t analyze.Tally, b verdict.Bands, rules classify.Rules) Tally {
 		TopPeople:                []Person{},
 		Track:                    v.Track,
 		Reasons:                  v.Reasons,
-		BottleneckRisk:           v.Bottleneck,
+		BottleneckRisk:           v.BottleneckRisk,
 	}
 	// Every category the rules can give has a key, used or not, so that
 	// tools find the same keys in every week.

@@ -5,8 +5,15 @@
 // The bands come from "Going from an Individual Contributor to an
 // Engineering Manager is NOT a promotion": an IC codes 60–70% of the time,
 // an EM 0–30%; an EM spends 50–75% of the time in meetings; an EM who still
-// takes critical coding work becomes a bottleneck. Focus time (free
-// stretches long enough to code in) stands in for coding time.
+// takes critical coding work becomes a bottleneck.
+//
+// A verdict is judged on an [Input]: the stretch's [analyze.Tally], and the
+// share of its capacity taken as coding time, with what that share was
+// measured from ([Coding]). The calendar alone can only say how much time
+// was free to code in, so [FromCalendar] takes the focus share — free
+// stretches long enough to code in — and the reasons say so. A measure of
+// coding of its own (commits from git, say) is a new [CodingSource]: the
+// caller fills Coding from it, and the reasons name it.
 package verdict
 
 import (
@@ -34,29 +41,34 @@ const (
 )
 
 // Bands are the article's bands, as shares of capacity (0.5 is 50%).
+//
+// The coding bands keep the names their flags, config keys and JSON keys
+// were first given (ic-focus-min, ic-focus-max, em-focus-max), from the
+// time focus time was the only measure of coding.
 type Bands struct {
 	// EMMeetingMin and EMMeetingMax bound an EM's meeting share.
 	EMMeetingMin, EMMeetingMax float64
-	// ICFocusMin and ICFocusMax bound an IC's coding share.
-	ICFocusMin, ICFocusMax float64
-	// EMFocusMax is the top of an EM's coding share; above it an EM risks
+	// ICCodingMin and ICCodingMax bound an IC's coding share.
+	ICCodingMin, ICCodingMax float64
+	// EMCodingMax is the top of an EM's coding share; above it an EM risks
 	// becoming a bottleneck.
-	EMFocusMax float64
+	EMCodingMax float64
 }
 
 // DefaultBands returns the article's bands.
 func DefaultBands() Bands {
-	return Bands{EMMeetingMin: 0.50, EMMeetingMax: 0.75, ICFocusMin: 0.60, ICFocusMax: 0.70, EMFocusMax: 0.30}
+	return Bands{EMMeetingMin: 0.50, EMMeetingMax: 0.75, ICCodingMin: 0.60, ICCodingMax: 0.70, EMCodingMax: 0.30}
 }
 
-// Validate reports bands that cannot work together.
+// Validate reports bands that cannot work together, naming them by their
+// flags.
 func (b Bands) Validate() error {
 	for _, v := range []struct {
 		name string
 		val  float64
 	}{
 		{"em-meeting-min", b.EMMeetingMin}, {"em-meeting-max", b.EMMeetingMax},
-		{"ic-focus-min", b.ICFocusMin}, {"ic-focus-max", b.ICFocusMax}, {"em-focus-max", b.EMFocusMax},
+		{"ic-focus-min", b.ICCodingMin}, {"ic-focus-max", b.ICCodingMax}, {"em-focus-max", b.EMCodingMax},
 	} {
 		if math.IsNaN(v.val) || v.val < 0 || v.val > 1 {
 			return fmt.Errorf("band %s must be a share between 0%% and 100%%", v.name)
@@ -65,46 +77,93 @@ func (b Bands) Validate() error {
 	if b.EMMeetingMin > b.EMMeetingMax {
 		return fmt.Errorf("the EM meeting band is empty: %s is above %s", pct(b.EMMeetingMin), pct(b.EMMeetingMax))
 	}
-	if b.ICFocusMin > b.ICFocusMax {
-		return fmt.Errorf("the IC focus band is empty: %s is above %s", pct(b.ICFocusMin), pct(b.ICFocusMax))
+	if b.ICCodingMin > b.ICCodingMax {
+		return fmt.Errorf("the IC focus band is empty: %s is above %s", pct(b.ICCodingMin), pct(b.ICCodingMax))
 	}
 	return nil
 }
 
-// Verdict is the track a stretch of time resembles, with the reasons.
+// Verdict is the track a stretch of time resembles, with the reasons. The
+// JSON keys are those of the report.
 type Verdict struct {
-	Track Track
+	Track Track `json:"track"`
 	// Reasons explain the track in sentences, the deciding one first.
-	Reasons []string
-	// Bottleneck is set on an EM week whose focus share is above the EM
-	// coding band: the article's bottleneck risk.
-	Bottleneck bool
+	Reasons []string `json:"reasons"`
+	// BottleneckRisk is set on an EM stretch whose coding share is above
+	// the EM coding band: the article's bottleneck risk.
+	BottleneckRisk bool `json:"bottleneck_risk"`
 }
 
-// Judge gives the verdict for a tally.
+// Input is what a stretch of time is judged on.
+type Input struct {
+	// Tally is the stretch's accounting: its meeting share places it
+	// against the EM band, and its free time says what keeps it from the
+	// IC track.
+	Tally analyze.Tally
+	// Coding is the share of the stretch's capacity taken as coding time.
+	Coding Coding
+}
+
+// Coding is a share of capacity taken as coding time, and what it was
+// measured from.
+type Coding struct {
+	// Share is a fraction of capacity (0.6 is 60%).
+	Share float64
+	// Source is what measured it; the reasons name it.
+	Source CodingSource
+}
+
+// CodingSource is what a coding share was measured from.
+type CodingSource int
+
+const (
+	// CodingFromFocus takes focus time, the free stretches long enough to
+	// code in, as coding time: all a calendar can say of it.
+	CodingFromFocus CodingSource = iota
+)
+
+// FromCalendar is the input for a stretch known from its calendar alone:
+// its focus share stands in for coding time.
+func FromCalendar(t analyze.Tally) Input {
+	focus, _ := t.FocusShare()
+	return Input{Tally: t, Coding: Coding{Share: focus, Source: CodingFromFocus}}
+}
+
+// says is the start of a reason about the coding share, given as text.
+func (c Coding) says(share string) string {
+	switch c.Source {
+	case CodingFromFocus:
+		return "focus time (free stretches long enough to code in) is " + share
+	}
+	return "coding time is " + share
+}
+
+// Judge gives the verdict for a stretch of time.
 //
 //   - meeting share above EMMeetingMax: overloaded;
 //   - meeting share within the EM band: em (with the bottleneck warning when
-//     the focus share is above EMFocusMax);
-//   - meeting share below the EM band and focus share at least ICFocusMin: ic;
+//     the coding share is above EMCodingMax);
+//   - meeting share below the EM band and coding share at least
+//     ICCodingMin: ic;
 //   - anything else: hybrid.
-func Judge(t analyze.Tally, b Bands) Verdict {
+func Judge(in Input, b Bands) Verdict {
+	t := in.Tally
 	meet, ok := t.MeetingShare()
 	if !ok {
 		return Verdict{Track: TrackNone, Reasons: []string{noCapacity(t)}}
 	}
-	focus, _ := t.FocusShare()
+	coding := in.Coding.Share
 	frag, _ := t.FragmentedShare()
 	// Shares are shown to a whole percent, unless that would make them look
 	// equal to a band edge they are on the other side of (75.2% is not 75%).
 	meetSays := fmt.Sprintf("meetings take %s of working time", pctBeside(meet, b.EMMeetingMin, b.EMMeetingMax))
-	focusSays := fmt.Sprintf("focus time (free stretches long enough to code in) is %s", pctBeside(focus, b.EMFocusMax, b.ICFocusMin, b.ICFocusMax))
+	codingSays := in.Coding.says(pctBeside(coding, b.EMCodingMax, b.ICCodingMin, b.ICCodingMax))
 
 	switch {
 	case meet > b.EMMeetingMax:
 		v := Verdict{Track: TrackOverloaded, Reasons: []string{
 			fmt.Sprintf("%s, above even an engineering manager's %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
-			focusSays + ": almost no time is left to think, plan or act on the meetings",
+			codingSays + ": almost no time is left to think, plan or act on the meetings",
 		}}
 		if t.AfterHoursMeetingMinutes > 0 {
 			v.Reasons = append(v.Reasons, fmt.Sprintf("another %s of meetings fall outside working hours", hours(t.AfterHoursMeetingMinutes)))
@@ -114,30 +173,30 @@ func Judge(t analyze.Tally, b Bands) Verdict {
 		v := Verdict{Track: TrackEM, Reasons: []string{
 			fmt.Sprintf("%s, inside an engineering manager's %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
 		}}
-		if focus > b.EMFocusMax {
-			v.Bottleneck = true
-			v.Reasons = append(v.Reasons, fmt.Sprintf("%s, above an EM's 0–%s coding time: an EM who still takes critical coding work risks becoming the team's bottleneck", focusSays, pct(b.EMFocusMax)))
+		if coding > b.EMCodingMax {
+			v.BottleneckRisk = true
+			v.Reasons = append(v.Reasons, fmt.Sprintf("%s, above an EM's 0–%s coding time: an EM who still takes critical coding work risks becoming the team's bottleneck", codingSays, pct(b.EMCodingMax)))
 		} else {
-			v.Reasons = append(v.Reasons, fmt.Sprintf("%s, within an EM's 0–%s coding time", focusSays, pct(b.EMFocusMax)))
+			v.Reasons = append(v.Reasons, fmt.Sprintf("%s, within an EM's 0–%s coding time", codingSays, pct(b.EMCodingMax)))
 		}
 		return v
-	case focus >= b.ICFocusMin:
+	case coding >= b.ICCodingMin:
 		v := Verdict{Track: TrackIC, Reasons: []string{
-			fmt.Sprintf("%s, within an individual contributor's %s–%s coding time", focusSays, pct(b.ICFocusMin), pct(b.ICFocusMax)),
+			fmt.Sprintf("%s, within an individual contributor's %s–%s coding time", codingSays, pct(b.ICCodingMin), pct(b.ICCodingMax)),
 			fmt.Sprintf("%s, below an engineering manager's %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
 		}}
-		if focus > b.ICFocusMax {
-			v.Reasons[0] = fmt.Sprintf("%s, above even an individual contributor's %s–%s coding time", focusSays, pct(b.ICFocusMin), pct(b.ICFocusMax))
+		if coding > b.ICCodingMax {
+			v.Reasons[0] = fmt.Sprintf("%s, above even an individual contributor's %s–%s coding time", codingSays, pct(b.ICCodingMin), pct(b.ICCodingMax))
 		}
 		return v
 	default:
 		v := Verdict{Track: TrackHybrid, Reasons: []string{
 			fmt.Sprintf("%s, below an engineering manager's %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
-			fmt.Sprintf("%s, short of an individual contributor's %s–%s coding time", focusSays, pct(b.ICFocusMin), pct(b.ICFocusMax)),
+			fmt.Sprintf("%s, short of an individual contributor's %s–%s coding time", codingSays, pct(b.ICCodingMin), pct(b.ICCodingMax)),
 		}}
 		free := float64(t.FocusMinutes+t.FragmentedMinutes) / float64(t.CapacityMinutes)
 		switch {
-		case frag > 0 && free >= b.ICFocusMin:
+		case frag > 0 && free >= b.ICCodingMin:
 			// There is time enough for an IC's coding, cut too short to
 			// use: that is what keeps the stretch from the IC track.
 			v.Reasons = append([]string{fmt.Sprintf("fragmented time is %s: meetings cut the free time into stretches too short to code in", pctBeside(frag, 0))}, v.Reasons...)

@@ -82,9 +82,9 @@ func TestJudge(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := Judge(tt.tally, DefaultBands())
-			if v.Track != tt.track || v.Bottleneck != tt.bottleneck {
-				t.Errorf("track %s (bottleneck %v), want %s (%v); reasons %q", v.Track, v.Bottleneck, tt.track, tt.bottleneck, v.Reasons)
+			v := Judge(FromCalendar(tt.tally), DefaultBands())
+			if v.Track != tt.track || v.BottleneckRisk != tt.bottleneck {
+				t.Errorf("track %s (bottleneck %v), want %s (%v); reasons %q", v.Track, v.BottleneckRisk, tt.track, tt.bottleneck, v.Reasons)
 			}
 			if len(v.Reasons) != len(tt.reasons) {
 				t.Fatalf("reasons %q, want %d", v.Reasons, len(tt.reasons))
@@ -99,7 +99,7 @@ func TestJudge(t *testing.T) {
 }
 
 func TestJudgeOtherBands(t *testing.T) {
-	b := Bands{EMMeetingMin: 0.30, EMMeetingMax: 0.60, ICFocusMin: 0.50, ICFocusMax: 0.80, EMFocusMax: 0.20}
+	b := Bands{EMMeetingMin: 0.30, EMMeetingMax: 0.60, ICCodingMin: 0.50, ICCodingMax: 0.80, EMCodingMax: 0.20}
 	tests := []struct {
 		tally analyze.Tally
 		track Track
@@ -110,12 +110,12 @@ func TestJudgeOtherBands(t *testing.T) {
 		{tally(2999, 4999, 2002), TrackHybrid},
 	}
 	for _, tt := range tests {
-		if v := Judge(tt.tally, b); v.Track != tt.track {
+		if v := Judge(FromCalendar(tt.tally), b); v.Track != tt.track {
 			t.Errorf("%+v: %s, want %s (%q)", tt.tally, v.Track, tt.track, v.Reasons)
 		}
 	}
-	v := Judge(tally(3500, 2100, 4400), b)
-	if !v.Bottleneck || !strings.Contains(v.Reasons[1], "0–20%") || !strings.Contains(v.Reasons[0], "30%–60%") {
+	v := Judge(FromCalendar(tally(3500, 2100, 4400)), b)
+	if !v.BottleneckRisk || !strings.Contains(v.Reasons[1], "0–20%") || !strings.Contains(v.Reasons[0], "30%–60%") {
 		t.Errorf("reasons do not quote the bands in use: %q", v.Reasons)
 	}
 }
@@ -133,9 +133,36 @@ func TestJudgeOutOfOfficeWeek(t *testing.T) {
 	if w.CapacityMinutes != 0 || w.OutOfOfficeMinutes != 2400 || w.MeetingMinutes != 0 {
 		t.Fatalf("week %+v", w.Tally)
 	}
-	v := Judge(w.Tally, DefaultBands())
+	v := Judge(FromCalendar(w.Tally), DefaultBands())
 	if v.Track != TrackNone || len(v.Reasons) != 1 || v.Reasons[0] != "out of office for all working hours" {
 		t.Errorf("verdict %+v", v)
+	}
+}
+
+// TestJudgeReadsTheCodingShare: the track's coding half is the coding
+// share the caller gives, whatever the focus minutes; from the calendar,
+// that is the focus share, and the reasons say so.
+func TestJudgeReadsTheCodingShare(t *testing.T) {
+	week := tally(2000, 3000, 5000) // 30% focus: hybrid from the calendar
+	in := FromCalendar(week)
+	if in.Coding != (Coding{Share: 0.3, Source: CodingFromFocus}) {
+		t.Errorf("from the calendar, coding is %+v, want the focus share", in.Coding)
+	}
+	if v := Judge(in, DefaultBands()); v.Track != TrackHybrid {
+		t.Errorf("calendar verdict %s: %q", v.Track, v.Reasons)
+	}
+	in.Coding.Share = 0.65
+	v := Judge(in, DefaultBands())
+	if v.Track != TrackIC || v.Reasons[0] != "focus time (free stretches long enough to code in) is 65%, within an individual contributor's 60%–70% coding time" {
+		t.Errorf("with 65%% coding: %s, %q", v.Track, v.Reasons)
+	}
+	em := FromCalendar(tally(6000, 1000, 3000))
+	if v := Judge(em, DefaultBands()); v.BottleneckRisk {
+		t.Errorf("an EM coding 10%% is at risk: %q", v.Reasons)
+	}
+	em.Coding.Share = 0.35
+	if v := Judge(em, DefaultBands()); !v.BottleneckRisk || !strings.Contains(v.Reasons[1], "is 35%, above an EM's 0–30% coding time") {
+		t.Errorf("an EM coding 35%% is not at risk: %q", v.Reasons)
 	}
 }
 
@@ -146,14 +173,14 @@ func TestBandsValidate(t *testing.T) {
 		wantErr string
 	}{
 		{name: "defaults"},
-		{name: "edges equal", change: func(b *Bands) { b.EMMeetingMin, b.EMMeetingMax, b.ICFocusMin, b.ICFocusMax = 0.6, 0.6, 0.65, 0.65 }},
-		{name: "0 and 1", change: func(b *Bands) { b.EMMeetingMin, b.EMMeetingMax, b.EMFocusMax = 0, 1, 1 }},
-		{name: "negative", change: func(b *Bands) { b.EMFocusMax = -0.1 }, wantErr: "band em-focus-max must be a share between 0% and 100%"},
+		{name: "edges equal", change: func(b *Bands) { b.EMMeetingMin, b.EMMeetingMax, b.ICCodingMin, b.ICCodingMax = 0.6, 0.6, 0.65, 0.65 }},
+		{name: "0 and 1", change: func(b *Bands) { b.EMMeetingMin, b.EMMeetingMax, b.EMCodingMax = 0, 1, 1 }},
+		{name: "negative", change: func(b *Bands) { b.EMCodingMax = -0.1 }, wantErr: "band em-focus-max must be a share between 0% and 100%"},
 		{name: "above 100%", change: func(b *Bands) { b.EMMeetingMax = 75 }, wantErr: "band em-meeting-max"},
-		{name: "NaN", change: func(b *Bands) { b.ICFocusMin = math.NaN() }, wantErr: "band ic-focus-min"},
-		{name: "infinite", change: func(b *Bands) { b.ICFocusMax = math.Inf(1) }, wantErr: "band ic-focus-max"},
+		{name: "NaN", change: func(b *Bands) { b.ICCodingMin = math.NaN() }, wantErr: "band ic-focus-min"},
+		{name: "infinite", change: func(b *Bands) { b.ICCodingMax = math.Inf(1) }, wantErr: "band ic-focus-max"},
 		{name: "empty EM band", change: func(b *Bands) { b.EMMeetingMin = 0.8 }, wantErr: "the EM meeting band is empty: 80% is above 75%"},
-		{name: "empty IC band", change: func(b *Bands) { b.ICFocusMax = 0.5 }, wantErr: "the IC focus band is empty: 60% is above 50%"},
+		{name: "empty IC band", change: func(b *Bands) { b.ICCodingMax = 0.5 }, wantErr: "the IC focus band is empty: 60% is above 50%"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,7 +203,7 @@ func TestBandsValidate(t *testing.T) {
 }
 
 func TestDefaultBands(t *testing.T) {
-	want := Bands{EMMeetingMin: 0.50, EMMeetingMax: 0.75, ICFocusMin: 0.60, ICFocusMax: 0.70, EMFocusMax: 0.30}
+	want := Bands{EMMeetingMin: 0.50, EMMeetingMax: 0.75, ICCodingMin: 0.60, ICCodingMax: 0.70, EMCodingMax: 0.30}
 	if got := DefaultBands(); got != want {
 		t.Errorf("DefaultBands() = %+v", got)
 	}
