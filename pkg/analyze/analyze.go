@@ -161,16 +161,16 @@ func (c Categories) add(u Categories) {
 // overlap, the shared minutes go to the one that started first, so the
 // minutes of all categories add up to MeetingMinutes.
 type CategoryTally struct {
-	Count   int `json:"count"`
-	Minutes int `json:"minutes"`
+	Count   int
+	Minutes int
 }
 
 // PersonTally is the meeting time shared with one person: the sum of the
 // minutes (in or out of working hours, not while I am out) of every meeting
 // they are on.
 type PersonTally struct {
-	Person  string `json:"person"`
-	Minutes int    `json:"minutes"`
+	Person  string
+	Minutes int
 }
 
 // Day is one day of the range.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/report"
+	"github.com/emtime/emtime/pkg/verdict"
 	"github.com/spf13/cobra"
 )
 
@@ -111,7 +112,7 @@ func analyzeRun(ctx context.Context, opts *AnalyzeOptions) error {
 	}
 	res := analyze.Analyze(analyze.Input{Events: l.events, From: l.from, To: l.to, Settings: l.settings})
 	r := report.New(report.Input{
-		Result: res, Settings: l.settings, Rules: l.rules, Bands: l.bands,
+		Result: res, Verdicts: judgeResult(res, l.bands), Settings: l.settings, Rules: l.rules, Bands: l.bands,
 		Today: l.today, Me: l.me, Sources: l.sources, Warnings: l.warnings,
 	})
 	warn(opts.IO, l.warnings)
@@ -137,6 +138,23 @@ func analyzeRun(ctx context.Context, opts *AnalyzeOptions) error {
 			return report.WriteTable(w, r, st)
 		}
 	})
+}
+
+// judge gives the verdict of a stretch of time. It is the one place a
+// command judges, so that a stretch summed another way (a run of weeks, the
+// range without a meeting series) is judged as the weeks are: here the
+// data chooses what stands for coding time, today the calendar's focus time.
+func judge(t analyze.Tally, b verdict.Bands) verdict.Verdict {
+	return verdict.Judge(verdict.FromCalendar(t), b)
+}
+
+// judgeResult judges every week of an analysis, and the range.
+func judgeResult(res analyze.Result, b verdict.Bands) report.Verdicts {
+	v := report.Verdicts{Weeks: make([]verdict.Verdict, len(res.Weeks)), Total: judge(res.Total, b)}
+	for i, w := range res.Weeks {
+		v.Weeks[i] = judge(w.Tally, b)
+	}
+	return v
 }
 
 // output runs write on standard output, or, when path names a file, on a

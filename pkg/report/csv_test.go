@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/verdict"
 )
 
@@ -23,30 +24,30 @@ func fxShare(f float64) *float64 { return &f }
 // file name and a warning quoting a UID.
 func fxReport() Report {
 	w1 := Week{WeekStart: "2026-03-02", WeekEnd: "2026-03-08", Full: true, Tally: Tally{
-		Days: 7, WorkDays: 5, WorkingMinutes: 2400, CapacityMinutes: 2400,
-		MeetingMinutes: 1320, FocusMinutes: 600, FragmentedMinutes: 480,
-		AfterHoursMeetingMinutes: 30, FocusBookedMinutes: 120, ExternalMeetingMinutes: 60,
+		TimeTally: analyze.TimeTally{Days: 7, WorkDays: 5, WorkingMinutes: 2400, CapacityMinutes: 2400,
+			MeetingMinutes: 1320, FocusMinutes: 600, FragmentedMinutes: 480,
+			AfterHoursMeetingMinutes: 30, FocusBookedMinutes: 120, ExternalMeetingMinutes: 60},
 		MeetingShare: fxShare(0.55), FocusShare: fxShare(0.25), FragmentedShare: fxShare(0.2),
-		MeetingCount: 14, BackToBackChains: 3, MeetingFreeDays: 0, LongestFocusMinutes: 180,
-		Categories: map[string]Category{"one_on_one": {4, 180}, "recurring": {8, 960}, "large": {2, 180}},
-		TopPeople:  []Person{{"bob@corp.example", 300}, {"Carol Danvers", 120}},
-		Track:      verdict.TrackEM,
-		Reasons:    []string{"meetings take 55% of working time, inside an engineering manager's 50%–75%", "focus time is 25%"},
+		MeetingTally: analyze.MeetingTally{MeetingCount: 14, BackToBackChains: 3, MeetingFreeDays: 0, LongestFocusMinutes: 180},
+		Categories:   map[string]Category{"one_on_one": {4, 180}, "recurring": {8, 960}, "large": {2, 180}},
+		TopPeople:    []Person{{"bob@corp.example", 300}, {"Carol Danvers", 120}},
+		Verdict: verdict.Verdict{Track: verdict.TrackEM,
+			Reasons: []string{"meetings take 55% of working time, inside an engineering manager's 50%–75%", "focus time is 25%"}},
 	}}
 	w2 := Week{WeekStart: "2026-03-09", WeekEnd: "2026-03-15", Full: true, Current: true, Tally: Tally{
-		Days: 7, WorkDays: 5, WorkingMinutes: 2400, CapacityMinutes: 1920, OutOfOfficeMinutes: 480,
-		MeetingMinutes: 480, FocusMinutes: 1200, FragmentedMinutes: 240, PersonalMinutes: 60,
+		TimeTally: analyze.TimeTally{Days: 7, WorkDays: 5, WorkingMinutes: 2400, CapacityMinutes: 1920, OutOfOfficeMinutes: 480,
+			MeetingMinutes: 480, FocusMinutes: 1200, FragmentedMinutes: 240, PersonalMinutes: 60},
 		MeetingShare: fxShare(0.25), FocusShare: fxShare(0.625), FragmentedShare: fxShare(0.125),
-		MeetingCount: 6, MeetingFreeDays: 1, LongestFocusMinutes: 300,
-		Categories: map[string]Category{"one_on_one": {2, 60}, "interview": {1, 60}},
-		TopPeople:  []Person{{"Carol Danvers", 200}, {"BOB@corp.example", 100}, {"ana.alias@corp.example", 30}},
-		Track:      verdict.TrackIC,
-		Reasons:    []string{"focus time is 63%, within an individual contributor's 60%–100% coding time", "title says \"vacation\""},
+		MeetingTally: analyze.MeetingTally{MeetingCount: 6, MeetingFreeDays: 1, LongestFocusMinutes: 300},
+		Categories:   map[string]Category{"one_on_one": {2, 60}, "interview": {1, 60}},
+		TopPeople:    []Person{{"Carol Danvers", 200}, {"BOB@corp.example", 100}, {"ana.alias@corp.example", 30}},
+		Verdict: verdict.Verdict{Track: verdict.TrackIC,
+			Reasons: []string{"focus time is 63%, within an individual contributor's 60%–100% coding time", "title says \"vacation\""}},
 	}}
 	w3 := Week{WeekStart: "2026-03-16", WeekEnd: "2026-03-18", Tally: Tally{
-		Days: 3, WorkDays: 3, WorkingMinutes: 1440, OutOfOfficeMinutes: 1440,
+		TimeTally:  analyze.TimeTally{Days: 3, WorkDays: 3, WorkingMinutes: 1440, OutOfOfficeMinutes: 1440},
 		Categories: map[string]Category{}, TopPeople: []Person{},
-		Track: verdict.TrackNone, Reasons: []string{"no working time: out of office all week"},
+		Verdict: verdict.Verdict{Track: verdict.TrackNone, Reasons: []string{"no working time: out of office all week"}},
 	}}
 	cw := w2
 	return Report{
@@ -64,14 +65,14 @@ func fxReport() Report {
 		},
 		Weeks: []Week{w1, w2, w3},
 		Summary: Summary{From: "2026-03-02", To: "2026-03-18", Tally: Tally{
-			Days: 17, WorkDays: 13, WorkingMinutes: 6240, CapacityMinutes: 4320,
-			MeetingMinutes: 1800, FocusMinutes: 1800, FragmentedMinutes: 720,
+			TimeTally: analyze.TimeTally{Days: 17, WorkDays: 13, WorkingMinutes: 6240, CapacityMinutes: 4320,
+				MeetingMinutes: 1800, FocusMinutes: 1800, FragmentedMinutes: 720},
 			MeetingShare: fxShare(0.4167), FocusShare: fxShare(0.4167), FragmentedShare: fxShare(0.1667),
-			MeetingCount: 20, BackToBackChains: 3, MeetingFreeDays: 1, LongestFocusMinutes: 300,
-			Categories: map[string]Category{"one_on_one": {6, 240}, "recurring": {8, 960}},
-			TopPeople:  []Person{{"bob@corp.example", 400}, {"Carol Danvers", 320}, {"dave@partner.example", 60}},
-			Track:      verdict.TrackHybrid,
-			Reasons:    []string{"meetings take 42% of working time, below an engineering manager's 50%–75%"},
+			MeetingTally: analyze.MeetingTally{MeetingCount: 20, BackToBackChains: 3, MeetingFreeDays: 1, LongestFocusMinutes: 300},
+			Categories:   map[string]Category{"one_on_one": {6, 240}, "recurring": {8, 960}},
+			TopPeople:    []Person{{"bob@corp.example", 400}, {"Carol Danvers", 320}, {"dave@partner.example", 60}},
+			Verdict: verdict.Verdict{Track: verdict.TrackHybrid,
+				Reasons: []string{"meetings take 42% of working time, below an engineering manager's 50%–75%"}},
 		}, CurrentWeek: &cw},
 		Heat:     []HeatDay{{Weekday: "mon", Days: 3, MeetingMinutes: [24]int{9: 60, 10: 30}, FocusMinutes: [24]int{13: 60}}},
 		Warnings: []string{"ana-work.ics:42 (UID secret-uid-7@corp.example): end before start"},
@@ -267,7 +268,7 @@ func TestCSVNeutralisesFormulasInText(t *testing.T) {
 
 func TestCSVNeutralisesFormulasInReasons(t *testing.T) {
 	r := Report{Weeks: []Week{{WeekStart: "2026-03-02", Tally: Tally{
-		Track: verdict.TrackIC, Reasons: []string{"=1+1", "fine"}, MeetingShare: fxShare(0.1),
+		Verdict: verdict.Verdict{Track: verdict.TrackIC, Reasons: []string{"=1+1", "fine"}}, MeetingShare: fxShare(0.1),
 	}}}}
 	var buf bytes.Buffer
 	if err := WriteCSV(&buf, r); err != nil {

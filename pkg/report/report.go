@@ -3,8 +3,15 @@
 // renderings as a table or JSON, and the list of classified events behind
 // it.
 //
-// Report code formats; it does not count. Every number comes from
-// [analyze.Result] and every verdict from [verdict.Judge].
+// Report code formats; it does not count or judge. Every number comes from
+// [analyze.Result] and every verdict from [Input.Verdicts], judged by the
+// caller with [verdict.Judge].
+//
+// A [Tally] is written once, as the families of [analyze.Tally] and the
+// [verdict.Verdict] embedded in the order of the document: each carries its
+// JSON keys. A new family of counters shows in the JSON by being embedded
+// in Tally, and in the CSV by its table of columns (see [WriteCSV]); the
+// table, Markdown and HTML renderings pick the figures they show by name.
 package report
 
 import (
@@ -81,32 +88,26 @@ type Bands struct {
 	EMFocusMax   float64 `json:"em_focus_max"`
 }
 
-// Tally is the accounting of a week or of the range, with its verdict.
+// Tally is the accounting of a week or of the range, with its verdict: the
+// families of [analyze.Tally], each embedded where its keys sit in the
+// document, the shares of capacity, and the verdict.
 type Tally struct {
-	Days                     int                 `json:"days"`
-	WorkDays                 int                 `json:"work_days"`
-	WorkingMinutes           int                 `json:"working_minutes"`
-	CapacityMinutes          int                 `json:"capacity_minutes"`
-	MeetingMinutes           int                 `json:"meeting_minutes"`
-	FocusMinutes             int                 `json:"focus_minutes"`
-	FragmentedMinutes        int                 `json:"fragmented_minutes"`
-	OutOfOfficeMinutes       int                 `json:"out_of_office_minutes"`
-	PersonalMinutes          int                 `json:"personal_minutes"`
-	AfterHoursMeetingMinutes int                 `json:"after_hours_meeting_minutes"`
-	FocusBookedMinutes       int                 `json:"focus_booked_minutes"`
-	ExternalMeetingMinutes   int                 `json:"external_meeting_minutes"`
-	MeetingShare             *float64            `json:"meeting_share"`
-	FocusShare               *float64            `json:"focus_share"`
-	FragmentedShare          *float64            `json:"fragmented_share"`
-	MeetingCount             int                 `json:"meeting_count"`
-	BackToBackChains         int                 `json:"back_to_back_chains"`
-	MeetingFreeDays          int                 `json:"meeting_free_days"`
-	LongestFocusMinutes      int                 `json:"longest_focus_minutes"`
-	Categories               map[string]Category `json:"categories"`
-	TopPeople                []Person            `json:"top_people"`
-	Track                    verdict.Track       `json:"track"`
-	Reasons                  []string            `json:"reasons"`
-	BottleneckRisk           bool                `json:"bottleneck_risk"`
+	analyze.TimeTally // days, work_days, working_minutes … external_meeting_minutes
+
+	// The time family's minutes as shares of capacity, rounded to four
+	// decimals (0.6125 is 61.25%); nil when there is no capacity.
+	MeetingShare    *float64 `json:"meeting_share"`
+	FocusShare      *float64 `json:"focus_share"`
+	FragmentedShare *float64 `json:"fragmented_share"`
+
+	analyze.MeetingTally // meeting_count … longest_focus_minutes
+
+	// Categories holds every category the rules can give, used or not, so
+	// that tools find the same keys in every week.
+	Categories map[string]Category `json:"categories"`
+	TopPeople  []Person            `json:"top_people"`
+
+	verdict.Verdict // track, reasons, bottleneck_risk
 }
 
 // Category counts the meetings of one category.
@@ -142,10 +143,13 @@ type Summary struct {
 
 // Input is everything a report is made of.
 type Input struct {
-	Result   analyze.Result
+	Result analyze.Result
+	// Verdicts are the judged weeks and range of Result.
+	Verdicts Verdicts
 	Settings analyze.Settings
 	Rules    classify.Rules
-	Bands    verdict.Bands
+	// Bands are those the verdicts were judged against.
+	Bands verdict.Bands
 	// Today places the current week.
 	Today    time.Time
 	Me       []string
@@ -153,9 +157,17 @@ type Input struct {
 	Warnings []string
 }
 
+// Verdicts are the verdicts of an analysis, judged before it is reported.
+type Verdicts struct {
+	// Weeks holds the verdict of each week of the result, in order.
+	Weeks []verdict.Verdict
+	// Total is the verdict of the whole range.
+	Total verdict.Verdict
+}
+
 const day = "2006-01-02"
 
-// New builds the report of an analysis, judging every week and the range.
+// New builds the report of an analysis and its verdicts.
 func New(in Input) Report {
 	res, s := in.Result, in.Settings
 	r := Report{
@@ -188,10 +200,10 @@ func New(in Input) Report {
 			WeekEnd:   last.Format(day),
 			Full:      w.Full,
 			Current:   i == current,
-			Tally:     tally(w.Tally, in.Bands, in.Rules),
+			Tally:     tally(w.Tally, weekVerdict(in.Verdicts, i), in.Rules),
 		})
 	}
-	r.Summary = Summary{From: r.Range.From, To: r.Range.To, Tally: tally(res.Total, in.Bands, in.Rules)}
+	r.Summary = Summary{From: r.Range.From, To: r.Range.To, Tally: tally(res.Total, in.Verdicts.Total, in.Rules)}
 	r.Heat = heat(res.Heat, s.WeekStart)
 	if current >= 0 {
 		cw := r.Weeks[current]
@@ -253,33 +265,24 @@ func weekdayKey(d time.Weekday) string {
 	return [...]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}[d]
 }
 
-func tally(t analyze.Tally, b verdict.Bands, rules classify.Rules) Tally {
-	v := verdict.Judge(verdict.FromCalendar(t), b)
+// weekVerdict is the verdict of week i; a week left unjudged has none.
+func weekVerdict(v Verdicts, i int) verdict.Verdict {
+	if i < len(v.Weeks) {
+		return v.Weeks[i]
+	}
+	return verdict.Verdict{}
+}
+
+func tally(t analyze.Tally, v verdict.Verdict, rules classify.Rules) Tally {
 	out := Tally{
-		Days:                     t.Days,
-		WorkDays:                 t.WorkDays,
-		WorkingMinutes:           t.WorkingMinutes,
-		CapacityMinutes:          t.CapacityMinutes,
-		MeetingMinutes:           t.MeetingMinutes,
-		FocusMinutes:             t.FocusMinutes,
-		FragmentedMinutes:        t.FragmentedMinutes,
-		OutOfOfficeMinutes:       t.OutOfOfficeMinutes,
-		PersonalMinutes:          t.PersonalMinutes,
-		AfterHoursMeetingMinutes: t.AfterHoursMeetingMinutes,
-		FocusBookedMinutes:       t.FocusBookedMinutes,
-		ExternalMeetingMinutes:   t.ExternalMeetingMinutes,
-		MeetingShare:             share(t.MeetingShare()),
-		FocusShare:               share(t.FocusShare()),
-		FragmentedShare:          share(t.FragmentedShare()),
-		MeetingCount:             t.MeetingCount,
-		BackToBackChains:         t.BackToBackChains,
-		MeetingFreeDays:          t.MeetingFreeDays,
-		LongestFocusMinutes:      t.LongestFocusMinutes,
-		Categories:               make(map[string]Category),
-		TopPeople:                []Person{},
-		Track:                    v.Track,
-		Reasons:                  v.Reasons,
-		BottleneckRisk:           v.BottleneckRisk,
+		TimeTally:       t.TimeTally,
+		MeetingShare:    share(t.MeetingShare()),
+		FocusShare:      share(t.FocusShare()),
+		FragmentedShare: share(t.FragmentedShare()),
+		MeetingTally:    t.MeetingTally,
+		Categories:      make(map[string]Category),
+		TopPeople:       []Person{},
+		Verdict:         v,
 	}
 	// Every category the rules can give has a key, used or not, so that
 	// tools find the same keys in every week.

@@ -28,7 +28,45 @@ func build(t *testing.T, events []classify.Event, from, to, today time.Time) Rep
 	t.Helper()
 	s := analyze.DefaultSettings(time.UTC)
 	res := analyze.Analyze(analyze.Input{Events: events, From: from, To: to, Settings: s})
-	return New(Input{Result: res, Settings: s, Rules: classify.DefaultRules(), Bands: verdict.DefaultBands(), Today: today})
+	b := verdict.DefaultBands()
+	return New(Input{Result: res, Verdicts: judged(res, b), Settings: s, Rules: classify.DefaultRules(), Bands: b, Today: today})
+}
+
+// judged judges every week and the range from the calendar, as the
+// command does before it makes a report.
+func judged(res analyze.Result, b verdict.Bands) Verdicts {
+	v := Verdicts{Total: verdict.Judge(verdict.FromCalendar(res.Total), b)}
+	for _, w := range res.Weeks {
+		v.Weeks = append(v.Weeks, verdict.Judge(verdict.FromCalendar(w.Tally), b))
+	}
+	return v
+}
+
+// TestNewShowsTheVerdictsItIsGiven: the report formats the verdicts the
+// caller judged; it does not judge again.
+func TestNewShowsTheVerdictsItIsGiven(t *testing.T) {
+	d := func(day int) time.Time { return time.Date(2026, 3, day, 0, 0, 0, 0, time.UTC) }
+	s := analyze.DefaultSettings(time.UTC)
+	res := analyze.Analyze(analyze.Input{Events: []classify.Event{meeting(2, 9, 10)}, From: d(2), To: d(16), Settings: s})
+	given := Verdicts{
+		Weeks: []verdict.Verdict{
+			{Track: verdict.TrackOverloaded, Reasons: []string{"first week, as given"}},
+			{Track: verdict.TrackEM, Reasons: []string{"second week, as given"}, BottleneckRisk: true},
+		},
+		Total: verdict.Verdict{Track: verdict.TrackHybrid, Reasons: []string{"the range, as given"}},
+	}
+	r := New(Input{Result: res, Verdicts: given, Settings: s, Rules: classify.DefaultRules(), Bands: verdict.DefaultBands(), Today: d(10)})
+	for i, w := range r.Weeks {
+		if w.Track != given.Weeks[i].Track || w.Reasons[0] != given.Weeks[i].Reasons[0] || w.BottleneckRisk != given.Weeks[i].BottleneckRisk {
+			t.Errorf("week %d: %s %q (bottleneck %v), want the verdict given", i, w.Track, w.Reasons, w.BottleneckRisk)
+		}
+	}
+	if r.Summary.Track != verdict.TrackHybrid || r.Summary.Reasons[0] != "the range, as given" {
+		t.Errorf("summary %s %q, want the verdict given", r.Summary.Track, r.Summary.Reasons)
+	}
+	if cw := r.Summary.CurrentWeek; cw == nil || cw.Track != verdict.TrackEM || !cw.BottleneckRisk {
+		t.Errorf("current week %+v, want the second week's verdict", cw)
+	}
 }
 
 func TestNewMarksTheCurrentAndPartialWeeks(t *testing.T) {
