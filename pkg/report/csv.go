@@ -18,49 +18,119 @@ import (
 // +, -, @, a tab or a carriage return) get a leading single quote; numbers
 // are written as they are.
 func WriteCSV(w io.Writer, r Report) error {
-	cats := categoryOrder(r.Settings.Categories, weekCategories(r.Weeks))
-	header := []string{
-		"week_start", "week_end", "full", "current",
-		"capacity_minutes", "meeting_minutes", "focus_minutes", "fragmented_minutes",
-		"out_of_office_minutes", "personal_minutes", "after_hours_meeting_minutes",
-		"focus_booked_minutes", "external_meeting_minutes",
-		"meeting_share", "focus_share", "fragmented_share",
-		"meeting_count", "back_to_back_chains", "meeting_free_days", "longest_focus_minutes",
+	cols := weekColumns(categoryOrder(r.Settings.Categories, weekCategories(r.Weeks)))
+	header := make([]string, len(cols))
+	for i, c := range cols {
+		header[i] = c.name
 	}
-	for _, c := range cats {
-		header = append(header, c+"_count", c+"_minutes")
-	}
-	header = append(header, "track", "bottleneck_risk", "reasons")
-
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvCells(header)); err != nil {
 		return err
 	}
 	for _, wk := range r.Weeks {
-		row := []string{
-			csvCell(wk.WeekStart), csvCell(wk.WeekEnd),
-			strconv.FormatBool(wk.Full), strconv.FormatBool(wk.Current),
-			strconv.Itoa(wk.CapacityMinutes), strconv.Itoa(wk.MeetingMinutes),
-			strconv.Itoa(wk.FocusMinutes), strconv.Itoa(wk.FragmentedMinutes),
-			strconv.Itoa(wk.OutOfOfficeMinutes), strconv.Itoa(wk.PersonalMinutes),
-			strconv.Itoa(wk.AfterHoursMeetingMinutes), strconv.Itoa(wk.FocusBookedMinutes),
-			strconv.Itoa(wk.ExternalMeetingMinutes),
-			csvShare(wk.MeetingShare), csvShare(wk.FocusShare), csvShare(wk.FragmentedShare),
-			strconv.Itoa(wk.MeetingCount), strconv.Itoa(wk.BackToBackChains),
-			strconv.Itoa(wk.MeetingFreeDays), strconv.Itoa(wk.LongestFocusMinutes),
+		row := make([]string, len(cols))
+		for i, c := range cols {
+			row[i] = c.cell(wk)
 		}
-		for _, c := range cats {
-			ct := wk.Categories[c]
-			row = append(row, strconv.Itoa(ct.Count), strconv.Itoa(ct.Minutes))
-		}
-		row = append(row, csvCell(string(wk.Track)), strconv.FormatBool(wk.BottleneckRisk),
-			csvCell(strings.Join(wk.Reasons, "; ")))
 		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// A column is one column of the weekly CSV: its name (the JSON key of what
+// it holds) and its cell for a week.
+type column struct {
+	name string
+	cell func(Week) string
+}
+
+// weekColumns are the weekly CSV's columns, a table per family, so that a
+// column's name and its value are written once. A new family of counters
+// adds its table here.
+func weekColumns(categories []string) []column {
+	cols := []column{
+		textColumn("week_start", func(w Week) string { return w.WeekStart }),
+		textColumn("week_end", func(w Week) string { return w.WeekEnd }),
+		boolColumn("full", func(w Week) bool { return w.Full }),
+		boolColumn("current", func(w Week) bool { return w.Current }),
+	}
+	cols = append(cols, timeColumns()...)
+	cols = append(cols, shareColumns()...)
+	cols = append(cols, meetingColumns()...)
+	cols = append(cols, categoryColumns(categories)...)
+	return append(cols, verdictColumns()...)
+}
+
+// timeColumns are the time family's: where the capacity went.
+func timeColumns() []column {
+	return []column{
+		intColumn("capacity_minutes", func(w Week) int { return w.CapacityMinutes }),
+		intColumn("meeting_minutes", func(w Week) int { return w.MeetingMinutes }),
+		intColumn("focus_minutes", func(w Week) int { return w.FocusMinutes }),
+		intColumn("fragmented_minutes", func(w Week) int { return w.FragmentedMinutes }),
+		intColumn("out_of_office_minutes", func(w Week) int { return w.OutOfOfficeMinutes }),
+		intColumn("personal_minutes", func(w Week) int { return w.PersonalMinutes }),
+		intColumn("after_hours_meeting_minutes", func(w Week) int { return w.AfterHoursMeetingMinutes }),
+		intColumn("focus_booked_minutes", func(w Week) int { return w.FocusBookedMinutes }),
+		intColumn("external_meeting_minutes", func(w Week) int { return w.ExternalMeetingMinutes }),
+	}
+}
+
+func shareColumns() []column {
+	return []column{
+		shareColumn("meeting_share", func(w Week) *float64 { return w.MeetingShare }),
+		shareColumn("focus_share", func(w Week) *float64 { return w.FocusShare }),
+		shareColumn("fragmented_share", func(w Week) *float64 { return w.FragmentedShare }),
+	}
+}
+
+// meetingColumns are the meeting family's.
+func meetingColumns() []column {
+	return []column{
+		intColumn("meeting_count", func(w Week) int { return w.MeetingCount }),
+		intColumn("back_to_back_chains", func(w Week) int { return w.BackToBackChains }),
+		intColumn("meeting_free_days", func(w Week) int { return w.MeetingFreeDays }),
+		intColumn("longest_focus_minutes", func(w Week) int { return w.LongestFocusMinutes }),
+	}
+}
+
+// categoryColumns are a count and a minutes column per category.
+func categoryColumns(categories []string) []column {
+	var cols []column
+	for _, c := range categories {
+		cols = append(cols,
+			intColumn(c+"_count", func(w Week) int { return w.Categories[c].Count }),
+			intColumn(c+"_minutes", func(w Week) int { return w.Categories[c].Minutes }))
+	}
+	return cols
+}
+
+func verdictColumns() []column {
+	return []column{
+		textColumn("track", func(w Week) string { return string(w.Track) }),
+		boolColumn("bottleneck_risk", func(w Week) bool { return w.BottleneckRisk }),
+		textColumn("reasons", func(w Week) string { return strings.Join(w.Reasons, "; ") }),
+	}
+}
+
+func intColumn(name string, n func(Week) int) column {
+	return column{name, func(w Week) string { return strconv.Itoa(n(w)) }}
+}
+
+func boolColumn(name string, b func(Week) bool) column {
+	return column{name, func(w Week) string { return strconv.FormatBool(b(w)) }}
+}
+
+func shareColumn(name string, s func(Week) *float64) column {
+	return column{name, func(w Week) string { return csvShare(s(w)) }}
+}
+
+// textColumn holds text, guarded by [csvCell].
+func textColumn(name string, s func(Week) string) column {
+	return column{name, func(w Week) string { return csvCell(s(w)) }}
 }
 
 // WriteEventsCSV writes the events as CSV: a header row, then one row per
