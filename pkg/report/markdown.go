@@ -21,17 +21,24 @@ func WriteMarkdown(w io.Writer, r Report) error {
 	fmt.Fprintf(&b, "Working hours %s. Meetings taking %s–%s of working time are an engineering manager's; focus time of %s–%s is an individual contributor's coding time.\n\n",
 		mdText(hoursSummary(r.Settings.WorkHours)), pct(bands.EMMeetingMin), pct(bands.EMMeetingMax), pct(bands.ICFocusMin), pct(bands.ICFocusMax))
 
-	b.WriteString("| Week | Capacity | Meetings | Focus | Fragmented | Track |\n")
-	b.WriteString("| --- | ---: | ---: | ---: | ---: | --- |\n")
-	for _, wk := range r.Weeks {
-		label := mdText(wk.WeekStart)
-		if wk.Current {
-			label += " (this week)"
-		} else if !wk.Full {
-			label += " (part)"
+	cols := mdWeekColumns()
+	for _, c := range cols {
+		b.WriteString("| " + c.header + " ")
+	}
+	b.WriteString("|\n")
+	for _, c := range cols {
+		if c.right {
+			b.WriteString("| ---: ")
+		} else {
+			b.WriteString("| --- ")
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", label, hm(wk.CapacityMinutes),
-			pctOf(wk.MeetingShare), pctOf(wk.FocusShare), pctOf(wk.FragmentedShare), mdText(string(wk.Track)))
+	}
+	b.WriteString("|\n")
+	for _, wk := range r.Weeks {
+		for _, c := range cols {
+			b.WriteString("| " + c.cell(wk) + " ")
+		}
+		b.WriteString("|\n")
 	}
 
 	fmt.Fprintf(&b, "\n## Over %s: %s\n\n", plural(r.Range.Weeks, "week"), mdText(trackName(r.Summary.Track)))
@@ -43,6 +50,35 @@ func WriteMarkdown(w io.Writer, r Report) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// An mdColumn is a column of the Markdown table of weeks: its header,
+// whether it is a number (aligned right), and its cell for a week.
+type mdColumn struct {
+	header string
+	right  bool
+	cell   func(Week) string
+}
+
+// mdWeekColumns are the columns of the Markdown table of weeks; a figure
+// that should show there is a line here.
+func mdWeekColumns() []mdColumn {
+	return []mdColumn{
+		{"Week", false, func(wk Week) string {
+			label := mdText(wk.WeekStart)
+			if wk.Current {
+				label += " (this week)"
+			} else if !wk.Full {
+				label += " (part)"
+			}
+			return label
+		}},
+		{"Capacity", true, func(wk Week) string { return hm(wk.CapacityMinutes) }},
+		{"Meetings", true, func(wk Week) string { return pctOf(wk.MeetingShare) }},
+		{"Focus", true, func(wk Week) string { return pctOf(wk.FocusShare) }},
+		{"Fragmented", true, func(wk Week) string { return pctOf(wk.FragmentedShare) }},
+		{"Track", false, func(wk Week) string { return mdText(string(wk.Track)) }},
+	}
 }
 
 // WriteEventsMarkdown writes the events as a GitHub-flavoured Markdown
