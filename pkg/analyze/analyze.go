@@ -37,7 +37,6 @@
 package analyze
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -399,24 +398,38 @@ func (t *Tally) add(u Tally) {
 	}
 }
 
-// finish picks the top people.
+// finish picks the top people: the most minutes first, ties by address.
 func (t *Tally) finish(top int) {
-	people := make([]PersonTally, 0, len(t.people))
+	top = max(top, 0)
+	people := make([]PersonTally, 0, min(top, len(t.people)))
 	for p, m := range t.people {
-		if m > 0 {
-			people = append(people, PersonTally{p, m})
+		if m <= 0 {
+			continue
 		}
-	}
-	slices.SortFunc(people, func(x, y PersonTally) int {
-		if c := cmp.Compare(y.Minutes, x.Minutes); c != 0 {
-			return c
+		x := PersonTally{p, m}
+		n := len(people)
+		if n == top {
+			if n == 0 || !x.before(people[n-1]) {
+				continue
+			}
+			n-- // x takes the last one's place
+		} else {
+			people = append(people, PersonTally{})
 		}
-		return strings.Compare(x.Person, y.Person)
-	})
-	if len(people) > top {
-		people = people[:top]
+		for ; n > 0 && x.before(people[n-1]); n-- {
+			people[n] = people[n-1]
+		}
+		people[n] = x
 	}
 	t.People = people
+}
+
+// before orders people by minutes, most first, then by address.
+func (p PersonTally) before(q PersonTally) bool {
+	if p.Minutes != q.Minutes {
+		return p.Minutes > q.Minutes
+	}
+	return p.Person < q.Person
 }
 
 // A layout is one day laid out in minutes, as every family counts it.

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -229,4 +230,34 @@ func randomInput(t *testing.T, rng *rand.Rand) Input {
 	s := randomSettings(rng, loc)
 	s.TopPeople = rng.IntN(4)
 	return Input{Events: randomEvents(rng, from, to, loc), From: from, To: to, Settings: s}
+}
+
+// TestTopPeople checks the picking of the top people against sorting them
+// all: the most minutes first, ties by address, none with no minutes.
+func TestTopPeople(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for i := range 500 {
+		tl := newTally()
+		for range rng.IntN(30) {
+			tl.people[fmt.Sprintf("p%02d@example.com", rng.IntN(40))] += rng.IntN(4) * 15
+		}
+		var all []PersonTally
+		for p, m := range tl.people {
+			if m > 0 {
+				all = append(all, PersonTally{p, m})
+			}
+		}
+		slices.SortFunc(all, func(x, y PersonTally) int {
+			if x.Minutes != y.Minutes {
+				return y.Minutes - x.Minutes
+			}
+			return strings.Compare(x.Person, y.Person)
+		})
+		top := rng.IntN(8) - 1
+		want := all[:min(max(top, 0), len(all))]
+		tl.finish(top)
+		if !slices.Equal(tl.People, want) || tl.People == nil {
+			t.Fatalf("case %d, top %d of %v:\n got %v\nwant %v", i, top, tl.people, tl.People, want)
+		}
+	}
 }
