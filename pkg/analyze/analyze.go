@@ -28,12 +28,13 @@
 // [Result.Days] keeps each day's tally, [CountDays] counts some days again on
 // a changed input, and [Weeks] and [Sum] put them together.
 //
-// A new layer (coding sessions from git, say) is a field of [Input], laid on
-// the same day layout, with a family of its own: its struct (with the JSON
-// keys package report shows it under), its add, the function that counts it
-// on a day's layout, a field of [Tally] and a line in Tally's add. Nothing
-// else here changes: days, weeks, ranges and what-ifs sum it like the rest,
-// and package report shows it by embedding the family.
+// A new layer (coding sessions from git, say) is a field of [Input],
+// bucketed by day like the events and laid on the same day layout (layDay),
+// with a family of its own: its struct (with the JSON keys package report
+// shows it under), its add, the function that counts it on a day's layout
+// (called from tallyDay), a field of [Tally] and a line in Tally's add.
+// Nothing else here changes: days, weeks, ranges and what-ifs sum it like
+// the rest, and package report shows it by embedding the family.
 package analyze
 
 import (

@@ -10,8 +10,10 @@
 // A [Tally] is written once, as the families of [analyze.Tally] and the
 // [verdict.Verdict] embedded in the order of the document: each carries its
 // JSON keys. A new family of counters shows in the JSON by being embedded
-// in Tally, and in the CSV by its table of columns (see [WriteCSV]); the
-// table, Markdown and HTML renderings pick the figures they show by name.
+// in Tally, and in the CSV by a table of its columns (weekColumns); the
+// other renderings pick the figures they show by name, from lists of their
+// own: the Markdown table's columns (mdWeekColumns), the terminal table and
+// its facts (WriteTable), and the HTML page's figures (newHTMLPage).
 package report
 
 import (
