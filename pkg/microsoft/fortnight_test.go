@@ -255,8 +255,8 @@ func TestFortnightSameWeeks(t *testing.T) {
 			if got, want := reasons(mc), reasons(gc); got != want {
 				t.Errorf("graph's reasons:\n%s\ngoogle's:\n%s", got, want)
 			}
-			gw := analyze.Analyze(gc, fortnightFrom, fortnightTo, settings)
-			mw := analyze.Analyze(mc, fortnightFrom, fortnightTo, settings)
+			gw := analyze.Analyze(analyze.Input{Events: gc, From: fortnightFrom, To: fortnightTo, Settings: settings})
+			mw := analyze.Analyze(analyze.Input{Events: mc, From: fortnightFrom, To: fortnightTo, Settings: settings})
 			if len(mw.Weeks) != 2 {
 				t.Fatalf("%d weeks", len(mw.Weeks))
 			}
@@ -298,7 +298,7 @@ func TestFortnightSameWeeks(t *testing.T) {
 			if got, want := reasons(mweek), reasons(ic); got != want {
 				t.Errorf("graph's first week:\n%s\nthe .ics file's:\n%s", got, want)
 			}
-			iw := analyze.Analyze(ic, fortnightFrom, weekTo, settings)
+			iw := analyze.Analyze(analyze.Input{Events: ic, From: fortnightFrom, To: weekTo, Settings: settings})
 			if !reflect.DeepEqual(mw.Weeks[0].Tally, iw.Weeks[0].Tally) {
 				t.Errorf("first week:\ngraph %+v\n.ics  %+v", mw.Weeks[0].Tally, iw.Weeks[0].Tally)
 			}
