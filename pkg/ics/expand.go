@@ -2,19 +2,14 @@ package ics
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/emtime/emtime/pkg/calendar"
-	"github.com/teambition/rrule-go"
 )
-
-// maxSteps bounds the occurrences one rule may generate for one query
-// (from DTSTART, or from where [fastForward] moved it): a FREQ=SECONDLY
-// rule must not stall a query.
-const maxSteps = 100_000
 
 // chunk is how many occurrences are kept per block: blocks are never
 // copied as they fill, unlike one growing slice of large structs.
@@ -22,42 +17,96 @@ const chunk = 1024
 
 // expansion is one query over a calendar in progress.
 type expansion struct {
-	c *Calendar
-	q calendar.Query
+	ctx    context.Context
+	c      *Calendar
+	q      calendar.Query
+	budget *Budget
 	// dayLoc places all-day dates; floatLoc places floating times.
 	dayLoc, floatLoc *time.Location
 	blocks           [][]calendar.Event
 	n                int
-	// attendees is the current series' copy of its attendees, shared by
-	// the occurrences of this query and never by the Calendar.
-	attendees []calendar.Attendee
+	// attendees holds the current series' copies of its entries'
+	// attendees, shared by the occurrences of this query and never by the
+	// Calendar.
+	attendees map[*entry][]calendar.Attendee
 	warnings  []string
+	// standing holds the overrides that stand, by UID; a stale one (see
+	// [expansion.stands]) is dropped.
+	standing map[string][]*entry
+	// cur names the entry being expanded; what it has cost so far.
+	cur              string
+	curSteps, curOcc int64
+	// err ends the query: the run's budget is spent, or ctx is done.
+	err error
 }
 
 func (x *expansion) warn(e *entry, format string, args ...any) {
 	x.warnings = append(x.warnings, place(x.c.name, e.line, e.uid)+": "+fmt.Sprintf(format, args...))
 }
 
-// emit adds an occurrence of e if it overlaps the window.
-func (x *expansion) emit(e *entry, start, end time.Time, allDay bool) {
+// begin starts the expansion of e: what it costs is charged to it.
+func (x *expansion) begin(e *entry) {
+	x.cur, x.curSteps, x.curOcc = place(x.c.name, e.line, e.uid), 0, 0
+	x.attendees = nil
+}
+
+// spend charges steps and occurrences to the current entry and the run;
+// false means the query must end, with x.err saying why.
+func (x *expansion) spend(steps, occurrences int64) bool {
+	if x.err != nil {
+		return false
+	}
+	before := x.curSteps
+	x.curSteps += steps
+	x.curOcc += occurrences
+	if err := x.budget.spend(steps, occurrences, x.cur, x.curSteps, x.curOcc); err != nil {
+		x.err = err
+		return false
+	}
+	if before>>16 != x.curSteps>>16 {
+		if err := x.ctx.Err(); err != nil {
+			x.err = err
+			return false
+		}
+	}
+	return true
+}
+
+// emit adds an occurrence of e if it overlaps the window, and reports
+// whether it did.
+func (x *expansion) emit(e *entry, start, end time.Time, allDay bool) bool {
+	if x.err != nil {
+		return false
+	}
 	if end.Before(start) {
 		end = start
 	}
 	ev := e.proto
 	ev.Start, ev.End, ev.AllDay = start, end, allDay
 	if !ev.Overlaps(x.q.From, x.q.To) {
-		return
+		return false
 	}
-	if x.attendees == nil && len(e.proto.Attendees) > 0 {
-		x.attendees = slices.Clone(e.proto.Attendees)
+	if !x.spend(0, 1) {
+		return false
 	}
-	ev.Attendees = x.attendees
+	if len(e.proto.Attendees) > 0 {
+		a, ok := x.attendees[e]
+		if !ok {
+			if x.attendees == nil {
+				x.attendees = map[*entry][]calendar.Attendee{}
+			}
+			a = slices.Clone(e.proto.Attendees)
+			x.attendees[e] = a
+		}
+		ev.Attendees = a
+	}
 	if x.n%chunk == 0 {
 		x.blocks = append(x.blocks, make([]calendar.Event, 0, chunk))
 	}
 	b := &x.blocks[len(x.blocks)-1]
 	*b = append(*b, ev)
 	x.n++
+	return true
 }
 
 // sorted returns the occurrences by start, then UID, then the order they
@@ -124,10 +173,26 @@ func (s *skips) has(t time.Time) bool {
 	return s.at[t.Unix()] || len(s.day) > 0 && s.day[dayNumber(t)]
 }
 
+// exdates collects a series' EXDATEs, and the RECURRENCE-IDs given, as
+// what to leave out of it: for a series of dates, whole days; for one of
+// date-times, instants, and whole days for EXDATEs that are dates.
+func (x *expansion) exdates(m *entry, rids []dateTime) skips {
+	var s skips
+	for _, d := range slices.Concat(m.exdates, rids) {
+		if m.start.kind == kindDate || d.kind == kindDate {
+			s.addDay(d.civil)
+		} else {
+			s.addAt(d.in(x.floatLoc))
+		}
+	}
+	return s
+}
+
 // series emits the occurrences of a master entry: its DTSTART, its RRULEs
-// and RDATEs, less its EXDATEs and the occurrences its overrides replace.
+// and RDATEs, less its EXDATEs and the occurrences its overrides replace,
+// moved and resized from each RANGE=THISANDFUTURE override on.
 func (x *expansion) series(m *entry) {
-	x.attendees = nil
+	x.begin(m)
 	defer func() {
 		if p := recover(); p != nil {
 			x.warn(m, "cannot expand it (internal error: %v); skipped it", p)
@@ -140,97 +205,254 @@ func (x *expansion) series(m *entry) {
 	x.timedSeries(m)
 }
 
-func (x *expansion) replaced(m *entry) []dateTime {
-	if m.uid == "" {
-		return nil
+// zoneOf is the zone a series of date-times repeats in: its DTSTART's,
+// except that a series in UTC in a calendar with an X-WR-TIMEZONE repeats
+// on that zone's wall clock, as Google Calendar, which writes such files,
+// shows it: the same local time across a daylight-saving change.
+func (x *expansion) zoneOf(m *entry) *time.Location {
+	if m.start.kind == kindUTC && x.c.zone != nil {
+		return x.c.zone
 	}
+	return m.start.location(x.floatLoc)
+}
+
+// timedLength returns the end of an occurrence of timed entry e that
+// starts at t: its DTEND as a fixed length, or its DURATION.
+func (x *expansion) timedLength(e *entry, loc *time.Location) func(time.Time) time.Time {
+	start := e.start.in(x.floatLoc)
+	switch {
+	case e.end != nil:
+		end := e.end.in(x.floatLoc)
+		if e.end.kind == kindDate {
+			end = rezone(e.end.civil, loc)
+		}
+		d := end.Sub(start)
+		return func(t time.Time) time.Time { return t.Add(d) }
+	case e.dur != nil:
+		return e.dur.after
+	}
+	return func(t time.Time) time.Time { return t }
+}
+
+// future is a RANGE=THISANDFUTURE override as it applies to the
+// occurrences after it: moved by shift, with its own length and details.
+type future struct {
+	o      *entry
+	rid    time.Time // an instant, or for a series of dates a date
+	shift  time.Duration
+	days   int // for a series of dates: the shift in days
+	length func(time.Time) time.Time
+	span   int // for a series of dates: its length in days
+}
+
+func (x *expansion) futures(m *entry, loc *time.Location) []future {
+	var out []future
+	for _, o := range x.standing[m.uid] {
+		if !o.future {
+			continue
+		}
+		f := future{o: o}
+		if m.start.kind == kindDate {
+			f.rid = dayOf(o.rid.civil)
+			f.days = int(dayNumber(o.start.civil) - dayNumber(o.rid.civil))
+			f.span = dateSpan(o)
+		} else {
+			f.rid = o.rid.in(x.floatLoc)
+			start := o.start.in(x.floatLoc)
+			if o.start.kind == kindDate {
+				start = rezone(o.start.civil, loc)
+			}
+			f.shift = start.Sub(f.rid)
+			f.length = x.timedLength(o, loc)
+		}
+		out = append(out, f)
+	}
+	slices.SortFunc(out, func(a, b future) int { return a.rid.Compare(b.rid) })
+	return out
+}
+
+// latest is the last override of fs whose RECURRENCE-ID is before t.
+func latest(fs []future, t time.Time) *future {
+	var f *future
+	for i := range fs {
+		if !fs[i].rid.Before(t) {
+			break
+		}
+		f = &fs[i]
+	}
+	return f
+}
+
+func (x *expansion) replaced(m *entry) []dateTime {
 	var out []dateTime
-	for _, o := range x.c.byUID[m.uid] {
+	for _, o := range x.standing[m.uid] {
 		out = append(out, *o.rid)
 	}
 	return out
 }
 
 func (x *expansion) timedSeries(m *entry) {
-	loc := m.start.location(x.floatLoc)
-	dtstart := m.start.in(x.floatLoc)
-	length := func(t time.Time) time.Time { return t }
-	switch {
-	case m.end != nil:
-		end := m.end.in(x.floatLoc)
-		if m.end.kind == kindDate {
-			end = rezone(m.end.civil, loc)
-		}
-		d := end.Sub(dtstart)
-		length = func(t time.Time) time.Time { return t.Add(d) }
-	case m.dur != nil:
-		length = m.dur.after
-	}
+	loc := x.zoneOf(m)
+	length := x.timedLength(m, loc)
+	skip := x.exdates(m, x.replaced(m))
+	fs := x.futures(m, loc)
 
-	var skip skips
-	for _, d := range slices.Concat(m.exdates, x.replaced(m)) {
-		if d.kind == kindDate {
-			skip.addDay(d.civil)
-		} else {
-			skip.addAt(d.in(x.floatLoc))
-		}
+	// The wall clocks to search: no occurrence starting outside them can
+	// reach into the window, however long or moved.
+	longest := length(x.q.From).Sub(x.q.From)
+	var later, earlier time.Duration
+	for _, f := range fs {
+		longest = max(longest, f.length(x.q.From).Sub(x.q.From))
+		later = max(later, f.shift)
+		earlier = max(earlier, -f.shift)
 	}
+	from := wall(x.q.From.In(loc)).Add(-longest-later).AddDate(0, 0, -1)
+	to := wall(x.q.To.In(loc)).Add(earlier).AddDate(0, 0, 1)
+
+	kept := 0
+	x.timedStarts(m, loc, from, to, false, func(t, end time.Time) bool {
+		if skip.has(t.In(loc)) {
+			return true
+		}
+		e, start := m, t
+		f := latest(fs, t)
+		if f != nil {
+			e, start = f.o, t.Add(f.shift)
+		}
+		switch {
+		case !end.IsZero(): // an RDATE period keeps its own length
+			end = start.Add(end.Sub(t))
+		case f != nil:
+			end = f.length(start)
+		default:
+			end = length(start)
+		}
+		if x.emit(e, start, end, false) {
+			if kept++; kept == maxRuleOccurrences {
+				x.capped(m)
+			}
+		}
+		return kept < maxRuleOccurrences && x.err == nil
+	})
+}
+
+// timedStarts hands each to the start of every instance of timed series m
+// (its DTSTART, RDATEs and RRULEs, each once) whose wall clock in loc lies
+// in [from, to), with the end an RDATE PERIOD gives it (else the zero
+// time). each returns false to stop the rule it came from. Unless quiet, a
+// rule that cannot be expanded in full is named in a warning.
+func (x *expansion) timedStarts(m *entry, loc *time.Location, from, to time.Time, quiet bool, each func(start, end time.Time) bool) {
+	dtstart := m.start.in(x.floatLoc)
+	dtWall := wall(dtstart.In(loc))
 	var seen map[int64]bool
 	if len(m.rules) > 1 || len(m.rdates) > 0 {
 		seen = map[int64]bool{}
 	}
-	occur := func(t, end time.Time) {
+	inRange := func(w time.Time) bool { return !w.Before(from) && w.Before(to) }
+	hand := func(t, end time.Time) bool {
 		if seen != nil {
 			if seen[t.Unix()] {
-				return
+				return true
 			}
 			seen[t.Unix()] = true
 		}
-		if skip.has(t.In(loc)) {
-			return
-		}
-		x.emit(m, t, end, false)
+		return each(t, end)
 	}
-
+	untils := make([]*time.Time, len(m.rules))
 	withStart := len(m.rules) == 0
-	for _, r := range m.rules {
-		if r.until == nil || !timedUntil(*r.until, loc).Before(dtstart) {
+	for i, r := range m.rules {
+		if r.until == nil {
+			withStart = true
+			continue
+		}
+		u := timedUntil(*r.until, loc)
+		untils[i] = &u
+		if !u.Before(dtstart) {
 			withStart = true
 		}
 	}
-	if withStart {
-		occur(dtstart, length(dtstart))
+	if withStart && inRange(dtWall) && !hand(dtstart, time.Time{}) {
+		return
 	}
 	for _, rd := range m.rdates {
 		t := rd.at.in(x.floatLoc)
 		if rd.at.kind == kindDate {
 			y, mo, d := rd.at.civil.Date()
-			t = time.Date(y, mo, d, dtstart.Hour(), dtstart.Minute(), dtstart.Second(), 0, loc)
+			t = time.Date(y, mo, d, dtWall.Hour(), dtWall.Minute(), dtWall.Second(), 0, loc)
 		}
-		end := length(t)
+		var end time.Time
 		switch {
 		case rd.end != nil:
 			end = rd.end.in(x.floatLoc)
 		case rd.dur != nil:
 			end = rd.dur.after(t)
 		}
-		occur(t, end)
-	}
-	for _, r := range m.rules {
-		opt := r.opt
-		opt.Dtstart = dtstart
-		if r.until != nil {
-			opt.Until = timedUntil(*r.until, loc)
+		if inRange(wall(t.In(loc))) && !hand(t, end) {
+			return
 		}
-		// No occurrence starting before this can reach into the window.
-		earliest := x.q.From.Add(-length(x.q.From).Sub(x.q.From)).AddDate(0, 0, -1)
-		fastForward(&opt, wall(earliest.In(loc)))
-		x.iterate(m, r.text, opt, func(t time.Time) {
-			if withStart && seen == nil && t.Equal(dtstart) {
-				return
+	}
+	for i, r := range m.rules {
+		opt := r.opt
+		opt.Dtstart = dtWall
+		until := untils[i]
+		s := &search{x: x}
+		why := s.run(opt, from, to, func(w time.Time) bool {
+			if !w.Before(to) {
+				return false
 			}
-			occur(t, length(t))
-		}, func(t time.Time) bool { return !t.Before(x.q.To) })
+			t := rezone(w, loc)
+			if until != nil && t.After(*until) {
+				return false
+			}
+			if withStart && seen == nil && t.Equal(dtstart) || w.Before(from) {
+				return true
+			}
+			return hand(t, time.Time{})
+		})
+		if !quiet {
+			x.searched(m, r, s, why, from)
+		}
+		if x.err != nil {
+			return
+		}
+	}
+}
+
+// capped warns that series m reached maxRuleOccurrences.
+func (x *expansion) capped(m *entry) {
+	count := ""
+	for _, r := range m.rules {
+		if r.opt.Count > maxRuleOccurrences {
+			count = fmt.Sprintf(" (its COUNT=%d is more than emtime keeps of one series)", r.opt.Count)
+		}
+	}
+	x.warn(m, "stopped expanding after %d occurrences%s; left the later ones out", maxRuleOccurrences, count)
+}
+
+// searched warns about a rule whose search ended before its end. from is
+// where the range's search begins (a wall clock).
+func (x *expansion) searched(m *entry, r rule, s *search, why stop, from time.Time) {
+	text := clip(r.text, 80)
+	switch why {
+	case stopNever:
+		if s.horizon == 0 {
+			x.warn(m, "RRULE %q can never yield an occurrence; left its repeats out", text)
+		} else {
+			x.warn(m, "RRULE %q yields no occurrence up to the year %d; left its repeats out", text, s.horizon)
+		}
+	case stopSteps:
+		count := ""
+		if r.opt.Count > s.found {
+			count = fmt.Sprintf(" (its COUNT=%d is more than emtime can expand)", r.opt.Count)
+		}
+		switch {
+		case s.found == 0:
+			x.warn(m, "RRULE %q%s: found no occurrence in %s steps of search; left its repeats out", text, count, thousands(s.steps))
+		case s.last.Before(from):
+			x.warn(m, "RRULE %q%s: gave up after %s steps of search, at %s, before the range; left its repeats out", text, count, thousands(s.steps), s.last.Format(time.DateOnly))
+		default:
+			x.warn(m, "RRULE %q%s: gave up after %s steps of search, at %s; left the later occurrences out", text, count, thousands(s.steps), s.last.Format("2006-01-02T15:04:05"))
+		}
 	}
 }
 
@@ -247,162 +469,166 @@ func timedUntil(u dateTime, loc *time.Location) time.Time {
 	return rezone(u.civil, loc)
 }
 
+// dateSpan is how many days an all-day entry lasts: to its DTEND's date
+// (a day more if DTEND has a time of day), or its DURATION in whole days,
+// and never less than one.
+func dateSpan(e *entry) int {
+	days := 1
+	switch {
+	case e.end != nil:
+		days = int(dayNumber(e.end.civil) - dayNumber(e.start.civil))
+		if e.end.civil.Sub(dayOf(e.end.civil)) > 0 {
+			days++
+		}
+	case e.dur != nil:
+		days = e.dur.wholeDays()
+	}
+	return max(days, 1)
+}
+
 // allDaySeries expands a series of dates. It runs on dates at midnight UTC,
 // where no day is missing an hour, and places each date in dayLoc.
 func (x *expansion) allDaySeries(m *entry) {
-	first := m.start.civil
-	days := 1
-	switch {
-	case m.end != nil:
-		days = int(dayNumber(m.end.civil) - dayNumber(first))
-		if m.end.civil.Sub(dayOf(m.end.civil)) > 0 {
-			days++
+	days := dateSpan(m)
+	skip := x.exdates(m, x.replaced(m))
+	fs := x.futures(m, time.UTC)
+	longest, later, earlier := days, 0, 0
+	for _, f := range fs {
+		longest = max(longest, f.span)
+		later = max(later, f.days)
+		earlier = max(earlier, -f.days)
+	}
+	from := wall(x.q.From.In(x.dayLoc)).AddDate(0, 0, -longest-later-1)
+	to := wall(x.q.To.In(x.dayLoc)).AddDate(0, 0, earlier+1)
+	kept := 0
+	x.allDayStarts(m, from, to, false, func(day time.Time) bool {
+		if skip.day[dayNumber(day)] {
+			return true
 		}
-	case m.dur != nil:
-		days = m.dur.wholeDays()
-	}
-	if days < 1 {
-		days = 1
-	}
-	var skip skips
-	for _, d := range slices.Concat(m.exdates, x.replaced(m)) {
-		skip.addDay(d.civil)
-	}
-	var seen map[int64]bool
-	if len(m.rules) > 1 || len(m.rdates) > 0 {
-		seen = map[int64]bool{}
-	}
-	occur := func(day time.Time) {
-		n := dayNumber(day)
-		if seen != nil {
-			if seen[n] {
-				return
-			}
-			seen[n] = true
-		}
-		if skip.day[n] {
-			return
+		e, span := m, days
+		if f := latest(fs, day); f != nil {
+			e, span, day = f.o, f.span, day.AddDate(0, 0, f.days)
 		}
 		y, mo, d := day.Date()
-		x.emit(m, time.Date(y, mo, d, 0, 0, 0, 0, x.dayLoc), time.Date(y, mo, d+days, 0, 0, 0, 0, x.dayLoc), true)
-	}
+		if x.emit(e, time.Date(y, mo, d, 0, 0, 0, 0, x.dayLoc), time.Date(y, mo, d+span, 0, 0, 0, 0, x.dayLoc), true) {
+			if kept++; kept == maxRuleOccurrences {
+				x.capped(m)
+			}
+		}
+		return kept < maxRuleOccurrences && x.err == nil
+	})
+}
 
-	untils := make([]time.Time, len(m.rules))
+// allDayStarts hands each the date of every instance of all-day series m
+// (its DTSTART, RDATEs and RRULEs, each once) in [from, to), as midnight
+// UTC; each returns false to stop the rule it came from. Unless quiet, a
+// rule that cannot be expanded in full is named in a warning.
+func (x *expansion) allDayStarts(m *entry, from, to time.Time, quiet bool, each func(day time.Time) bool) {
+	first := m.start.civil
+	seen := map[int64]bool{}
+	inRange := func(d time.Time) bool { return !d.Before(from) && d.Before(to) }
+	hand := func(day time.Time) bool {
+		n := dayNumber(day)
+		if seen[n] {
+			return true
+		}
+		seen[n] = true
+		return each(dayOf(day))
+	}
+	untils := make([]*time.Time, len(m.rules))
 	withStart := len(m.rules) == 0
 	for i, r := range m.rules {
 		if r.until == nil {
 			withStart = true
 			continue
 		}
-		switch u := *r.until; u.kind {
+		var u time.Time
+		switch uv := *r.until; uv.kind {
 		case kindDate, kindFloating:
-			untils[i] = u.civil
+			u = uv.civil
 		default:
 			// An instant: the dates whose midnight in dayLoc is not after it.
-			untils[i] = wall(u.in(x.dayLoc).In(x.dayLoc))
+			u = wall(uv.in(x.dayLoc).In(x.dayLoc))
 		}
-		if !untils[i].Before(first) {
+		untils[i] = &u
+		if !u.Before(first) {
 			withStart = true
 		}
 	}
-	if withStart {
-		occur(first)
+	if withStart && inRange(first) && !hand(first) {
+		return
 	}
 	for _, rd := range m.rdates {
-		occur(dayOf(rd.at.civil))
+		if d := dayOf(rd.at.civil); inRange(d) && !hand(d) {
+			return
+		}
 	}
 	for i, r := range m.rules {
 		opt := r.opt
 		opt.Dtstart = first
-		opt.Until = untils[i]
-		fastForward(&opt, wall(x.q.From.In(x.dayLoc)).AddDate(0, 0, -days-1))
-		x.iterate(m, r.text, opt, func(t time.Time) {
-			if withStart && seen == nil && t.Equal(first) {
-				return
+		until := untils[i]
+		s := &search{x: x}
+		why := s.run(opt, from, to, func(t time.Time) bool {
+			if !t.Before(to) || until != nil && t.After(*until) {
+				return false
 			}
-			occur(t)
-		}, func(t time.Time) bool {
-			y, mo, d := t.Date()
-			return !time.Date(y, mo, d, 0, 0, 0, 0, x.dayLoc).Before(x.q.To)
+			if t.Before(from) {
+				return true
+			}
+			return hand(t)
 		})
+		if !quiet {
+			x.searched(m, r, s, why, from)
+		}
+		if x.err != nil {
+			return
+		}
 	}
 }
 
-// fastForward moves a rule's DTSTART ahead by whole periods to just before
-// earliest (a wall clock, as a time in UTC), so that a series that began
-// long ago costs what its window holds, not its history. It leaves rules
-// with a COUNT, which counts from the first DTSTART, and monthly and yearly
-// rules, which are cheap to run from the start.
-func fastForward(opt *rrule.ROption, earliest time.Time) {
-	if opt.Count > 0 {
-		return
-	}
-	interval := int64(max(opt.Interval, 1))
-	var step int64
-	switch opt.Freq {
-	case rrule.SECONDLY:
-		step = interval
-	case rrule.MINUTELY:
-		step = 60 * interval
-	case rrule.HOURLY:
-		step = 3600 * interval
-	case rrule.DAILY:
-		step = 86400 * interval
-	case rrule.WEEKLY:
-		step = 7 * 86400 * interval
-	default:
-		return
-	}
-	start := wall(opt.Dtstart)
-	gap := earliest.Unix() - start.Unix()
-	if gap <= step {
-		return
-	}
-	loc := opt.Dtstart.Location()
-	opt.Dtstart = rezone(time.Unix(start.Unix()+gap/step*step, 0).UTC(), loc)
-}
-
-// iterate runs one rule from its DTSTART until past reports true, handing
-// each occurrence to each.
-func (x *expansion) iterate(m *entry, text string, opt rrule.ROption, each func(time.Time), past func(time.Time) bool) {
-	r, err := rrule.NewRRule(opt)
-	if err != nil {
-		x.warn(m, "cannot expand RRULE %q: %v; left the repeats out", clip(text, 80), err)
-		return
-	}
-	next := r.Iterator()
-	for n := 0; ; n++ {
-		t, ok := next()
-		if !ok || past(t) {
-			return
+// stands reports whether override o of series m still stands. It does not
+// when the series' EXDATE removes the occurrence it replaces, or when o
+// is a copy of an older version of the series (it repeats an RRULE,
+// RDATE or EXDATE, with a lower SEQUENCE) whose occurrence the series no
+// longer has: what Google Calendar and Thunderbird leave behind when a
+// series is changed or a changed occurrence deleted.
+func (x *expansion) stands(m, o *entry) bool {
+	x.begin(m)
+	if skip := x.exdates(m, nil); m.start.kind == kindDate {
+		if skip.day[dayNumber(o.rid.civil)] {
+			return false
 		}
-		if n == maxSteps {
-			x.warn(m, "stopped expanding after %d occurrences; left the later ones out", maxSteps)
-			return
-		}
-		each(t)
+	} else if skip.has(o.rid.in(x.floatLoc).In(x.zoneOf(m))) {
+		return false
 	}
+	if !o.copiesRules || o.seq >= m.seq {
+		return true
+	}
+	found := false
+	if m.start.kind == kindDate {
+		day := dayOf(o.rid.civil)
+		x.allDayStarts(m, day, day.AddDate(0, 0, 1), true, func(d time.Time) bool {
+			found = found || d.Equal(day)
+			return !found
+		})
+		return found
+	}
+	loc := x.zoneOf(m)
+	rid := o.rid.in(x.floatLoc)
+	w := wall(rid.In(loc))
+	x.timedStarts(m, loc, w.AddDate(0, 0, -1), w.AddDate(0, 0, 1), true, func(t, _ time.Time) bool {
+		found = found || t.Equal(rid)
+		return !found
+	})
+	return found
 }
 
 // single emits an override: one occurrence with its own start and end.
 func (x *expansion) single(o *entry) {
-	x.attendees = nil
+	x.begin(o)
 	if o.start.kind == kindDate {
-		days := 1
-		switch {
-		case o.end != nil:
-			days = int(dayNumber(o.end.civil) - dayNumber(o.start.civil))
-			if o.end.civil.Sub(dayOf(o.end.civil)) > 0 {
-				days++
-			}
-		case o.dur != nil:
-			days = o.dur.wholeDays()
-		}
-		if days < 1 {
-			days = 1
-		}
 		y, mo, d := o.start.civil.Date()
-		x.emit(o, time.Date(y, mo, d, 0, 0, 0, 0, x.dayLoc), time.Date(y, mo, d+days, 0, 0, 0, 0, x.dayLoc), true)
+		x.emit(o, time.Date(y, mo, d, 0, 0, 0, 0, x.dayLoc), time.Date(y, mo, d+dateSpan(o), 0, 0, 0, 0, x.dayLoc), true)
 		return
 	}
 	loc := o.start.location(x.floatLoc)

@@ -67,8 +67,8 @@ type Calendar struct {
 	info      calendar.Info
 	zone      *time.Location // X-WR-TIMEZONE, or nil
 	masters   []*entry
-	byUID     map[string][]*entry // overrides of each series
-	overrides []*entry            // every override, each emitted on its own
+	master    map[string]*entry // the master of each UID that has one
+	overrides []*entry          // every override, each emitted on its own
 	warnings  []string
 }
 
@@ -149,7 +149,7 @@ func parse(name, text string) (cal *Calendar, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Calendar{name: name, byUID: map[string][]*entry{}}
+	c := &Calendar{name: name, master: map[string]*entry{}}
 	c.warnings = append(c.warnings, doc.warnings...)
 	if doc.malformed > 0 {
 		c.warnings = append(c.warnings, fmt.Sprintf("%s: %d malformed line(s) dropped or read without parameters (first: %q)", name, doc.malformed, doc.firstMalformed))
@@ -335,12 +335,12 @@ func (c *Calendar) assemble(entries []*entry) {
 	for _, e := range entries {
 		if e.rid != nil {
 			c.overrides = append(c.overrides, e)
-			if e.uid != "" {
-				c.byUID[e.uid] = append(c.byUID[e.uid], e)
-			}
 			continue
 		}
 		c.masters = append(c.masters, e)
+		if e.uid != "" && (c.master[e.uid] == nil || e.recurring()) {
+			c.master[e.uid] = e
+		}
 	}
 }
 
@@ -368,7 +368,7 @@ func (c *Calendar) Events(ctx context.Context, q calendar.Query) (calendar.Resul
 	if q.To.Before(q.From) {
 		return calendar.Result{}, fmt.Errorf("%s: query window ends (%s) before it starts (%s)", c.name, q.To.Format(time.RFC3339), q.From.Format(time.RFC3339))
 	}
-	x := &expansion{c: c, q: q, dayLoc: q.Zone, floatLoc: c.zone}
+	x := &expansion{ctx: ctx, c: c, q: q, budget: budgetOf(ctx), dayLoc: q.Zone, floatLoc: c.zone}
 	if x.dayLoc == nil {
 		x.dayLoc = c.zone
 	}
@@ -379,16 +379,31 @@ func (c *Calendar) Events(ctx context.Context, q calendar.Query) (calendar.Resul
 		x.floatLoc = x.dayLoc
 	}
 	x.warnings = append(x.warnings, c.warnings...)
-	for i, m := range c.masters {
-		if i%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return calendar.Result{}, err
+	var stand []*entry
+	x.standing = map[string][]*entry{}
+	for _, o := range c.overrides {
+		if m := c.master[o.uid]; o.uid != "" && m != nil {
+			if !x.stands(m, o) {
+				continue
 			}
+			x.standing[o.uid] = append(x.standing[o.uid], o)
+		}
+		stand = append(stand, o)
+	}
+	for i, m := range c.masters {
+		if i%64 == 0 && x.err == nil {
+			x.err = ctx.Err()
+		}
+		if x.err != nil {
+			break
 		}
 		x.series(m)
 	}
-	for _, o := range c.overrides {
+	for _, o := range stand {
 		x.single(o)
+	}
+	if x.err != nil {
+		return calendar.Result{}, x.err
 	}
 	return calendar.Result{Events: x.sorted(), Warnings: x.warnings}, nil
 }

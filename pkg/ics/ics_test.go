@@ -388,6 +388,7 @@ func TestBadEntries(t *testing.T) {
 		got = append(got, show(e, time.UTC))
 	}
 	wantEvents := []string{
+		"2026-03-02 08:00 – 2026-03-02 09:00 End before start",
 		"2026-03-02 09:00 – 2026-03-02 10:00 Good",
 		"2026-03-02 11:00 – 2026-03-02 11:30 One EXDATE unreadable",
 	}
@@ -396,7 +397,7 @@ func TestBadEntries(t *testing.T) {
 	}
 	wantWarnings := []string{
 		`bad.ics:10 (UID bad-date): DTSTART: "20260230T090000Z" is not a date; skipped it`,
-		`bad.ics:16 (UID abc@x): end 2026-03-02T09:00 is before start 2026-03-02T10:00; skipped it`,
+		`bad.ics:16 (UID abc@x): end 2026-03-02T09:00 is before start 2026-03-02T10:00; swapped them`,
 		`bad.ics:22 (UID unknown-zone): DTSTART: unknown zone "Mars/Olympus_Mons"; skipped it`,
 		`bad.ics:27 (UID broken-rrule): RRULE "FREQ=SOMETIMES;COUNT=3": undefined frequency: SOMETIMES; skipped it`,
 		`bad.ics:33 (UID no-start): no DTSTART; skipped it`,
@@ -644,7 +645,7 @@ func TestRunawayRuleIsBounded(t *testing.T) {
 	}
 	r := query(t, c, calendar.Query{From: day(2026, 1, 1), To: day(2027, 1, 1)})
 	want := []string{"run.ics:2 (UID s): stopped expanding after 100000 occurrences; left the later ones out"}
-	if !reflect.DeepEqual(r.Warnings, want) || len(r.Events) == 0 || len(r.Events) > maxSteps {
+	if !reflect.DeepEqual(r.Warnings, want) || len(r.Events) == 0 || len(r.Events) > maxRuleOccurrences {
 		t.Errorf("%d occurrences, warnings %q; want some, and %q", len(r.Events), r.Warnings, want)
 	}
 }

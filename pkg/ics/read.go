@@ -1,10 +1,12 @@
 package ics
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +21,7 @@ type entry struct {
 	index int
 	line  int
 	uid   string
-	seq   int
+	seq   int // SEQUENCE, -1 when there is none
 	start dateTime
 	// end is DTEND; dur is DURATION; neither means the RFC 5545 default
 	// (a day for a date, no time for a date-time).
@@ -30,9 +32,15 @@ type entry struct {
 	rid      *dateTime
 	ridKey   string
 	startKey string
-	rules    []rule
-	rdates   []rdate
-	exdates  []dateTime
+	// future is an override's RANGE=THISANDFUTURE: it changes every
+	// later occurrence too. copiesRules is set on an override that repeats
+	// an RRULE, RDATE or EXDATE, as copies of an older version of a series
+	// do.
+	future      bool
+	copiesRules bool
+	rules       []rule
+	rdates      []rdate
+	exdates     []dateTime
 	// proto carries everything an occurrence shares with its entry.
 	proto calendar.Event
 }
@@ -57,7 +65,7 @@ type rdate struct {
 // readEvent reads a VEVENT. On error the entry returned still has its UID,
 // for the message.
 func readEvent(ev *component, zones *zoneBook) (*entry, error) {
-	e := &entry{}
+	e := &entry{seq: -1}
 	e.proto.Status = calendar.StatusConfirmed
 	e.proto.Type = calendar.TypeDefault
 	var dtstart, dtend, rid *property
@@ -91,7 +99,9 @@ func readEvent(ev *component, zones *zoneBook) (*entry, error) {
 		case "EXDATE":
 			exdates = append(exdates, p)
 		case "SEQUENCE":
-			e.seq, _ = strconv.Atoi(strings.TrimSpace(p.Value))
+			if n, err := strconv.Atoi(strings.TrimSpace(p.Value)); err == nil {
+				e.seq = n
+			}
 		case "STATUS":
 			switch strings.ToUpper(strings.TrimSpace(p.Value)) {
 			case "TENTATIVE":
@@ -136,15 +146,13 @@ func readEvent(ev *component, zones *zoneBook) (*entry, error) {
 	}
 	e.start = start
 	e.startKey = propKey(dtstart)
+	var repairs []string
 	if dtend != nil {
 		end, err := timeProp(dtend, zones)
 		if err != nil {
 			return e, fmt.Errorf("DTEND: %w; skipped it", err)
 		}
 		e.end = &end
-		if before(end, start) {
-			return e, fmt.Errorf("end %s is before start %s; skipped it", end, start)
-		}
 	} else if strings.TrimSpace(durText) != "" {
 		d, err := parseDuration(durText)
 		if err != nil {
@@ -155,6 +163,9 @@ func readEvent(ev *component, zones *zoneBook) (*entry, error) {
 		}
 		e.dur = &d
 	}
+	if err := e.checkLength(&repairs); err != nil {
+		return e, err
+	}
 	if rid != nil {
 		r, err := timeProp(rid, zones)
 		if err != nil {
@@ -162,15 +173,20 @@ func readEvent(ev *component, zones *zoneBook) (*entry, error) {
 		}
 		e.rid = &r
 		e.ridKey = propKey(rid)
+		e.future = strings.EqualFold(param(rid, "RANGE"), "THISANDFUTURE")
+		e.copiesRules = len(rrules) > 0 || len(rdates) > 0 || len(exdates) > 0
 		e.proto.Recurring = true
 		// An override stands for one occurrence: whatever RRULE, RDATE or
 		// EXDATE it repeats belongs to its series.
-		return e, nil
+		return e, repaired(repairs, nil)
 	}
 	for _, p := range rrules {
 		r, err := readRule(p.Value, zones)
 		if err != nil {
 			return e, fmt.Errorf("RRULE %q: %w; skipped it", clip(p.Value, 80), err)
+		}
+		if r.until != nil && r.until.kind == kindDate && e.start.kind != kindDate {
+			repairs = append(repairs, fmt.Sprintf("UNTIL %s is a date on a series of date-times; read it as the end of that day", r.until))
 		}
 		e.rules = append(e.rules, r)
 	}
@@ -197,16 +213,25 @@ func readEvent(ev *component, zones *zoneBook) (*entry, error) {
 		}
 	}
 	e.proto.Recurring = e.recurring()
-	if len(bad) > 0 {
-		return e, &partialError{fmt.Sprintf("ignored unreadable %s", strings.Join(bad, ", "))}
-	}
-	return e, nil
+	return e, repaired(repairs, bad)
 }
 
 // partialError is a problem with part of an entry that was read anyway.
 type partialError struct{ msg string }
 
 func (p *partialError) Error() string { return p.msg }
+
+// repaired is the warning about an entry that was read with repairs, or
+// with unreadable values left out; nil when there is neither.
+func repaired(repairs, bad []string) error {
+	if len(bad) > 0 {
+		repairs = append(repairs, fmt.Sprintf("ignored unreadable %s", strings.Join(bad, ", ")))
+	}
+	if len(repairs) == 0 {
+		return nil
+	}
+	return &partialError{strings.Join(repairs, "; ")}
+}
 
 // before reports whether a is before b, reading floating values and dates
 // in UTC (both sides alike when they are of one kind).
@@ -255,7 +280,7 @@ func readRDate(v string, period bool, p *property, zones *zoneBook) (rdate, erro
 	}
 	if t := strings.TrimSpace(to); strings.HasPrefix(t, "P") || strings.HasPrefix(t, "+P") {
 		d, err := parseDuration(t)
-		if err != nil || d.negative() {
+		if err != nil || d.negative() || int64(d.days)*86400+d.secs > maxLength {
 			return rdate{}, errDuration
 		}
 		return rdate{at: at, dur: &d}, nil
@@ -270,10 +295,18 @@ func readRDate(v string, period bool, p *property, zones *zoneBook) (rdate, erro
 	return rdate{at: at, end: &end}, nil
 }
 
+// maxInterval bounds INTERVAL: a larger one (over 2,700 years of days)
+// means nothing a calendar could show, and would overflow the search's
+// arithmetic.
+const maxInterval = 1_000_000
+
 // readRule parses an RRULE with rrule-go. UNTIL is taken out and kept as a
-// value of its own, to be placed in the series' zone when it is expanded;
-// empty parts (a trailing ";") are dropped, and a negative COUNT is
-// ignored, as some exporters write COUNT=-1 for "no count".
+// value of its own, to be placed in the series' zone when it is expanded
+// (and so that an UNTIL at the earliest instant, which rrule-go would take
+// for none, stays an UNTIL); empty parts (a trailing ";") are dropped, and
+// a negative COUNT is ignored, as some exporters write COUNT=-1 for "no
+// count". A COUNT is kept whatever its size: the budgets of [expansion]
+// bound what it costs.
 func readRule(text string, zones *zoneBook) (rule, error) {
 	var parts []string
 	var until *dateTime
@@ -297,6 +330,10 @@ func readRule(text string, zones *zoneBook) (rule, error) {
 			if n, err := strconv.Atoi(v); err == nil && n < 0 {
 				continue
 			}
+		case "INTERVAL":
+			if n, err := strconv.Atoi(v); err == nil && n > maxInterval {
+				return rule{}, fmt.Errorf("INTERVAL=%d is more than %d", n, maxInterval)
+			}
 		default:
 			if strings.HasPrefix(k, "X-") {
 				continue
@@ -308,9 +345,14 @@ func readRule(text string, zones *zoneBook) (rule, error) {
 	if err != nil {
 		return rule{}, err
 	}
-	if opt.Count > 1_000_000 {
-		opt.Count = 1_000_000
+	// A BY list is a set: rrule-go would repeat an occurrence for each
+	// time a value is written (BYHOUR=9,9).
+	for _, l := range []*[]int{&opt.Bysetpos, &opt.Bymonth, &opt.Bymonthday, &opt.Byyearday, &opt.Byweekno, &opt.Byhour, &opt.Byminute, &opt.Bysecond, &opt.Byeaster} {
+		slices.Sort(*l)
+		*l = slices.Compact(*l)
 	}
+	slices.SortFunc(opt.Byweekday, func(a, b rrule.Weekday) int { return cmp.Or(cmp.Compare(a.N(), b.N()), cmp.Compare(a.Day(), b.Day())) })
+	opt.Byweekday = slices.Compact(opt.Byweekday)
 	// Build it once with any start, to find what rrule-go refuses now
 	// rather than at each query.
 	check := *opt

@@ -239,3 +239,82 @@ func parseDuration(s string) (duration, error) {
 	}
 	return d, nil
 }
+
+// maxLength is the longest an entry may last: a little less than the 292
+// years a time.Duration holds, so that no length is ever cut short
+// silently.
+const maxLength = 290 * 365 * 86400 // seconds
+
+// checkLength checks how long e lasts and repairs what has one plain
+// reading, adding a note for each repair to repairs: a DTEND before DTSTART
+// is read the other way round (the times the entry spans); a date DTEND on
+// DTSTART's own date is one day; a date and a date-time mixed keep
+// DTSTART's kind. An entry longer than maxLength is an error.
+func (e *entry) checkLength(repairs *[]string) error {
+	note := func(format string, args ...any) { *repairs = append(*repairs, fmt.Sprintf(format, args...)) }
+	if e.end != nil {
+		end := *e.end
+		switch {
+		case before(end, e.start):
+			note("end %s is before start %s; swapped them", end, e.start)
+			e.start, end = end, e.start
+			e.end = &end
+		case e.start.kind == kindDate && end.kind == kindDate && end.civil.Equal(e.start.civil):
+			note("DTEND %s is the day it starts; read it as that one day", end)
+			e.end = nil
+			return nil
+		}
+		switch {
+		case e.start.kind == kindDate && end.kind != kindDate:
+			note("DTSTART %s is a date and DTEND %s a date-time; read it as %s all-day", e.start, end, days(dateSpan(e)))
+		case e.start.kind != kindDate && end.kind == kindDate:
+			note("DTSTART %s is a date-time and DTEND %s a date; read DTEND as that day's midnight", e.start, end)
+		}
+		if end.in(time.UTC).Unix()-e.start.in(time.UTC).Unix() > maxLength {
+			return fmt.Errorf("DTEND %s is more than 290 years after DTSTART %s; skipped it", end, e.start)
+		}
+		return nil
+	}
+	if d := e.dur; d != nil {
+		if int64(d.days)*86400+d.secs > maxLength {
+			return fmt.Errorf("DURATION %s is longer than 290 years; skipped it", d)
+		}
+		if e.start.kind == kindDate && (d.secs != 0 || d.days == 0) {
+			note("DURATION %s on an all-day entry is not whole days; read it as %s", d, days(dateSpan(e)))
+		}
+	}
+	return nil
+}
+
+// days says "1 day" or "3 days".
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+// String writes the duration as RFC 5545 does: P1DT2H30M.
+func (d duration) String() string {
+	days, secs := d.days, d.secs
+	s := "P"
+	if d.negative() {
+		s, days, secs = "-P", -days, -secs
+	}
+	if days != 0 || secs == 0 {
+		s += fmt.Sprintf("%dD", days)
+	}
+	if secs != 0 {
+		s += "T"
+		if h := secs / 3600; h != 0 {
+			s += fmt.Sprintf("%dH", h)
+		}
+		if m := secs / 60 % 60; m != 0 {
+			s += fmt.Sprintf("%dM", m)
+		}
+		if sec := secs % 60; sec != 0 {
+			s += fmt.Sprintf("%dS", sec)
+		}
+	}
+	return s
+}

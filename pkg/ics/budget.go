@@ -1,0 +1,110 @@
+package ics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// The budgets. A step is one unit of a rule's search: a day (or, for a
+// rule that skips days, a day of its interval) looked at, or one time of
+// day tried. Ten years of a busy manager's calendar (about 100,000
+// occurrences from a few hundred series) take some 100,000 occurrences
+// and 2,000,000 steps.
+const (
+	// maxRuleOccurrences is how many occurrences of one rule one query
+	// keeps; the rest are left out with a warning.
+	maxRuleOccurrences = 100_000
+	// maxRuleSteps is how long one rule may search in one query; a rule
+	// that finds nothing in that time is left out with a warning.
+	maxRuleSteps = 1_000_000
+	// DefaultOccurrences is how many occurrences a run may keep across
+	// every file it reads.
+	DefaultOccurrences = 250_000
+	// DefaultSteps is how many steps a run may spend across every rule of
+	// every file it reads.
+	DefaultSteps = 20_000_000
+)
+
+// ErrBudget is wrapped by the error [Calendar.Events] returns when a run
+// needs more occurrences or more work than its [Budget] allows.
+var ErrBudget = errors.New("the calendar needs more than emtime allows for one run")
+
+// Budget is what one run may spend expanding recurring events: occurrences
+// kept and steps of search, across every calendar that shares it (see
+// [WithBudget]). Once it is spent, Events fails with an error wrapping
+// [ErrBudget] rather than return a part of the calendar. A Budget is safe
+// for use by several goroutines.
+type Budget struct {
+	maxSteps, maxOccurrences int64
+
+	mu                 sync.Mutex
+	steps, occurrences int64
+	// The series that cost most so far, to name in the error.
+	topSteps, topOccurrences cost
+}
+
+type cost struct {
+	who string
+	n   int64
+}
+
+// NewBudget returns a budget of [DefaultOccurrences] and [DefaultSteps].
+func NewBudget() *Budget {
+	return &Budget{maxSteps: DefaultSteps, maxOccurrences: DefaultOccurrences}
+}
+
+type budgetKey struct{}
+
+// WithBudget returns a context under which every [Calendar.Events] call
+// spends from b: one budget for every file of one run, so that a run of
+// several files is bounded as one file is. Without one, each Events call
+// has a budget of its own.
+func WithBudget(ctx context.Context, b *Budget) context.Context {
+	return context.WithValue(ctx, budgetKey{}, b)
+}
+
+func budgetOf(ctx context.Context) *Budget {
+	if b, ok := ctx.Value(budgetKey{}).(*Budget); ok && b != nil {
+		return b
+	}
+	return NewBudget()
+}
+
+// spend takes steps and occurrences for the series named who, whose cost
+// in this query so far is seriesSteps and seriesOccurrences (what is spent
+// now included). It fails once either total passes its bound.
+func (b *Budget) spend(steps, occurrences int64, who string, seriesSteps, seriesOccurrences int64) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.steps += steps
+	b.occurrences += occurrences
+	if seriesSteps > b.topSteps.n {
+		b.topSteps = cost{who, seriesSteps}
+	}
+	if seriesOccurrences > b.topOccurrences.n {
+		b.topOccurrences = cost{who, seriesOccurrences}
+	}
+	switch {
+	case b.occurrences > b.maxOccurrences:
+		return fmt.Errorf("%w: more than %s occurrences in the range, %s of them from %s; try a shorter range",
+			ErrBudget, thousands(b.maxOccurrences), thousands(b.topOccurrences.n), b.topOccurrences.who)
+	case b.steps > b.maxSteps:
+		return fmt.Errorf("%w: its repeating events need more than %s steps to expand, %s of them for %s",
+			ErrBudget, thousands(b.maxSteps), thousands(b.topSteps.n), b.topSteps.who)
+	}
+	return nil
+}
+
+// thousands writes n with commas: 1,000,000.
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return s
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
