@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -310,8 +311,13 @@ func (o *sourceOptions) load(ctx context.Context, f *Factory, p *plan) (*loaded,
 
 	q := calendar.Query{From: l.from, To: l.to, Zone: zone}
 	var results []calendar.Result
+	// One budget for every file: several files are bounded as one is.
+	qctx := ics.WithBudget(ctx, ics.NewBudget())
 	for _, s := range sources {
-		r, err := s.Events(ctx, q)
+		r, err := s.Events(qctx, q)
+		if errors.Is(err, ics.ErrBudget) {
+			return nil, withHint(fmt.Errorf("%s: %w", s.name, err), "a shorter range (--weeks, or --from and --to) expands fewer occurrences; the series named is the one that costs most")
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.name, err)
 		}

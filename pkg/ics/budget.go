@@ -88,7 +88,7 @@ func (b *Budget) spend(steps, occurrences int64, who string, seriesSteps, series
 	}
 	switch {
 	case b.occurrences > b.maxOccurrences:
-		return fmt.Errorf("%w: more than %s occurrences in the range, %s of them from %s; try a shorter range",
+		return fmt.Errorf("%w: more than %s occurrences in the range, %s of them from %s",
 			ErrBudget, thousands(b.maxOccurrences), thousands(b.topOccurrences.n), b.topOccurrences.who)
 	case b.steps > b.maxSteps:
 		return fmt.Errorf("%w: its repeating events need more than %s steps to expand, %s of them for %s",

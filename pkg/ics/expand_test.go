@@ -257,7 +257,7 @@ func TestHostileCalendars(t *testing.T) {
 		{
 			name:        "100 never-ending SECONDLY rules",
 			doc:         never(100, "FREQ=SECONDLY"),
-			err:         "the calendar needs more than emtime allows for one run: more than 250,000 occurrences in the range, 100,000 of them from hostile.ics:3 (UID r0); try a shorter range",
+			err:         "the calendar needs more than emtime allows for one run: more than 250,000 occurrences in the range, 100,000 of them from hostile.ics:3 (UID r0)",
 			steps:       DefaultSteps,
 			occurrences: DefaultOccurrences + 1,
 		},
@@ -309,7 +309,7 @@ func TestBudgetIsShared(t *testing.T) {
 		t.Fatalf("a.ics: %d occurrences, %v; want 365", len(r.Events), err)
 	}
 	_, err := bc.Events(ctx, q)
-	want := "the calendar needs more than emtime allows for one run: more than 500 occurrences in the range, 365 of them from a.ics:2 (UID daily); try a shorter range"
+	want := "the calendar needs more than emtime allows for one run: more than 500 occurrences in the range, 365 of them from a.ics:2 (UID daily)"
 	if err == nil || err.Error() != want {
 		t.Errorf("b.ics: %v\nwant %s", err, want)
 	}
