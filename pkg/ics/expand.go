@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -33,6 +34,8 @@ type expansion struct {
 	// standing holds the overrides that stand, by UID; a stale one (see
 	// [expansion.stands]) is dropped.
 	standing map[string][]*entry
+	// excluded holds each series' EXDATEs, for [expansion.stands].
+	excluded map[*entry]skips
 	// cur names the entry being expanded; what it has cost so far.
 	cur              string
 	curSteps, curOcc int64
@@ -271,16 +274,14 @@ func (x *expansion) futures(m *entry, loc *time.Location) []future {
 	return out
 }
 
-// latest is the last override of fs whose RECURRENCE-ID is before t.
+// latest is the last override of fs (sorted) whose RECURRENCE-ID is
+// before t.
 func latest(fs []future, t time.Time) *future {
-	var f *future
-	for i := range fs {
-		if !fs[i].rid.Before(t) {
-			break
-		}
-		f = &fs[i]
+	i := sort.Search(len(fs), func(i int) bool { return !fs[i].rid.Before(t) })
+	if i == 0 {
+		return nil
 	}
-	return f
+	return &fs[i-1]
 }
 
 func (x *expansion) replaced(m *entry) []dateTime {
@@ -594,7 +595,15 @@ func (x *expansion) allDayStarts(m *entry, from, to time.Time, quiet bool, each 
 // series is changed or a changed occurrence deleted.
 func (x *expansion) stands(m, o *entry) bool {
 	x.begin(m)
-	if skip := x.exdates(m, nil); m.start.kind == kindDate {
+	skip, ok := x.excluded[m]
+	if !ok {
+		if x.excluded == nil {
+			x.excluded = map[*entry]skips{}
+		}
+		skip = x.exdates(m, nil)
+		x.excluded[m] = skip
+	}
+	if m.start.kind == kindDate {
 		if skip.day[dayNumber(o.rid.civil)] {
 			return false
 		}

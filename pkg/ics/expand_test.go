@@ -61,19 +61,20 @@ func TestRulesThatCannotHang(t *testing.T) {
 		{"FREQ=MINUTELY;BYSECOND=0,30;BYSETPOS=3,-3", "20260302T100000Z", "can never yield an occurrence", 100},
 		// Dates that do not exist, or sets that select nothing: rrule-go
 		// searches them to the year 9999 unless the search is shortened.
-		{"FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30", "20260302T100000Z", "yields no occurrence up to the year 2399", cycleDays},
-		{"FREQ=SECONDLY;BYMONTH=4;BYMONTHDAY=31", "20260302T100000Z", "yields no occurrence up to the year 2399", cycleDays},
-		{"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=31", "20260302T100000Z", "yields no occurrence up to the year 2399", cycleDays},
-		{"FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30", "20260302T100000Z", "yields no occurrence up to the year 2399", cycleDays},
-		{"FREQ=WEEKLY;BYMONTH=2;BYMONTHDAY=31", "20260302T100000Z", "yields no occurrence up to the year 2399", cycleDays},
-		{"FREQ=DAILY;BYMONTHDAY=31;BYMONTH=2", "20260302T100000Z", "yields no occurrence up to the year 2399", cycleDays},
-		{"FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6", "20260302T100000Z", "yields no occurrence up to the year 2399", cycleDays},
-		{"FREQ=YEARLY;BYYEARDAY=60;BYMONTH=1", "20260302T100000Z", "yields no occurrence up to the year 2399", cycleDays},
-		{"FREQ=YEARLY;BYWEEKNO=1;BYMONTH=6", "20260302T100000Z", "yields no occurrence up to the year 2399", cycleDays},
+		// Each day it looks at costs a step for each BY value.
+		{"FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30", "20260302T100000Z", "yields no occurrence up to the year 2399", 3 * cycleDays},
+		{"FREQ=SECONDLY;BYMONTH=4;BYMONTHDAY=31", "20260302T100000Z", "yields no occurrence up to the year 2399", 3 * cycleDays},
+		{"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=31", "20260302T100000Z", "yields no occurrence up to the year 2399", 3 * cycleDays},
+		{"FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30", "20260302T100000Z", "yields no occurrence up to the year 2399", 3 * cycleDays},
+		{"FREQ=WEEKLY;BYMONTH=2;BYMONTHDAY=31", "20260302T100000Z", "yields no occurrence up to the year 2399", 3 * cycleDays},
+		{"FREQ=DAILY;BYMONTHDAY=31;BYMONTH=2", "20260302T100000Z", "yields no occurrence up to the year 2399", 3 * cycleDays},
+		{"FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6", "20260302T100000Z", "yields no occurrence up to the year 2399", 3 * cycleDays},
+		{"FREQ=YEARLY;BYYEARDAY=60;BYMONTH=1", "20260302T100000Z", "yields no occurrence up to the year 2399", 3 * cycleDays},
+		{"FREQ=YEARLY;BYWEEKNO=1;BYMONTH=6", "20260302T100000Z", "yields no occurrence up to the year 2399", 3 * cycleDays},
 		// Monday is day 0 of the rule and every 7th day after: never a Tuesday.
-		{"FREQ=DAILY;INTERVAL=7;BYDAY=TU", "20260302T100000Z", "yields no occurrence up to the year 2399", cycleDays},
+		{"FREQ=DAILY;INTERVAL=7;BYDAY=TU", "20260302T100000Z", "yields no occurrence up to the year 2399", 3 * cycleDays},
 		// A COUNT is searched from DTSTART, however long ago.
-		{"FREQ=DAILY;COUNT=10;BYMONTHDAY=30;BYMONTH=2", "19000101T100000Z", "yields no occurrence up to the year 2399", cycleDays + 500*366},
+		{"FREQ=DAILY;COUNT=10;BYMONTHDAY=30;BYMONTH=2", "19000101T100000Z", "yields no occurrence up to the year 2399", 3 * (cycleDays + 500*366)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {
@@ -267,8 +268,8 @@ func TestHostileCalendars(t *testing.T) {
 			name:        "rules that search to the end of their cycle",
 			doc:         never(100, "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"),
 			budget:      &Budget{maxSteps: DefaultSteps / 10, maxOccurrences: DefaultOccurrences},
-			err:         "the calendar needs more than emtime allows for one run: its repeating events need more than 2,000,000 steps to expand, 136,600 of them for hostile.ics:3 (UID r0)",
-			steps:       DefaultSteps/10 + cycleDays,
+			err:         "the calendar needs more than emtime allows for one run: its repeating events need more than 2,000,000 steps to expand, 409,801 of them for hostile.ics:3 (UID r0)",
+			steps:       DefaultSteps/10 + 3*cycleDays,
 			occurrences: 100 + 4, // the DTSTARTs, and the good events
 		},
 	}
@@ -391,7 +392,7 @@ func TestRuleStepBudget(t *testing.T) {
 		// A minute apart from 1900: the COUNT runs out of steps long
 		// before 2026.
 		{"FREQ=SECONDLY;INTERVAL=60;COUNT=1000000000", "19000101T000000Z", 0,
-			`RRULE "FREQ=SECONDLY;INTERVAL=60;COUNT=1000000000" (its COUNT=1000000000 is more than emtime can expand): gave up after 1,000,054 steps of search, at 1901-11-24, before the range; left its repeats out`},
+			`RRULE "FREQ=SECONDLY;INTERVAL=60;COUNT=1000000000" (its COUNT=1000000000 is more than emtime can expand): gave up after 1,001,150 steps of search, at 1900-12-13, before the range; left its repeats out`},
 		// Fewer steps a day: the same COUNT reaches the range.
 		{"FREQ=SECONDLY;INTERVAL=43200;COUNT=1000000000", "19000101T000000Z", 730, ""},
 	}

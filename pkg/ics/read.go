@@ -354,9 +354,11 @@ func readRule(text string, zones *zoneBook) (rule, error) {
 	slices.SortFunc(opt.Byweekday, func(a, b rrule.Weekday) int { return cmp.Or(cmp.Compare(a.N(), b.N()), cmp.Compare(a.Day(), b.Day())) })
 	opt.Byweekday = slices.Compact(opt.Byweekday)
 	// Build it once with any start, to find what rrule-go refuses now
-	// rather than at each query.
+	// rather than at each query; as a SECONDLY rule, for which it lists no
+	// times of day (up to 86,400 for the others).
 	check := *opt
 	check.Dtstart = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	check.Freq = rrule.SECONDLY
 	if _, err := rrule.NewRRule(check); err != nil {
 		return rule{}, err
 	}

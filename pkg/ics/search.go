@@ -95,9 +95,17 @@ func (s *search) run(opt rrule.ROption, from, to time.Time, each func(time.Time)
 // end of the range lies in the last cycle before libraryMaxYear, where
 // rrule-go gives up. No call can then search more than the rule's gap
 // between two starts or that cycle, and each call is charged afterwards
-// for the days it covered (over the interval: rrule-go looks at each day of
-// each period it visits, and visits one period of each interval).
+// for the days it covered: rrule-go looks at each day of each period it
+// visits (one period of each interval), and tries each day against every
+// value of the rule's BY lists and BYSETPOS.
 func (s *search) library(opt rrule.ROption, to time.Time, each func(time.Time) bool) stop {
+	// rrule-go first lists the times of day a DAILY or longer rule
+	// allows: up to 86,400 of them.
+	if !s.charge(int64(max(len(opt.Byhour), 1) * max(len(opt.Byminute), 1) * max(len(opt.Bysecond), 1))) {
+		return s.out
+	}
+	weight := int64(1 + len(opt.Bymonth) + len(opt.Byweekday) + len(opt.Bymonthday) + len(opt.Byyearday) +
+		len(opt.Byweekno) + len(opt.Byeaster) + len(opt.Bysetpos))
 	shift := 0
 	if y := to.Year(); y < libraryMaxYear-1 {
 		shift = (libraryMaxYear - 1 - y) / cycle * cycle
@@ -128,7 +136,7 @@ func (s *search) library(opt rrule.ROption, to time.Time, each func(time.Time) b
 			}
 			upto = end
 		}
-		if !s.charge(max(1, (upto.Unix()-prev.Unix())/86400/interval)) {
+		if !s.charge(max(1, (upto.Unix()-prev.Unix())/86400*weight/interval)) {
 			return s.out
 		}
 		if !ok {
@@ -186,6 +194,9 @@ func (s *search) subDaily(opt rrule.ROption, from, to time.Time, each func(time.
 	// The times of each allowed period, as offsets from its start, after
 	// BYSETPOS.
 	offsets := periodOffsets(opt, m0, s0)
+	if !s.charge(int64(1 + len(offsets))) {
+		return s.out
+	}
 	if len(offsets) == 0 {
 		return stopNever
 	}
@@ -242,6 +253,9 @@ func (s *search) subDaily(opt rrule.ROption, from, to time.Time, each func(time.
 			periods = ceilDiv(dayEnd-base, step)
 		}
 		visit := func(b int64) bool {
+			if !s.charge(int64(len(offsets))) {
+				return false
+			}
 			for _, off := range offsets {
 				t := b + off
 				if t < t0 {
