@@ -7,24 +7,24 @@ import (
 	"sync"
 )
 
-// The budgets. A step is one unit of a rule's search: a day (or, for a
-// rule that skips days, a day of its interval) looked at, or one time of
-// day tried. Ten years of a busy manager's calendar (about 100,000
-// occurrences from a few hundred series) take some 100,000 occurrences
-// and 2,000,000 steps.
+// The budgets. A step is one unit of a rule's search, some 10 ns of work:
+// a day tried against one of the rule's BY values, a time of day tried; a
+// start found costs more steps (see libraryStart). Ten years of 85 busy
+// series (122,485 occurrences, more than a busy manager has) take some
+// 5,000,000 steps.
 const (
 	// maxRuleOccurrences is how many occurrences of one rule one query
 	// keeps; the rest are left out with a warning.
 	maxRuleOccurrences = 100_000
 	// maxRuleSteps is how long one rule may search in one query; a rule
 	// that finds nothing in that time is left out with a warning.
-	maxRuleSteps = 1_000_000
+	maxRuleSteps = 5_000_000
 	// DefaultOccurrences is how many occurrences a run may keep across
 	// every file it reads.
 	DefaultOccurrences = 250_000
 	// DefaultSteps is how many steps a run may spend across every rule of
 	// every file it reads.
-	DefaultSteps = 20_000_000
+	DefaultSteps = 50_000_000
 )
 
 // ErrBudget is wrapped by the error [Calendar.Events] returns when a run
