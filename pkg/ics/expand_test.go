@@ -752,3 +752,22 @@ func BenchmarkHostileNever(b *testing.B) {
 func BenchmarkHostileHanging(b *testing.B) {
 	benchmarkHostile(b, hostileRules(1000, "FREQ=HOURLY;INTERVAL=2;BYHOUR=1"), false)
 }
+
+// TestDateExdateDropsOverride removes, with a date EXDATE on a series of
+// date-times, the day's occurrence and the override that moved it.
+func TestDateExdateDropsOverride(t *testing.T) {
+	doc := "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:s\nSUMMARY:Daily\nDTSTART:20260302T090000Z\nDURATION:PT1H\nRRULE:FREQ=DAILY;COUNT=3\nEXDATE;VALUE=DATE:20260303\nEND:VEVENT\n" +
+		"BEGIN:VEVENT\nUID:s\nSUMMARY:Moved\nRECURRENCE-ID:20260303T090000Z\nDTSTART:20260303T150000Z\nDURATION:PT1H\nEND:VEVENT\nEND:VCALENDAR\n"
+	c, err := Parse("exdate.ics", strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range query(t, c, calendar.Query{From: day(2026, 3, 1), To: day(2026, 4, 1)}).Events {
+		got = append(got, show(e, time.UTC))
+	}
+	want := []string{"2026-03-02 09:00 – 2026-03-02 10:00 Daily", "2026-03-04 09:00 – 2026-03-04 10:00 Daily"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

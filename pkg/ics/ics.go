@@ -39,6 +39,90 @@
 // grows with the size of the file and its memory is a small multiple of
 // it, whatever the file holds (TestHostileInputIsBounded, BenchmarkHostile,
 // FuzzRead).
+//
+// # Bounded expansion
+//
+// No rule can hang a query or exhaust memory. rrule-go, which expands
+// DAILY, WEEKLY, MONTHLY and YEARLY rules, searches for the next start
+// until it finds one or passes the year 9999, with no hook to stop it: a
+// rule on 30 February or with a BYSETPOS past its set is searched for
+// 8,000 years, and for HOURLY, MINUTELY and SECONDLY rules whose interval
+// never meets an allowed time (FREQ=HOURLY;INTERVAL=2;BYHOUR=1 from an
+// even hour) its loop never ends. So:
+//
+//   - Sub-daily rules are expanded by this package's own arithmetic: rrule-go
+//     only finds the days their date parts allow, as a DAILY rule, and the
+//     times of each day are counted out; a rule that can never meet an
+//     allowed time, or whose BYSETPOS selects nothing, is found before any
+//     search.
+//   - The other rules are moved ahead by whole 400-year cycles (which keep
+//     every weekday, leap year and month length) until the end of the range
+//     lies within one cycle of rrule-go's last year, so that no call to
+//     rrule-go searches more than one cycle; each call is charged
+//     afterwards for the days it covered. A rule that finds nothing in that
+//     cycle is left out with a warning.
+//   - Work is counted in steps, some 10 ns each: a day tried against one BY
+//     value, a time tried, 40 for a start rrule-go finds. One rule may
+//     spend 5,000,000 steps in a query and one series keep 100,000
+//     occurrences; past either, the rest of it is left out with a warning
+//     naming its place and the rest of the calendar is kept.
+//   - One run may keep [DefaultOccurrences] occurrences and spend
+//     [DefaultSteps] steps, across every file that shares a [Budget] (see
+//     [WithBudget]); past either, Events fails with an error wrapping
+//     [ErrBudget] that names the series that cost most, and returns no
+//     part of the calendar. Ten years of a busy manager's calendar (about
+//     100,000 occurrences, 5,000,000 steps) take under half of it, and
+//     the largest file emtime allows in that budget is reported in about a
+//     second and 250 MB.
+//   - The query's context is checked as the steps are spent, so a deadline
+//     or a cancellation stops a long expansion.
+//
+// # How odd values are read
+//
+// Where a file says something that has one plain reading, it is read so,
+// with a warning (a repair); where it says something applications read in
+// more than one way, emtime follows what the calendar's owner sees in the
+// application that wrote it, which is what python-recurring-ical-events
+// (the reference these choices were checked against, on the corpus in
+// corpus_test.go) does too, except where marked:
+//
+//   - DTEND before DTSTART: the two are swapped (repair).
+//   - A date DTEND on DTSTART's own date: one day (repair; the reference
+//     keeps no length).
+//   - A date DTSTART with a date-time DTEND, or with a DURATION in hours: an
+//     all-day entry through DTEND's date, a day more if DTEND has a time of
+//     day, or the DURATION rounded up to whole days (repair; the reference
+//     makes it a timed entry from midnight).
+//   - A date-time DTSTART with a date DTEND: ends at that date's midnight
+//     in the entry's zone (repair).
+//   - UNTIL a date on a series of date-times: the whole of that day, in the
+//     series' zone (repair; the reference ends the series at that date's
+//     first instant in UTC).
+//   - A DURATION or DTEND more than 290 years long, a negative DURATION:
+//     the entry is skipped (warning).
+//   - UNTIL before DTSTART, as Confluence marks a deleted series, or at
+//     0001-01-01T00:00:00Z: the series has no occurrence, DTSTART included.
+//   - A DTSTART that is not one of the rule's (BYDAY=MO, DTSTART a Tuesday):
+//     DTSTART is an occurrence too, and COUNT counts the rule's own.
+//   - A COUNT larger than a series keeps: expanded as far as the budgets
+//     allow, with a warning when they cut it.
+//   - A value written twice in a BY list (BYHOUR=9,9): once.
+//   - RECURRENCE-ID;RANGE=THISANDFUTURE: this and every later occurrence,
+//     RDATEs included, moves by the override's change of start and takes
+//     its length and details, until the next such override (RFC 5545
+//     3.8.4.4).
+//   - An override whose occurrence the series' EXDATE removes is dropped;
+//     so is a copy of an older version of the series (it repeats an RRULE,
+//     RDATE or EXDATE, with a lower SEQUENCE) whose occurrence the series
+//     no longer has. Any other override stands, wherever it is. A date
+//     EXDATE on a series of date-times removes every occurrence that day,
+//     and so an override of one of them (the reference keeps the override).
+//   - A series written in UTC in a calendar with X-WR-TIMEZONE repeats on
+//     that zone's wall clock (RDATE, EXDATE and RECURRENCE-ID stay the
+//     instants they name), as Google Calendar, which writes such files,
+//     shows it: the same local time across a daylight-saving change.
+//   - Floating times are read in X-WR-TIMEZONE, else in the query's zone;
+//     dates are days in the query's zone.
 package ics
 
 import (
