@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/emtime/emtime/pkg/textsafe"
 )
 
 // WriteCSV writes the report's weeks as CSV: a header row, then one row per
@@ -14,9 +16,11 @@ import (
 // joined with "; ". Every meeting category has a count and a minutes
 // column, in the order of [Settings.Categories].
 //
-// Text cells that a spreadsheet would take for a formula (starting with =,
-// +, -, @, a tab or a carriage return) get a leading single quote; numbers
-// are written as they are.
+// Every text cell is one line: a line break or a tab in it becomes a space,
+// and escape sequences and other control characters are taken out. Text
+// cells that a spreadsheet would take for a formula (starting with =, +, -
+// or @, after any spaces) get a leading single quote; numbers are written
+// as they are.
 func WriteCSV(w io.Writer, r Report) error {
 	cols := weekColumns(categoryOrder(r.Settings.Categories, weekCategories(r.Weeks)))
 	header := make([]string, len(cols))
@@ -181,12 +185,15 @@ func csvShare(s *float64) string {
 	return strconv.FormatFloat(*s, 'f', -1, 64)
 }
 
-// csvCell guards a text cell against formula injection: a spreadsheet
-// evaluates a cell that starts with =, +, - or @ (and, in some, after a
-// leading tab or carriage return), so such a cell gets a leading single
-// quote, which spreadsheets show as text. Numbers never pass through here.
+// csvCell makes a text cell one line with no control character (see
+// [textsafe.Line]: a line break or a tab becomes a space, an escape
+// sequence goes), then guards it against formula injection: a spreadsheet
+// evaluates a cell that starts with =, +, - or @ (and, in some, after
+// leading blanks), so such a cell gets a leading single quote, which
+// spreadsheets show as text. Numbers never pass through here.
 func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	s = textsafe.Line(s)
+	if t := strings.TrimLeft(s, " "); t != "" && strings.ContainsRune("=+-@", rune(t[0])) {
 		return "'" + s
 	}
 	return s

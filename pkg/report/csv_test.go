@@ -229,10 +229,15 @@ func TestCSVNeutralisesFormulasInText(t *testing.T) {
 		{"+1 555 0100 call", "'+1 555 0100 call"},
 		{"-2+3", "'-2+3"},
 		{"@SUM(A1:A9)", "'@SUM(A1:A9)"},
-		{"\t=1+1", "'\t=1+1"},
-		{"\r=1+1", "'\r=1+1"},
+		{"\t=1+1", "' =1+1"},
+		{"\r=1+1", "' =1+1"},
+		{"  @SUM(A1)", "'  @SUM(A1)"},
 		{"Planning = fun", "Planning = fun"},
-		{"1:1 with Bob, \"quoted\"\nsecond line", "1:1 with Bob, \"quoted\"\nsecond line"},
+		{"1:1 with Bob, \"quoted\"\nsecond line", "1:1 with Bob, \"quoted\" second line"},
+		{"Windows\r\nline end", "Windows line end"},
+		{"\x1b[2Jcleared\x07 \x1b]8;;https://evil.example\x07link\x1b]8;;\x07", "cleared link"},
+		{"\x1b[31m=1+1", "'=1+1"},
+		{"bidi \u202egnp.exe", "bidi gnp.exe"},
 		{"", ""},
 	}
 	for _, tt := range tests {

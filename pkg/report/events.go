@@ -1,15 +1,14 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/classify"
+	"github.com/emtime/emtime/pkg/textsafe"
 )
 
 // Event is one line of `emtime events`: an occurrence and how it was
@@ -71,18 +70,17 @@ func NewEvents(events []classify.Event, tallies []analyze.EventTally, zone *time
 	return out
 }
 
-// WriteEventsJSON writes the events as one JSON array.
+// WriteEventsJSON writes the events as one JSON array, escaped as in
+// [WriteJSON].
 func WriteEventsJSON(w io.Writer, events []Event) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(events)
+	return writeJSON(w, events, "  ")
 }
 
-// WriteEventsNDJSON writes one JSON object per line.
+// WriteEventsNDJSON writes one JSON object per line, escaped as in
+// [WriteJSON].
 func WriteEventsNDJSON(w io.Writer, events []Event) error {
-	enc := json.NewEncoder(w)
 	for _, e := range events {
-		if err := enc.Encode(e); err != nil {
+		if err := writeJSON(w, e, ""); err != nil {
 			return err
 		}
 	}
@@ -94,7 +92,7 @@ func WriteEventsTable(w io.Writer, events []Event, st Style) error {
 	t := newTable(w, st)
 	t.Header("When", "Kind", "Category", "Counts", "Title", "Reason", "People")
 	for _, e := range events {
-		if err := t.Append(when(e), e.Kind, e.Category, counts(e), clip(plainText(e.Title), 40), e.Reason, peopleCell(e.People)); err != nil {
+		if err := t.Append(cells(when(e), e.Kind, e.Category, counts(e), clip(textsafe.Line(e.Title), 40), e.Reason, peopleCell(e.People))); err != nil {
 			return err
 		}
 	}
@@ -148,22 +146,21 @@ func peopleCell(people []string) string {
 	case 0:
 		return ""
 	case 1:
-		return plainText(people[0])
+		return textsafe.Line(people[0])
 	default:
-		return fmt.Sprintf("%s +%d", plainText(people[0]), len(people)-1)
+		return fmt.Sprintf("%s +%d", textsafe.Line(people[0]), len(people)-1)
 	}
 }
 
-// plainText is text from a calendar made fit for one line of a terminal or
-// a table: line breaks, tabs and other control characters (an escape
-// sequence could recolour or clear the terminal) become spaces.
-func plainText(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, s)
+// cells makes text fit for the cells of a terminal table: each on one
+// line, with no escape sequence or control character (text from a calendar
+// or a config file could otherwise recolour, clear or retitle the
+// terminal); see [textsafe.Line].
+func cells(texts ...string) []string {
+	for i, s := range texts {
+		texts[i] = textsafe.Line(s)
+	}
+	return texts
 }
 
 func clip(s string, n int) string {

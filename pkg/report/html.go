@@ -40,13 +40,14 @@ func page() (*template.Template, error) {
 //
 // The colours are the Okabe–Ito palette, read by colour-blind readers;
 // every chart also has labels, patterns or numbers that survive greyscale
-// printing, a text alternative and a table of its data.
+// printing, a text alternative and a table of its data. Text from the
+// calendar is escaped, and has no escape sequence or control character.
 func WriteHTML(w io.Writer, r Report) error {
 	t, err := page()
 	if err != nil {
 		return fmt.Errorf("html template: %w", err)
 	}
-	return t.Execute(w, newHTMLPage(r))
+	return t.Execute(w, newHTMLPage(plainReport(r)))
 }
 
 // The Okabe–Ito colours the charts use, and the shades of the heat maps

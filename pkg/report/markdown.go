@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/emtime/emtime/pkg/textsafe"
 )
 
 // WriteMarkdown writes the report as GitHub-flavoured Markdown, to paste
@@ -132,11 +134,11 @@ var mdEscaper = strings.NewReplacer(
 	`<`, `\<`, `>`, `\>`, `|`, `\|`, `~`, `\~`, `&`, `\&`, `$`, `\$`,
 )
 
-// mdText makes user text safe inside a line or a table cell: control
-// characters (line breaks included) become spaces and Markdown-significant
-// characters are escaped.
+// mdText makes user text safe inside a line or a table cell: line breaks
+// become spaces, escape sequences and control characters go (see
+// [textsafe.Line]) and Markdown-significant characters are escaped.
 func mdText(s string) string {
-	return mdEscaper.Replace(plainText(s))
+	return mdEscaper.Replace(textsafe.Line(s))
 }
 
 // mdItem is [mdText] for text that starts a block, such as a list item: a

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/emtime/emtime/pkg/classify"
+	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/emtime/emtime/pkg/verdict"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
@@ -24,18 +26,32 @@ type Style struct {
 	Chart bool
 }
 
-// WriteJSON writes the report as one indented JSON document.
+// WriteJSON writes the report as one indented JSON document. Text is kept
+// exactly; the characters a terminal would obey are escaped (see
+// [textsafe.JSON]).
 func WriteJSON(w io.Writer, r Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return writeJSON(w, r, "  ")
+}
+
+// writeJSON writes v as one JSON document (indented with indent, or on one
+// line when it is empty) and a line feed, escaping what a terminal would
+// obey.
+func writeJSON(w io.Writer, v any, indent string) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", indent)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(textsafe.JSON(b.Bytes()))
+	return err
 }
 
 // WriteTable writes one row per week with the shares as bars, then the
 // verdict for the range and for the current week, with reasons, and with
 // st.Chart the heat map of where the meetings sit.
 func WriteTable(w io.Writer, r Report, st Style) error {
-	fmt.Fprintf(w, "%s to %s, %s, working hours %s\n\n", r.Range.From, r.Range.To, r.Timezone, hoursSummary(r.Settings.WorkHours))
+	fmt.Fprintf(w, "%s\n\n", textsafe.Line(fmt.Sprintf("%s to %s, %s, working hours %s", r.Range.From, r.Range.To, r.Timezone, hoursSummary(r.Settings.WorkHours))))
 	t := newTable(w, st)
 	t.Header("Week", "Capacity", "Meetings", "Focus", "Fragmented", "Track")
 	for _, wk := range r.Weeks {
@@ -45,9 +61,10 @@ func WriteTable(w io.Writer, r Report, st Style) error {
 		} else if !wk.Full {
 			label += " (part)"
 		}
-		if err := t.Append(label, hm(wk.CapacityMinutes),
-			bar(wk.MeetingShare, st), bar(wk.FocusShare, st), pctOf(wk.FragmentedShare),
-			paint(string(wk.Track), wk.Track, st)); err != nil {
+		row := cells(label, hm(wk.CapacityMinutes), bar(wk.MeetingShare, st), bar(wk.FocusShare, st),
+			pctOf(wk.FragmentedShare), string(wk.Track))
+		row[5] = paint(row[5], wk.Track, st)
+		if err := t.Append(row); err != nil {
 			return err
 		}
 	}
@@ -84,19 +101,19 @@ func describe(t Tally, st Style) string {
 	var b strings.Builder
 	b.WriteString(paint(trackName(t.Track), t.Track, st))
 	for _, r := range t.Reasons {
-		b.WriteString("\n  - " + r)
+		b.WriteString("\n  - " + textsafe.Line(r))
 	}
 	return b.String()
 }
 
 func writeFacts(w io.Writer, t Tally, categories []string) {
 	fmt.Fprintf(w, "  %s (%s), %s after hours; %s of booked focus blocks; longest focus stretch %s; %s; %s\n",
-		plural(t.MeetingCount, "meeting"), categoryLine(categories, t.Categories), hm(t.AfterHoursMeetingMinutes), hm(t.FocusBookedMinutes),
+		plural(t.MeetingCount, "meeting"), textsafe.Line(categoryLine(categories, t.Categories)), hm(t.AfterHoursMeetingMinutes), hm(t.FocusBookedMinutes),
 		hm(t.LongestFocusMinutes), plural(t.MeetingFreeDays, "meeting-free day"), plural(t.BackToBackChains, "back-to-back chain"))
 	if len(t.TopPeople) > 0 {
 		var ps []string
 		for _, p := range t.TopPeople {
-			ps = append(ps, fmt.Sprintf("%s %s", plainText(p.Person), hm(p.Minutes)))
+			ps = append(ps, fmt.Sprintf("%s %s", textsafe.Line(p.Person), hm(p.Minutes)))
 		}
 		fmt.Fprintf(w, "  most meeting time with: %s\n", strings.Join(ps, ", "))
 	}

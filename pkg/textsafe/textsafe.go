@@ -25,6 +25,7 @@
 package textsafe
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -175,4 +176,39 @@ func skipControlString(s string, i int) int {
 		i++
 	}
 	return i
+}
+
+// JSON escapes, in an encoded JSON document, the characters that
+// encoding/json leaves as they are but a terminal obeys: DEL, the C1
+// controls (U+009B starts a control sequence as ESC [ does) and the bidi
+// overrides. encoding/json already escapes the C0 controls and U+2028 and
+// U+2029. Outside its strings a JSON document is ASCII, so every such
+// character is inside a string, and the escaped document decodes to the
+// same values. A document with none of them is returned as it is.
+func JSON(doc []byte) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(doc); {
+		c := doc[i]
+		if c < utf8.RuneSelf && c != 0x7f {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(doc[i:])
+		if r != 0x7f && (r == utf8.RuneError || !drop(r)) {
+			i += size
+			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(doc)+16)
+		}
+		out = append(out, doc[last:i]...)
+		out = fmt.Appendf(out, `\u%04x`, r)
+		i += size
+		last = i
+	}
+	if out == nil {
+		return doc
+	}
+	return append(out, doc[last:]...)
 }

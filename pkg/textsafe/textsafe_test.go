@@ -1,6 +1,7 @@
 package textsafe
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -102,4 +103,30 @@ func FuzzLine(f *testing.F) {
 			t.Fatalf("Text(%q) = %q and Line = %q differ beyond line breaks", s, text, line)
 		}
 	})
+}
+
+func TestJSON(t *testing.T) {
+	v := map[string]string{"title": "a\x7fb\u009b31mc\u202ed\u2066e ünï ✓", "plain": "x"}
+	doc, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	safe := JSON(doc)
+	for _, r := range string(safe) {
+		if r >= 0x7f && drop(r) {
+			t.Errorf("JSON left %q in %s", r, safe)
+		}
+	}
+	want := `{"plain":"x","title":"a\u007fb\u009b31mc\u202ed\u2066e ünï ✓"}`
+	if string(safe) != want {
+		t.Errorf("JSON = %s, want %s", safe, want)
+	}
+	var back map[string]string
+	if err := json.Unmarshal(safe, &back); err != nil || back["title"] != v["title"] {
+		t.Errorf("decodes to %q (%v), want %q", back["title"], err, v["title"])
+	}
+	clean := []byte(`{"a":"plain ünï"}`)
+	if got := JSON(clean); &got[0] != &clean[0] {
+		t.Error("JSON copied a document with nothing to escape")
+	}
 }
