@@ -14,6 +14,7 @@ import (
 
 	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/report"
+	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/emtime/emtime/pkg/verdict"
 	"github.com/spf13/cobra"
 )
@@ -219,14 +220,16 @@ func style(io *IOStreams) report.Style {
 // maxWarnings is how many unreadable entries are named one by one.
 const maxWarnings = 10
 
-// warn tells the user about entries that could not be read.
+// warn tells the user about entries that could not be read. A warning
+// quotes the calendar (a UID, a line): it is shown on one line, with no
+// escape sequence or control character.
 func warn(io *IOStreams, warnings []string) {
 	for i, w := range warnings {
 		if i == maxWarnings {
 			fmt.Fprintf(io.ErrOut, "emtime: warning: and %d more (-o json lists them all)\n", len(warnings)-maxWarnings)
 			break
 		}
-		fmt.Fprintf(io.ErrOut, "emtime: warning: %s\n", w)
+		fmt.Fprintf(io.ErrOut, "emtime: warning: %s\n", textsafe.Line(w))
 	}
 	// Each warning says what became of what it names: skipped, repaired,
 	// or read in part.

@@ -2,10 +2,11 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
+	"github.com/emtime/emtime/pkg/google"
+	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
@@ -69,14 +70,19 @@ func calendarsRun(ctx context.Context, opts *CalendarsOptions) error {
 		for _, c := range cals {
 			list = append(list, calendarJSON{c.ID, c.Summary, c.TimeZone, c.AccessRole, c.Primary})
 		}
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(list)
+		return writeJSON(opts.IO.Out, list)
+	}
+	// What Google says of a calendar is shown with no escape sequence or
+	// control character, each on one line (a tab in a name would add a
+	// column).
+	row := func(c google.Calendar) []string {
+		return []string{textsafe.Line(c.ID), textsafe.Line(c.Summary), textsafe.Line(c.TimeZone),
+			textsafe.Line(c.AccessRole), primaryMark(c.Primary)}
 	}
 	if !opts.IO.OutTTY {
 		// One calendar a line, tab-separated, for scripts.
 		for _, c := range cals {
-			fmt.Fprintln(opts.IO.Out, strings.Join([]string{c.ID, c.Summary, c.TimeZone, c.AccessRole, primaryMark(c.Primary)}, "\t"))
+			fmt.Fprintln(opts.IO.Out, strings.Join(row(c), "\t"))
 		}
 		return nil
 	}
@@ -91,7 +97,7 @@ func calendarsRun(ctx context.Context, opts *CalendarsOptions) error {
 	)
 	t.Header("Id", "Name", "Zone", "Access", "Primary")
 	for _, c := range cals {
-		if err := t.Append(c.ID, c.Summary, c.TimeZone, c.AccessRole, primaryMark(c.Primary)); err != nil {
+		if err := t.Append(row(c)); err != nil {
 			return err
 		}
 	}

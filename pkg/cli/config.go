@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,6 +13,7 @@ import (
 	"github.com/emtime/emtime/pkg/auth"
 	"github.com/emtime/emtime/pkg/config"
 	"github.com/emtime/emtime/pkg/demo"
+	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/spf13/cobra"
 )
 
@@ -95,7 +95,8 @@ func configInitRun(opts *ConfigInitOptions) error {
 		}
 		return fmt.Errorf("write config: %w", err)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "emtime: wrote %s; edit it, then check it with 'emtime config show%s'\n", opts.Path, configFlag(opts.Path, opts.Named))
+	fmt.Fprintf(opts.IO.ErrOut, "emtime: wrote %s; edit it, then check it with 'emtime config show%s'\n",
+		textsafe.Line(opts.Path), textsafe.Line(configFlag(opts.Path, opts.Named)))
 	return nil
 }
 
@@ -180,22 +181,22 @@ everywhere.`,
 func configShowRun(opts *ConfigShowOptions) error {
 	pv := opts.settings
 	if opts.Output == "json" {
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(pv)
+		return writeJSON(opts.IO.Out, pv)
 	}
 	switch {
 	case pv.ConfigFile == "":
 		fmt.Fprintf(opts.IO.Out, "config file: none\n\n")
 	case pv.ConfigFound:
-		fmt.Fprintf(opts.IO.Out, "config file: %s\n\n", pv.ConfigFile)
+		fmt.Fprintf(opts.IO.Out, "config file: %s\n\n", textsafe.Line(pv.ConfigFile))
 	default:
-		fmt.Fprintf(opts.IO.Out, "config file: %s (not there: write one with 'emtime config init')\n\n", pv.ConfigFile)
+		fmt.Fprintf(opts.IO.Out, "config file: %s (not there: write one with 'emtime config init')\n\n", textsafe.Line(pv.ConfigFile))
 	}
 	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE")
 	for _, s := range pv.Settings {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Key, s.shown, sourceWords(s))
+		// A keyword or a category name is the file's text: one cell, no
+		// control character.
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Key, textsafe.Line(s.shown), sourceWords(s))
 	}
 	return tw.Flush()
 }

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 
+	"github.com/emtime/emtime/pkg/textsafe"
 	"golang.org/x/term"
 )
 
@@ -40,4 +42,18 @@ func System() *IOStreams {
 func Test() (ios *IOStreams, in, out, errOut *bytes.Buffer) {
 	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
 	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+}
+
+// writeJSON writes v as one indented JSON document, with the characters a
+// terminal would obey escaped (see [textsafe.JSON]): what a server or a
+// file said is kept exactly, and cannot drive the terminal it is shown on.
+func writeJSON(w io.Writer, v any) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(textsafe.JSON(b.Bytes()))
+	return err
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/emtime/emtime/pkg/classify"
 	"github.com/emtime/emtime/pkg/demo"
 	"github.com/emtime/emtime/pkg/ics"
+	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/emtime/emtime/pkg/verdict"
 	"github.com/spf13/cobra"
 )
@@ -330,7 +331,7 @@ func (o *sourceOptions) load(ctx context.Context, f *Factory, p *plan) (*loaded,
 		// Every working hour will count as focus: say why, in case the
 		// export does not reach this far.
 		fmt.Fprintf(f.IO.ErrOut, "emtime: warning: %s holds no events from %s to %s; every working hour counts as free time\n",
-			strings.Join(l.sources, ", "), l.from.Format(time.DateOnly), l.to.AddDate(0, 0, -1).Format(time.DateOnly))
+			textsafe.Line(strings.Join(l.sources, ", ")), l.from.Format(time.DateOnly), l.to.AddDate(0, 0, -1).Format(time.DateOnly))
 	}
 
 	l.me = lowerAll(o.Me)
@@ -341,7 +342,8 @@ func (o *sourceOptions) load(ctx context.Context, f *Factory, p *plan) (*loaded,
 		}
 		me, how := classify.InferMe(ownerInfo, merged.Events)
 		if len(me) > 0 {
-			fmt.Fprintf(f.IO.ErrOut, "emtime: taking you to be %s (%s); use --me to say otherwise\n", strings.Join(me, ", "), how)
+			fmt.Fprintf(f.IO.ErrOut, "emtime: taking you to be %s (%s); use --me to say otherwise\n",
+				textsafe.Line(strings.Join(me, ", ")), textsafe.Line(how))
 		} else {
 			fmt.Fprintf(f.IO.ErrOut, "emtime: could not tell who you are, so meetings you declined cannot be told apart; use --me\n")
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/emtime/emtime/pkg/demo"
+	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/spf13/cobra"
 )
 
@@ -41,9 +42,13 @@ func Main(args []string, f *Factory) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintf(f.IO.ErrOut, "emtime: error: %v\n", err)
+	// An error or a hint can quote a calendar, a server or a config file:
+	// no escape sequence or control character of theirs reaches the
+	// terminal. An error may be several lines (every mistake of a config
+	// file); a hint is one.
+	fmt.Fprintf(f.IO.ErrOut, "emtime: error: %s\n", textsafe.Text(err.Error()))
 	if h := hintOf(err); h != "" {
-		fmt.Fprintf(f.IO.ErrOut, "emtime: hint: %s\n", h)
+		fmt.Fprintf(f.IO.ErrOut, "emtime: hint: %s\n", textsafe.Line(h))
 	}
 	if isUsage(err) || isCobraUsage(err) {
 		fmt.Fprintf(f.IO.ErrOut, "Run 'emtime --help' for usage.\n")

@@ -180,6 +180,8 @@ func TestParseBad(t *testing.T) {
 		want []string // one line per mistake, without the file name
 	}{
 		{"unknown key", "timezone: UTC\ncolour: blue\n", []string{`2: colour: unknown key (known keys: bands, calendars`}},
+		{"odd key, quoted", "\"a\\nb\\e[2J\": 1\n", []string{`1: "a\nb\x1b[2J": unknown key (known keys: bands`}},
+		{"odd weekday, quoted", "work_hours:\n  \"mon\\a\": \"09:00-17:00\"\n", []string{`2: work_hours."mon\a": "mon\a" is not a day of the week`}},
 		{"unknown nested key", "bands:\n  em_meeting_min: 40\n  em_meting_max: 70\n", []string{`3: bands.em_meting_max: unknown key (known keys in bands: em_focus_max, em_meeting_max`}},
 		{"unknown key in a rule", "categories:\n  - name: x\n    titel: y\n", []string{`3: categories[1].titel: unknown key`}},
 		{"key given twice", "week_start: mon\nweek_start: sun\n", []string{`2: week_start: given twice (first on line 1)`}},

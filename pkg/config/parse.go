@@ -519,11 +519,26 @@ func isNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
 }
 
+// join is the path of key inside path, for messages and [File.Line]. A key
+// that is not a plain word (a known key always is) is quoted, so that what
+// a message quotes of the file cannot pass for more of the message.
 func join(path, key string) string {
+	if !plainWord(key) {
+		key = strconv.Quote(key)
+	}
 	if path == "" {
 		return key
 	}
 	return path + "." + key
+}
+
+func plainWord(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func orTop(path string) string {

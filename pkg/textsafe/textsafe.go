@@ -17,8 +17,10 @@
 //   - the other C0 and C1 control characters and DEL are removed;
 //   - the bidi embeddings, overrides and isolates U+202A–U+202E and
 //     U+2066–U+2069 are removed;
-//   - a tab becomes a space; a line break (LF, CR, CR LF, VT, FF, NEL,
-//     U+2028, U+2029) becomes a space in [Line] and "\n" in [Text];
+//   - a tab becomes a space, and so does a line break (LF, CR LF, a lone
+//     CR, VT, FF, NEL, U+2028, U+2029) in [Line]; [Text] keeps LF and CR LF
+//     as "\n", the others become a space (a lone CR would send the cursor
+//     back over the line);
 //   - a byte that is not UTF-8 becomes U+FFFD.
 //
 // Text with nothing to take out is returned as it is, without copying.
@@ -32,11 +34,11 @@ import (
 
 // Line returns s fit for one line: a terminal line, a table cell, a CSV
 // cell. Line breaks become spaces; see the package doc for what is removed.
-func Line(s string) string { return clean(s, " ") }
+func Line(s string) string { return clean(s, false) }
 
-// Text returns s fit for a terminal as a message of one or more lines:
-// each line break becomes "\n"; see the package doc for what is removed.
-func Text(s string) string { return clean(s, "\n") }
+// Text returns s fit for a terminal as a message of one or more lines: LF
+// and CR LF end a line; see the package doc for what is removed.
+func Text(s string) string { return clean(s, true) }
 
 // Has reports whether s holds anything [Line] would take out or change.
 func Has(s string) bool { return first(s) >= 0 }
@@ -55,7 +57,7 @@ const (
 	nel = 0x85 // C1 next line
 )
 
-func clean(s, lineBreak string) string {
+func clean(s string, lines bool) string {
 	i := first(s)
 	if i < 0 {
 		return s
@@ -69,18 +71,19 @@ func clean(s, lineBreak string) string {
 		case r == utf8.RuneError && size == 1:
 			b.WriteRune(utf8.RuneError)
 			i++
-		case r == '\r':
-			b.WriteString(lineBreak)
-			i++
-			if i < len(s) && s[i] == '\n' {
+		case r == '\n' || r == '\r' && strings.HasPrefix(s[i+1:], "\n"):
+			if lines {
+				b.WriteByte('\n')
+			} else {
+				b.WriteByte(' ')
+			}
+			i += len("\n")
+			if r == '\r' {
 				i++
 			}
-		case r == '\n' || r == '\v' || r == '\f' || r == nel || r == '\u2028' || r == '\u2029':
-			b.WriteString(lineBreak)
-			i += size
-		case r == '\t':
+		case r == '\t' || r == '\r' || r == '\v' || r == '\f' || r == nel || r == '\u2028' || r == '\u2029':
 			b.WriteByte(' ')
-			i++
+			i += size
 		case r == esc:
 			i = skipEscape(s, i+1)
 		case r == csi:
