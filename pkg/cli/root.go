@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emtime/emtime/pkg/bug"
 	"github.com/emtime/emtime/pkg/demo"
 	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/spf13/cobra"
@@ -34,13 +35,18 @@ func NewFactory() *Factory {
 	return &Factory{IO: System(), Now: time.Now, Getenv: os.Getenv}
 }
 
-// Main runs the command line and returns the exit code.
+// Main runs the command line and returns the exit code. A panic, in the
+// command or in a goroutine it started, is a bug: it is reported in two
+// lines, what panicked and where, and exits 1 ([ExitError]), never as a
+// goroutine dump.
 func Main(args []string, f *Factory) int {
-	root := NewCmdRoot(f)
-	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
+	err := execute(args, f)
 	if err == nil {
 		return ExitOK
+	}
+	if _, ok := errors.AsType[*bug.Error](err); ok {
+		reportBug(f.IO, err)
+		return ExitError
 	}
 	// An error or a hint can quote a calendar, a server or a config file:
 	// no escape sequence or control character of theirs reaches the
@@ -55,6 +61,25 @@ func Main(args []string, f *Factory) int {
 		return ExitUsage
 	}
 	return ExitError
+}
+
+// execute runs the command line, with a panic turned into a *bug.Error.
+func execute(args []string, f *Factory) (err error) {
+	defer bug.Recover(&err)
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	return root.ExecuteContext(context.Background())
+}
+
+// reportBug tells the user that emtime has a bug, what it was and where,
+// and where to report it: "emtime: internal error: …" and one line more.
+// err is the error as it came back, a *bug.Error or one wrapping it.
+func reportBug(ios *IOStreams, err error) {
+	// What wraps the panic (the calendar being read, say) stays in front.
+	msg := strings.Replace(err.Error(), "internal error: ", "", 1)
+	fmt.Fprintf(ios.ErrOut, "emtime: internal error: %s\n", textsafe.Line(msg))
+	fmt.Fprintf(ios.ErrOut, "emtime: this is a bug in emtime, not a mistake of yours: please report it at %s, "+
+		"with the command you ran and what 'emtime version' says\n", bug.ReportURL)
 }
 
 // isCobraUsage recognises the errors Cobra makes itself while finding the

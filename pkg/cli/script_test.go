@@ -25,6 +25,12 @@ var update = flag.Bool("update", false, "rewrite the golden files of the testscr
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"emtime": func() { os.Exit(cli.Main(os.Args[1:], cli.NewFactory())) },
+		// emtime with a clock that panics, as a bug would.
+		"emtime-broken-clock": func() {
+			f := cli.NewFactory()
+			f.Now = func() time.Time { panic("the clock broke") }
+			os.Exit(cli.Main(os.Args[1:], f))
+		},
 		// The user's browser for `emtime auth login`: BROWSER=fakebrowser.
 		"fakebrowser": func() { os.Exit(oauthtest.BrowserMain()) },
 	})
