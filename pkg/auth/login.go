@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/emtime/emtime/pkg/bug"
 	"golang.org/x/oauth2"
 )
 
@@ -243,6 +244,11 @@ func parseAnswer(q url.Values, state string) (a answer, ok, stray bool) {
 // and told to the user on out. Only requests for host are answered.
 func callbackHandler(host, state string, answers chan<- answer, strays chan<- struct{}, out io.Writer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// net/http would recover a panic itself, and log its stack.
+		defer bug.RecoverWith(func(e *bug.Error) {
+			http.Error(w, "emtime: internal error", http.StatusInternalServerError)
+			sendAnswer(answers, answer{err: e})
+		})
 		if r.Host != host {
 			// A name that resolves to 127.0.0.1 (DNS rebinding), not the
 			// address Google was told to send the browser to.
@@ -279,6 +285,14 @@ func callbackHandler(host, state string, answers chan<- answer, strays chan<- st
 	})
 }
 
+// sendAnswer hands a to the sign-in unless an answer is already waiting.
+func sendAnswer(answers chan<- answer, a answer) {
+	select {
+	case answers <- a:
+	default:
+	}
+}
+
 // pageTemplate is the loopback address' answer to the browser; what it
 // shows is escaped.
 var pageTemplate = template.Must(template.New("page").Parse(
@@ -298,6 +312,7 @@ func writePage(w http.ResponseWriter, status int, title, text string) {
 // answer. Input that ends first is an answer too: an error, for there is
 // nobody left to paste.
 func readPasted(r io.Reader, state string, answers chan<- answer, strays chan<- struct{}, out io.Writer) {
+	defer bug.RecoverWith(func(e *bug.Error) { sendAnswer(answers, answer{err: e}) })
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/emtime/emtime/pkg/bug"
 	"github.com/zalando/go-keyring"
 	"golang.org/x/oauth2"
 )
@@ -202,6 +203,7 @@ func OpenStore(dir string, getenv func(string) string) (Store, error) {
 func keyringAnswers(k *KeyringStore) bool {
 	done := make(chan bool, 1)
 	go func() {
+		defer bug.RecoverWith(func(*bug.Error) { done <- false }) // a keyring that panics does not answer
 		_, err := keyring.Get(k.Service, k.User)
 		done <- err == nil || errors.Is(err, keyring.ErrNotFound)
 	}()

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/emtime/emtime/pkg/bug"
 	"github.com/emtime/emtime/pkg/calendar"
 	calendarapi "google.golang.org/api/calendar/v3"
 	"google.golang.org/api/googleapi"
@@ -65,6 +66,8 @@ func (s *Source) Events(ctx context.Context, q calendar.Query) (calendar.Result,
 	var wg sync.WaitGroup
 	for i, id := range s.ids {
 		wg.Go(func() {
+			// A panic here is a bug: it fails the call, not the process.
+			defer bug.RecoverWith(func(e *bug.Error) { results[i] = fetched{err: e}; cancel() })
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
