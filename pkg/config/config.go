@@ -12,12 +12,20 @@
 // wrong type, a bad time, a pattern that does not compile, an unknown
 // weekday — is rejected whole with an [*Error] listing every mistake as
 // "FILE:LINE: key: what is wrong"; no half-read File is ever returned.
+//
+// Reading is bounded, whatever the file holds: a file is at most [MaxSize]
+// bytes; the lists that cost work on every event are bounded (100
+// addresses, 100 calendars, 1,000 keywords a list, 200 category rules,
+// 1,000 bytes a title pattern); aliases (*name) may repeat a value but not
+// multiply the work ("billion laughs"); past 50 mistakes the rest are only
+// counted.
 package config
 
 import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -115,11 +123,21 @@ func (f *File) Rules() classify.Rules {
 	return r
 }
 
+// MaxSize is the largest config file read, in bytes (1 MiB): nearly three
+// hundred times the commented file of [DefaultYAML].
+const MaxSize = 1 << 20
+
 // Load reads the config file at path over the defaults. A file that does
-// not exist is an error wrapping [os.ErrNotExist]; a file with mistakes is
-// an [*Error].
+// not exist is an error wrapping [os.ErrNotExist]; a file with mistakes, or
+// larger than [MaxSize], is an [*Error]. No more than MaxSize bytes and one
+// are read, whatever path names.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
@@ -129,9 +147,16 @@ func Load(path string) (*File, error) {
 // Parse reads a config file's contents over the defaults; name is used in
 // messages. An empty file gives the defaults.
 func Parse(name string, data []byte) (*File, error) {
+	if len(data) > MaxSize {
+		return nil, &Error{Path: name, Problems: []Problem{{
+			Message: fmt.Sprintf("larger than a config file can be (%d bytes at most): is it the right file?", MaxSize)}}}
+	}
 	p := &parser{name: name, f: Default()}
 	p.f.Path = name
 	p.file(data)
+	if p.more > 0 {
+		p.problems = append(p.problems, Problem{Message: fmt.Sprintf("and %d more mistakes", p.more)})
+	}
 	if len(p.problems) > 0 {
 		return nil, &Error{Path: name, Problems: p.problems}
 	}

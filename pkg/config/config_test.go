@@ -157,8 +157,13 @@ func isExample(line string) bool {
 	return false
 }
 
+// emptyFiles read as the defaults.
+func emptyFiles() []string {
+	return []string{"", "# only comments\n", "---\n", "timezone:\nme: ~\n"}
+}
+
 func TestParseEmpty(t *testing.T) {
-	for _, data := range []string{"", "# only comments\n", "---\n", "timezone:\nme: ~\n"} {
+	for _, data := range emptyFiles() {
 		f, err := Parse("empty.yaml", []byte(data))
 		if err != nil {
 			t.Errorf("%q: %v", data, err)
@@ -173,12 +178,15 @@ func TestParseEmpty(t *testing.T) {
 	}
 }
 
-func TestParseBad(t *testing.T) {
-	tests := []struct {
-		name string
-		data string
-		want []string // one line per mistake, without the file name
-	}{
+// A badFile is a config file with mistakes.
+type badFile struct {
+	name string
+	data string
+	want []string // one line per mistake, without the file name
+}
+
+func badFiles() []badFile {
+	return []badFile{
 		{"unknown key", "timezone: UTC\ncolour: blue\n", []string{`2: colour: unknown key (known keys: bands, calendars`}},
 		{"odd key, quoted", "\"a\\nb\\e[2J\": 1\n", []string{`1: "a\nb\x1b[2J": unknown key (known keys: bands`}},
 		{"odd weekday, quoted", "work_hours:\n  \"mon\\a\": \"09:00-17:00\"\n", []string{`2: work_hours."mon\a": "mon\a" is not a day of the week`}},
@@ -227,7 +235,10 @@ func TestParseBad(t *testing.T) {
 		{"every mistake at once", "colour: red\nfocus_min: 2\nwork_hours:\n  fri: \"9-13\"\n", []string{
 			`1: colour: unknown key`, `2: focus_min: want a duration`, `4: work_hours.fri: "9" is not a time like 09:00`}},
 	}
-	for _, tt := range tests {
+}
+
+func TestParseBad(t *testing.T) {
+	for _, tt := range badFiles() {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := Parse("emtime.yaml", []byte(tt.data))
 			if err == nil {

@@ -23,14 +23,81 @@ import (
 // key, so that each mistake — an unknown key as much as a bad value — is
 // told as FILE:LINE: key: what is wrong, and all of them at once.
 
+// The walk is bounded: an alias (*name) makes the walk visit its anchor's
+// value again, and a list of aliases to a mapping of many keys would have
+// it visit (and report) keys × aliases of them — a few kilobytes asking for
+// millions. Past [maxVisits] values more than the file holds, the walk
+// stops with one mistake; past [maxProblems] mistakes, the rest are only
+// counted.
 type parser struct {
 	name     string
 	f        *File
 	problems []Problem
+	// more counts the mistakes past maxProblems.
+	more int
+	// visits is how many more values the walk may visit.
+	visits  int
+	stopped bool
 }
 
+// maxProblems is how many mistakes are told one by one.
+const maxProblems = 50
+
+// maxVisits is how many values the walk may visit beyond those the file
+// holds, when aliases make it visit some again.
+const maxVisits = 10000
+
+// The longest lists the file may give: each keyword is looked for in every
+// title, each category rule tried on every meeting, each calendar fetched.
+const (
+	maxAddresses = 100
+	maxKeywords  = 1000
+	maxCalendars = 100
+	maxRules     = 200
+	maxPattern   = 1000 // bytes of a rule's title pattern
+)
+
 func (p *parser) fail(n *yaml.Node, key, format string, a ...any) {
+	if p.stopped {
+		return // what follows the stop reads as absent: no mistake of its own
+	}
+	if len(p.problems) == maxProblems {
+		p.more++
+		return
+	}
 	p.problems = append(p.problems, Problem{Line: n.Line, Key: key, Message: fmt.Sprintf(format, a...)})
+}
+
+// deref follows an alias (*name) to the value it stands for, and counts
+// the visit. Once the walk has visited too many, it reports it once and
+// every value reads as absent: the walk stops.
+func (p *parser) deref(n *yaml.Node) *yaml.Node {
+	if p.stopped {
+		return null()
+	}
+	if p.visits--; p.visits < 0 {
+		// Told whatever came before: it is why the rest was not read.
+		p.problems = append(p.problems, Problem{Line: n.Line,
+			Message: fmt.Sprintf("aliases (*name) repeat more values than a config file needs (over %d): write the values out", maxVisits)})
+		p.stopped = true
+		return null()
+	}
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+// null is what a value reads as once the walk has stopped.
+func null() *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"} }
+
+// size is the number of values under n, aliases counted once, as written.
+func size(n *yaml.Node) int {
+	s := 1
+	for _, c := range n.Content {
+		s += size(c)
+	}
+	return s
 }
 
 // yamlLine finds the line in the YAML library's syntax errors, which say
@@ -64,7 +131,8 @@ func (p *parser) file(data []byte) {
 	if len(doc.Content) == 0 {
 		return
 	}
-	root := deref(doc.Content[0])
+	p.visits = size(&doc) + maxVisits
+	root := p.deref(doc.Content[0])
 	if isNull(root) {
 		return
 	}
@@ -93,8 +161,12 @@ func (p *parser) mapping(n *yaml.Node, path string, fields map[string]func(key s
 		return
 	}
 	seen := map[string]int{}
+	known := ""
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], deref(n.Content[i+1])
+		if p.stopped {
+			return
+		}
+		k, v := n.Content[i], p.deref(n.Content[i+1])
 		key := join(path, k.Value)
 		field, ok := fields[k.Value]
 		switch {
@@ -102,7 +174,10 @@ func (p *parser) mapping(n *yaml.Node, path string, fields map[string]func(key s
 			p.fail(k, orTop(path), "a key must be a plain word, got %s", describe(k))
 			continue
 		case !ok:
-			p.fail(k, key, "unknown key (known keys%s: %s)", inPath(path), strings.Join(sortedKeys(fields), ", "))
+			if known == "" {
+				known = strings.Join(sortedKeys(fields), ", ")
+			}
+			p.fail(k, key, "unknown key (known keys%s: %s)", inPath(path), known)
 			continue
 		case seen[k.Value] > 0:
 			p.fail(k, key, "given twice (first on line %d)", seen[k.Value])
@@ -119,7 +194,7 @@ func (p *parser) mapping(n *yaml.Node, path string, fields map[string]func(key s
 
 func (p *parser) me(key string, n *yaml.Node) {
 	list, nodes, ok := p.strings(key, n)
-	if !ok {
+	if !ok || !p.atMost(n, key, len(list), maxAddresses, "addresses") {
 		return
 	}
 	var me []string
@@ -175,7 +250,10 @@ func (p *parser) workHours(key string, n *yaml.Node) {
 	seen := map[time.Weekday]int{}
 	bad := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], deref(n.Content[i+1])
+		if p.stopped {
+			return
+		}
+		k, v := n.Content[i], p.deref(n.Content[i+1])
 		dayKey := join(key, k.Value)
 		d, err := analyze.ParseWeekday(k.Value)
 		if k.Kind != yaml.ScalarNode || err != nil {
@@ -294,7 +372,7 @@ func (p *parser) keywords(key string, n *yaml.Node) {
 	list := func(dst *[]string) func(string, *yaml.Node) {
 		return func(key string, v *yaml.Node) {
 			words, nodes, ok := p.strings(key, v)
-			if !ok {
+			if !ok || !p.atMost(v, key, len(words), maxKeywords, "keywords") {
 				return
 			}
 			for i, w := range words {
@@ -316,7 +394,7 @@ func (p *parser) keywords(key string, n *yaml.Node) {
 
 func (p *parser) calendars(key string, n *yaml.Node) {
 	ids, nodes, ok := p.strings(key, n)
-	if !ok {
+	if !ok || !p.atMost(n, key, len(ids), maxCalendars, "calendars") {
 		return
 	}
 	for i, id := range ids {
@@ -335,9 +413,15 @@ func (p *parser) categories(key string, n *yaml.Node) {
 		p.fail(n, key, "want a list of rules, each starting with - name: …, got %s", describe(n))
 		return
 	}
+	if !p.atMost(n, key, len(n.Content), maxRules, "rules") {
+		return
+	}
 	var rules []classify.CategoryRule
 	for i, item := range n.Content {
-		item = deref(item)
+		if p.stopped {
+			return
+		}
+		item = p.deref(item)
 		path := fmt.Sprintf("%s[%d]", key, i+1)
 		before := len(p.problems)
 		var r classify.CategoryRule
@@ -355,6 +439,10 @@ func (p *parser) categories(key string, n *yaml.Node) {
 			"title": func(k string, v *yaml.Node) {
 				s, ok := p.str(k, v)
 				if !ok {
+					return
+				}
+				if len(s) > maxPattern {
+					p.fail(v, k, "the pattern is %d bytes long; at most %d", len(s), maxPattern)
 					return
 				}
 				re, err := regexp.Compile("(?i)" + s)
@@ -416,6 +504,16 @@ func (p *parser) categories(key string, n *yaml.Node) {
 	p.f.Categories = rules
 }
 
+// atMost reports whether a list of n things is short enough, and says it
+// is not when it is not.
+func (p *parser) atMost(node *yaml.Node, key string, n, max int, things string) bool {
+	if n > max {
+		p.fail(node, key, "%d %s; at most %d", n, things, max)
+		return false
+	}
+	return true
+}
+
 func (p *parser) people(key string, n *yaml.Node) (int, bool) {
 	v, ok := p.integer(key, n)
 	if ok && v < 1 {
@@ -448,7 +546,10 @@ func (p *parser) strings(key string, n *yaml.Node) ([]string, []*yaml.Node, bool
 	out := make([]string, 0, len(n.Content))
 	nodes := make([]*yaml.Node, 0, len(n.Content))
 	for _, item := range n.Content {
-		item = deref(item)
+		if p.stopped {
+			return nil, nil, false
+		}
+		item = p.deref(item)
 		if item.Kind != yaml.ScalarNode || item.ShortTag() != "!!str" {
 			p.fail(item, key, "want a list of strings, got %s in it", describe(item))
 			return nil, nil, false
@@ -505,14 +606,6 @@ func describe(n *yaml.Node) string {
 		return strconv.Quote(n.Value)
 	}
 	return "something else"
-}
-
-// deref follows an alias (*name) to the value it stands for.
-func deref(n *yaml.Node) *yaml.Node {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
 }
 
 func isNull(n *yaml.Node) bool {
