@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,8 +22,22 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// maxWeeks bounds --weeks: twenty years is more than any calendar needs.
+// maxWeeks bounds --weeks, and the range --from and --to give: twenty
+// years is more than any calendar needs, and a range of centuries would
+// cost minutes and gigabytes.
 const maxWeeks = 1040
+
+// The years a date may be in (--from, --to, EMTIME_NOW). A calendar has
+// nothing to say outside them, and a window reaching past them would have
+// dates that RFC 3339 cannot write (year 0001 is also Go's zero time, which
+// reads as "not given").
+const (
+	minYear = 1900
+	maxYear = 2999
+)
+
+// maxAddress is the longest e-mail address (RFC 5321).
+const maxAddress = 254
 
 // sourceOptions are the flags shared by the commands that read a calendar:
 // where from, which days, and how to count.
@@ -150,6 +165,10 @@ func (o *sourceOptions) check(cmd *cobra.Command) (*plan, error) {
 		if o.weeksSet {
 			return nil, usagef("--weeks cannot be combined with both --from and --to")
 		}
+		// Days by the calendar: a time.Duration ends at 292 years.
+		if days := int((p.to.Unix()-p.from.Unix())/86400) + 1; days > 7*maxWeeks {
+			return nil, usagef("--from %s to --to %s is %d weeks; at most %d (twenty years)", o.From, o.To, (days+6)/7, maxWeeks)
+		}
 	}
 
 	span, err := analyze.ParseSpan(o.WorkHours)
@@ -188,8 +207,8 @@ func (o *sourceOptions) check(cmd *cobra.Command) (*plan, error) {
 		return nil, usageError{err}
 	}
 	for _, m := range o.Me {
-		if !strings.Contains(m, "@") {
-			return nil, usagef("--me %q is not an e-mail address", m)
+		if !strings.Contains(m, "@") || len(m) > maxAddress {
+			return nil, usagef("--me %s is not an e-mail address", quoteClipped(m))
 		}
 	}
 	settings.fill(p)
@@ -202,9 +221,22 @@ func parseDate(flag, v string) (time.Time, error) {
 	}
 	t, err := time.Parse("2006-01-02", v)
 	if err != nil {
-		return time.Time{}, usagef("%s %q is not a date like 2026-03-02", flag, v)
+		return time.Time{}, usagef("%s %s is not a date like 2026-03-02", flag, quoteClipped(v))
+	}
+	if t.Year() < minYear || t.Year() > maxYear {
+		return time.Time{}, usagef("%s %s is outside the years emtime reads, %d to %d", flag, v, minYear, maxYear)
 	}
 	return t, nil
+}
+
+// quoteClipped quotes a value for a message, clipped to 60 characters: a
+// message need not repeat a whole megabyte that was given by mistake.
+func quoteClipped(s string) string {
+	const max = 60
+	if r := []rune(s); len(r) > max {
+		return strconv.Quote(string(r[:max])) + fmt.Sprintf("… (%d bytes)", len(s))
+	}
+	return strconv.Quote(s)
 }
 
 func contains(list []string, s string) bool {

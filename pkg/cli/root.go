@@ -142,11 +142,15 @@ func (f *Factory) now() (time.Time, error) {
 	if v == "" {
 		return f.Now(), nil
 	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, nil
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		if t, err = time.ParseInLocation("2006-01-02", v, time.Local); err != nil {
+			return time.Time{}, errors.New("EMTIME_NOW must be a date (2026-03-02) or an RFC 3339 time")
+		}
+		t = t.Add(12 * time.Hour)
 	}
-	if t, err := time.ParseInLocation("2006-01-02", v, time.Local); err == nil {
-		return t.Add(12 * time.Hour), nil
+	if t.Year() < minYear || t.Year() > maxYear {
+		return time.Time{}, fmt.Errorf("EMTIME_NOW %s is outside the years emtime reads, %d to %d", v, minYear, maxYear)
 	}
-	return time.Time{}, errors.New("EMTIME_NOW must be a date (2026-03-02) or an RFC 3339 time")
+	return t, nil
 }

@@ -35,6 +35,10 @@ const (
 	envWorkDays  = "EMTIME_WORK_DAYS"
 )
 
+// maxEnvValue is the longest value a setting variable may hold: room for
+// a dozen addresses in EMTIME_ME.
+const maxEnvValue = 4096
+
 // origin is where a setting in force came from.
 type origin string
 
@@ -194,6 +198,11 @@ func (o *sourceOptions) applyConfig(cmd *cobra.Command) (*provenance, error) {
 // options whose flags were not changed are set.
 func (o *sourceOptions) applySettings(fs *pflag.FlagSet, cfg *config.File, getenv func(string) string) (*provenance, error) {
 	pv := &provenance{domain: cfg.Domain, keywords: cfg.Keywords, custom: cfg.Categories}
+	for _, name := range []string{envMe, envTZ, envWorkHours, envWorkDays} {
+		if n := len(getenv(name)); n > maxEnvValue {
+			return nil, fmt.Errorf("%s is %d bytes long, longer than any value it takes (%d at most)", name, n, maxEnvValue)
+		}
+	}
 	changed := func(flag string) bool { fl := fs.Lookup(flag); return fl != nil && fl.Changed }
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	// fromFile is the origin of a key the flag and the environment left.
@@ -215,8 +224,8 @@ func (o *sourceOptions) applySettings(fs *pflag.FlagSet, cfg *config.File, geten
 		o.Me = nil
 		for _, a := range strings.Split(v, ",") {
 			a = strings.TrimSpace(a)
-			if addr, err := mail.ParseAddress(a); err != nil || addr.Address != a {
-				return nil, fmt.Errorf("%s: %q is not an e-mail address", envMe, a)
+			if addr, err := mail.ParseAddress(a); err != nil || addr.Address != a || len(a) > maxAddress {
+				return nil, fmt.Errorf("%s: %s is not an e-mail address", envMe, quoteClipped(a))
 			}
 			o.Me = append(o.Me, a)
 		}

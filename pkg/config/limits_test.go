@@ -156,6 +156,7 @@ func TestLongListsAreRefused(t *testing.T) {
 		{"keywords:\n  focus: " + list(maxKeywords+1, "w%d"), "2: keywords.focus: 1001 keywords; at most 1000"},
 		{"categories:\n" + rules, "2: categories: 201 rules; at most 200"},
 		{"categories:\n  - name: x\n    title: " + strings.Repeat("a", maxPattern+1) + "\n", "3: categories[1].title: the pattern is 1001 bytes long; at most 1000"},
+		{"me: " + strings.Repeat("a", 250) + "@example.com\n", `1: me: "` + strings.Repeat("a", 250) + `@example.com" is not an e-mail address`},
 	}
 	for _, tt := range tests {
 		_, err := Parse("long.yaml", []byte(tt.data))

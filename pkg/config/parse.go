@@ -200,7 +200,7 @@ func (p *parser) me(key string, n *yaml.Node) {
 	var me []string
 	for i, s := range list {
 		a, err := mail.ParseAddress(s)
-		if err != nil || a.Address != s {
+		if err != nil || a.Address != s || len(s) > 254 { // RFC 5321's longest address
 			p.fail(nodes[i], key, "%q is not an e-mail address", s)
 			return
 		}
