@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -76,7 +77,18 @@ func FuzzLine(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		line, text := Line(s), Text(s)
+		// Go's fuzzer has no timeout per input: a loop that stopped
+		// moving on would stall the run instead of failing it.
+		type cleaned struct{ line, text string }
+		done := make(chan cleaned, 1)
+		go func() { done <- cleaned{Line(s), Text(s)} }()
+		var c cleaned
+		select {
+		case c = <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Line and Text ran for over 10s on %d bytes: %q", len(s), s)
+		}
+		line, text := c.line, c.text
 		for name, out := range map[string]string{"Line": line, "Text": text} {
 			if !utf8.ValidString(out) {
 				t.Fatalf("%s(%q) = %q is not UTF-8", name, s, out)
