@@ -109,7 +109,7 @@ func TestNoControlCharacterReachesTheTerminal(t *testing.T) {
 					warning = line
 				}
 			}
-			if !strings.Contains(warning, "(UID uid-twox@example.com)") || !strings.Contains(warning, "skipped it") {
+			if !strings.Contains(warning, "(UID uid-twox@example.com)") || !strings.Contains(warning, "swapped them") {
 				t.Errorf("no readable warning naming the UID:\n%s", errOut)
 			}
 		})

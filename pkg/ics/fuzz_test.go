@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/emtime/emtime/pkg/calendar"
+	"github.com/emtime/emtime/pkg/textsafe"
 )
 
 // fuzzDeadline is how long one input may take, read and expanded; Go's
@@ -115,7 +116,7 @@ func checkWarnings(warnings []string) error {
 			return fmt.Errorf("a panic, recovered: %q", w)
 		case !utf8.ValidString(w):
 			return fmt.Errorf("warning is not UTF-8: %q", w)
-		case strings.ContainsFunc(w, hidden):
+		case textsafe.Has(w):
 			return fmt.Errorf("warning holds a control character: %q", w)
 		}
 	}

@@ -131,13 +131,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/emtime/emtime/pkg/calendar"
+	"github.com/emtime/emtime/pkg/textsafe"
 )
 
 // ErrNotCalendar is wrapped by the error [Parse] returns for data that does
@@ -282,7 +281,7 @@ func parse(name, text string) (cal *Calendar, err error) {
 	}
 	c.warnings = append(c.warnings, zones.warnings...)
 	for i, w := range c.warnings {
-		c.warnings[i] = printable(w)
+		c.warnings[i] = textsafe.Line(w)
 	}
 	c.assemble(dedupe(entries))
 	return c, nil
@@ -295,7 +294,7 @@ func place(name string, line int, uid string) string {
 		s = fmt.Sprintf("%s:%d", name, line)
 	}
 	if uid != "" {
-		s += fmt.Sprintf(" (UID %s)", printable(clip(uid, 60)))
+		s += fmt.Sprintf(" (UID %s)", textsafe.Line(clip(uid, 60)))
 	}
 	return s
 }
@@ -310,40 +309,6 @@ func clip(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
-}
-
-// printable writes the control characters of s (C0, DEL, C1, the line and
-// paragraph separators and the bidirectional controls) as Go escapes, and
-// invalid UTF-8 as U+FFFD, so that text from a file cannot move a
-// terminal's cursor, change its colours or reorder what it shows.
-func printable(s string) string {
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || hidden(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == utf8.RuneError:
-			b.WriteRune(utf8.RuneError)
-		case hidden(r):
-			q := strconv.QuoteRuneToASCII(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func hidden(r rune) bool {
-	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || '\u202a' <= r && r <= '\u202e' || '\u2066' <= r && r <= '\u2069' || r == '\u200e' || r == '\u200f'
 }
 
 func readVTimezone(tz *component, zones *zoneBook) {
