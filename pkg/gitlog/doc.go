@@ -1,0 +1,88 @@
+// Package gitlog reads my own commits from the git repositories on this
+// machine and turns them into coding sessions: the git-history source of
+// the coding signal, beside the calendar sources. It is named for what it
+// reads, the log of commits, and like a calendar source it knows nothing
+// of working hours, weeks or verdicts: it returns commits and sessions in
+// absolute time, and prints nothing.
+//
+// # Repositories
+//
+// [Read] takes paths (--git). A path may be a work tree (with a .git
+// folder, or the .git file of a linked worktree or a submodule), a git
+// folder itself (a bare repository, or a .git folder named directly), or a
+// folder searched for repositories [DefaultDepth] levels below it. The
+// search skips hidden folders, vendor/ and node_modules/; it does not walk
+// a repository's work tree, but takes the submodules its git folder keeps
+// under modules/. Symbolic links to folders are followed, each real folder
+// once, so a loop ends; at most [DefaultMaxDirs] folders are visited, and
+// past that the search stops with a warning. A repository found through
+// several paths (a work tree and its linked worktrees, a link) is read
+// once. A path that does not exist or holds no repository is an error
+// naming it.
+//
+// # Commits
+//
+// Every local branch, remote-tracking branch and tag (annotated tags
+// followed to their commit) is read, and HEAD and the HEAD of every linked
+// worktree (detached ones included); notes, the stash and other refs are
+// not work and are not read. A commit counts once by hash however many
+// refs and repositories hold it (clones and forks share hashes). A commit
+// is mine when its author address, after the repository's .mailmap (the
+// one at the top of the work tree; for a bare repository the one in HEAD's
+// tree; the four line forms of gitmailmap(5)), is one of [Options.Authors],
+// compared without regard to case. Its time is the author time: a rebase
+// changes the committer time, not when the work was done. Merge commits
+// (more than one parent) are not work and never count.
+//
+// Only the commits whose author time falls in [From − gap, To + max(gap,
+// lead)) are kept: the coding time inside [From, To) depends on no other
+// (a test checks this on random histories). An earlier commit cannot join
+// a session reaching into the window without a commit of its own in the
+// first gap before it; a later one reaches back into the window only by its
+// gap or its lead.
+//
+// # How far back a walk goes
+//
+// A repository's history is walked newest committer time first, as git's
+// date order walks. Committer time is at least the author time for almost
+// every commit (git stamps it when the commit is written; a rebase, a
+// cherry-pick or an amend keep the older author time), but clocks of
+// different machines disagree and nothing enforces it. So the walk stops
+// only after [Slop] commits in a row whose committer time is before
+// From − gap − [Slack] (a day): a commit whose author time is in the window
+// is missed only when it sits behind more than a hundred consecutive
+// commits stamped more than a day before the window, which takes a clock
+// wrong by more than a day. With no From the whole history is read.
+//
+// # Hostile repositories
+//
+// A repository is input from outside. Work is bounded: each commit is read
+// once (a commit that names its own descendant as a parent, as a replaced
+// or forged object can, ends the walk there), only a commit's header is
+// read (at most 1 MiB; a gigabyte of message costs nothing, and objects
+// over 1 MiB are streamed, not loaded), tag chains end after ten tags, a
+// .mailmap is read up to 1 MiB. A corrupt or missing object, a packfile
+// that will not open, a ref pointing nowhere or a panic inside go-git
+// marks the repository corrupt and adds a warning; the rest is read as far
+// as it goes. A shallow clone is read to where it stops, with a warning.
+// Every string that comes from a repository (paths, addresses, ref names)
+// is stripped of control characters before it reaches a message.
+//
+// # Reading: go-git, measured
+//
+// History is read with github.com/go-git/go-git/v5, without a git binary.
+// Two small layers under it were measured to matter on a walk of every
+// commit, and are in pack.go: packfiles are read through a read-ahead
+// window (go-git seeks, and its buffer starts over, before every object:
+// two system calls a commit), and objects are asked of each packfile by
+// hash (go-git's storage maps each object's offset back to its hash, and
+// builds that map for the whole pack on first use: 0.6 s on a pack of three
+// million objects, for a walk of a few thousand commits). Commits are not
+// kept in go-git's object cache, which hashes everything put in it. Only
+// the commit header is parsed, by a parser of our own (commit.go): go-git's
+// commit decoder reads the whole message into memory.
+//
+// The numbers (2 cores, `go test ./pkg/gitlog -run '^$' -bench .`,
+// repositories built by git fast-import and packed by git gc; see
+// bench_test.go) are in the README's section on git history.
+package gitlog

@@ -1,0 +1,578 @@
+package gitlog
+
+import (
+	"cmp"
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// The walk's stopping rule: see the package documentation.
+const (
+	// Slack is how far before the window a commit's committer time may
+	// fall and its history still be walked: clocks of the machines that
+	// made the commits may disagree by this much.
+	Slack = 24 * time.Hour
+	// Slop is how many commits in a row, all committed before the window
+	// less the slack, end the walk of a repository.
+	Slop = 100
+	// maxWarnings is how many warnings one repository gives before the
+	// rest are counted in one line.
+	maxWarnings = 20
+	// largeObject is the size above which go-git streams an object instead
+	// of reading it whole.
+	largeObject = 1 << 20
+	// maxTagDepth is how many annotated tags in a chain are followed to
+	// reach a commit.
+	maxTagDepth = 10
+)
+
+// Options says what to read.
+type Options struct {
+	// Paths are repositories, or folders searched for them (--git).
+	Paths []string
+	// Authors are my addresses: a commit is mine when its author address,
+	// after the repository's .mailmap, is one of them, compared without
+	// regard to case.
+	Authors []string
+	// From and To are the window of the analysis, [From, To). A zero From
+	// or To leaves that side open.
+	From, To time.Time
+	// Gap and Lead are the coding-session rule (see [Sessions]); zero means
+	// [DefaultGap] and [DefaultLead]. They widen the commits kept to
+	// [From − Gap, To + max(Gap, Lead)), all that the sessions inside the
+	// window depend on.
+	Gap, Lead time.Duration
+	// Depth and MaxDirs bound the search of folders; zero means
+	// [DefaultDepth] and [DefaultMaxDirs].
+	Depth, MaxDirs int
+}
+
+// Commit is one of my commits.
+type Commit struct {
+	// Hash is the commit's hash in hex.
+	Hash string
+	// Email is the author address after the .mailmap, as written there.
+	Email string
+	// When is the author time, in the author's own offset.
+	When time.Time
+	// Repos are the repositories the commit was found in (their paths as
+	// [Repo.Path] gives them).
+	Repos []string
+}
+
+// Repo says what was read of one repository.
+type Repo struct {
+	// Path is where the repository was found: its work tree, or the git
+	// folder of a bare one. Safe to print.
+	Path string
+	Bare bool
+	// Read counts the commits read; Mine the ones of mine, not merges, in
+	// the window; Others the ones by others in the window.
+	Read, Mine, Others int
+	// Shallow is true for a shallow clone: history stops where the clone
+	// does.
+	Shallow bool
+	// Corrupt is true when some object could not be read: what could be
+	// read was.
+	Corrupt bool
+	// Mailmap is true when a .mailmap was applied.
+	Mailmap bool
+	// Warnings say what went wrong, each naming the repository. Safe to
+	// print.
+	Warnings []string
+	// Hint is set when the repository has commits in the window but none
+	// of them mine.
+	Hint string
+}
+
+// History is what [Read] found.
+type History struct {
+	// Repos are the repositories read, in the order found.
+	Repos []Repo
+	// Commits are mine, not merges, with author time in the span kept,
+	// each once however many refs and repositories hold it, sorted by
+	// author time.
+	Commits []Commit
+	// From and To are the span of author times kept, [From, To); zero
+	// where open.
+	From, To time.Time
+	// Warnings come from the search for repositories; each repository's
+	// own are in its Repo. Safe to print.
+	Warnings []string
+	// Hint is set when none of the commits read is mine: it names the most
+	// frequent author address, which may be mine under another name.
+	Hint string
+}
+
+// Read finds the repositories at or under opts.Paths and reads my commits
+// from every ref of each. A path that does not exist or holds no
+// repository is an error naming it (wrapping [ErrNoRepository] for the
+// latter); a repository that is shallow or partly unreadable is read as
+// far as it goes, with warnings in its [Repo]. Nothing is printed.
+func Read(ctx context.Context, opts Options) (*History, error) {
+	if len(opts.Paths) == 0 {
+		return nil, errors.New("no git path given")
+	}
+	gap := cmp.Or(opts.Gap, DefaultGap)
+	lead := cmp.Or(opts.Lead, DefaultLead)
+	locs, warnings, err := find(ctx, opts.Paths, cmp.Or(opts.Depth, DefaultDepth), cmp.Or(opts.MaxDirs, DefaultMaxDirs))
+	if err != nil {
+		return nil, err
+	}
+	h := &History{Warnings: warnings}
+	if !opts.From.IsZero() {
+		h.From = opts.From.Add(-gap)
+	}
+	if !opts.To.IsZero() {
+		h.To = opts.To.Add(max(gap, lead))
+	}
+	mine := map[string]bool{}
+	for _, a := range opts.Authors {
+		if a = strings.ToLower(strings.TrimSpace(a)); a != "" {
+			mine[a] = true
+		}
+	}
+	w := window{from: h.From, to: h.To, mine: mine}
+
+	results := make([]repoResult, len(locs))
+	workers := min(runtime.GOMAXPROCS(0), len(locs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = readRepo(ctx, locs[i], w)
+			}
+		}()
+	}
+	for i := range locs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	byHash := map[plumbing.Hash]int{}
+	others := map[string]int{}
+	for _, r := range results {
+		h.Repos = append(h.Repos, r.repo)
+		for _, c := range r.mine {
+			i, ok := byHash[c.hash]
+			if !ok {
+				i = len(h.Commits)
+				byHash[c.hash] = i
+				h.Commits = append(h.Commits, Commit{Hash: c.hash.String(), Email: clean(c.email), When: c.when})
+			}
+			h.Commits[i].Repos = append(h.Commits[i].Repos, r.repo.Path)
+		}
+		for e, n := range r.others {
+			others[e] += n
+		}
+	}
+	slices.SortStableFunc(h.Commits, func(a, b Commit) int {
+		return cmp.Or(a.When.Compare(b.When), strings.Compare(a.Hash, b.Hash))
+	})
+	if len(h.Commits) == 0 && len(others) > 0 {
+		top, n := "", 0
+		for e, c := range others {
+			if c > n || c == n && e < top {
+				top, n = e, c
+			}
+		}
+		h.Hint = fmt.Sprintf("none of the commits read is by %s; the most frequent author is %s (%d commits): if that is you, add --git-author %s",
+			clean(strings.Join(opts.Authors, ", ")), clean(top), n, clean(top))
+	}
+	for i := range h.Repos {
+		if r := &h.Repos[i]; r.Mine == 0 && r.Others > 0 {
+			r.Hint = fmt.Sprintf("no commits by %s in %s; add --git-author with the address you commit with",
+				clean(strings.Join(opts.Authors, ", ")), r.Path)
+		}
+	}
+	return h, nil
+}
+
+// window is what a walk keeps.
+type window struct {
+	from, to time.Time // author times kept, [from, to); zero is open
+	mine     map[string]bool
+}
+
+func (w window) holds(t time.Time) bool {
+	return (w.from.IsZero() || !t.Before(w.from)) && (w.to.IsZero() || t.Before(w.to))
+}
+
+// cutoff is the committer time below which the walk counts towards Slop.
+func (w window) cutoff() (time.Time, bool) {
+	if w.from.IsZero() {
+		return time.Time{}, false
+	}
+	return w.from.Add(-Slack), true
+}
+
+type found struct {
+	hash  plumbing.Hash
+	email string
+	when  time.Time
+}
+
+type repoResult struct {
+	repo   Repo
+	mine   []found
+	others map[string]int
+}
+
+// walker reads one repository.
+type walker struct {
+	ctx     context.Context
+	loc     location
+	st      *filesystem.Storage
+	objs    *objects
+	w       window
+	res     *repoResult
+	hr      *headerReader
+	mailmap *mailmap
+	shallow map[plumbing.Hash]bool
+	seen    map[plumbing.Hash]bool
+	queue   commitQueue
+	dropped int // warnings past maxWarnings
+}
+
+func readRepo(ctx context.Context, loc location, w window) (res repoResult) {
+	res = repoResult{repo: Repo{Path: clean(loc.path), Bare: loc.bare}, others: map[string]int{}}
+	wk := &walker{ctx: ctx, loc: loc, w: w, res: &res, hr: newHeaderReader(), seen: map[plumbing.Hash]bool{}}
+	defer func() {
+		// go-git is not written for hostile repositories everywhere: a
+		// panic inside it ends this repository's walk, not the program.
+		if p := recover(); p != nil {
+			res.repo.Corrupt = true
+			wk.warn("reading stopped: the git reader failed: %v", p)
+		}
+		if wk.dropped > 0 {
+			res.repo.Warnings = append(res.repo.Warnings, fmt.Sprintf("%s: %d more warnings", res.repo.Path, wk.dropped))
+		}
+	}()
+	fs := packFS{osfs.New(loc.gitDir)}
+	oc := newObjectCache()
+	wk.st = filesystem.NewStorageWithOptions(fs, oc, filesystem.Options{
+		KeepDescriptors:      true,
+		LargeObjectThreshold: largeObject,
+		AlternatesFS:         osfs.New(string(filepath.Separator)),
+	})
+	defer wk.st.Close()
+	var errs []error
+	wk.objs, errs = openObjects(fs, wk.st, oc)
+	defer wk.objs.close()
+	for _, err := range errs {
+		wk.corrupt("packfile %s", clean(err.Error()))
+	}
+	wk.walk()
+	return res
+}
+
+func (wk *walker) warn(format string, args ...any) {
+	if len(wk.res.repo.Warnings) >= maxWarnings {
+		wk.dropped++
+		return
+	}
+	wk.res.repo.Warnings = append(wk.res.repo.Warnings, wk.res.repo.Path+": "+fmt.Sprintf(format, args...))
+}
+
+// corrupt records an object that could not be read.
+func (wk *walker) corrupt(format string, args ...any) {
+	wk.res.repo.Corrupt = true
+	wk.warn(format, args...)
+}
+
+func (wk *walker) walk() {
+	if hashes, err := wk.st.Shallow(); err != nil {
+		wk.corrupt("cannot read the shallow list: %s", clean(err.Error()))
+	} else if len(hashes) > 0 {
+		wk.res.repo.Shallow = true
+		wk.shallow = map[plumbing.Hash]bool{}
+		for _, h := range hashes {
+			wk.shallow[h] = true
+		}
+		wk.warn("shallow clone: history stops where the clone does (git fetch --unshallow reads the rest)")
+	}
+	wk.readMailmap()
+	for _, tip := range wk.tips() {
+		wk.push(tip, "")
+	}
+	cutoff, bounded := wk.w.cutoff()
+	old := 0
+	for wk.queue.Len() > 0 {
+		if wk.res.repo.Read%1024 == 0 && wk.ctx.Err() != nil {
+			return
+		}
+		c := heap.Pop(&wk.queue).(*queued)
+		if bounded && c.h.committer.when.Before(cutoff) {
+			old++
+			if old > Slop {
+				return
+			}
+		} else {
+			old = 0
+		}
+		wk.keep(c)
+		if wk.shallow[c.hash] {
+			continue
+		}
+		for _, p := range c.h.parents {
+			wk.push(p, c.hash.String())
+		}
+	}
+}
+
+// keep counts a commit when it is not a merge and its author time is in
+// the window.
+func (wk *walker) keep(c *queued) {
+	if c.h.parentCount > 1 || !wk.w.holds(c.h.author.when) {
+		return
+	}
+	email := wk.mailmap.email(c.h.author.name, c.h.author.email)
+	if wk.w.mine[strings.ToLower(email)] {
+		wk.res.repo.Mine++
+		wk.res.mine = append(wk.res.mine, found{hash: c.hash, email: email, when: c.h.author.when})
+		return
+	}
+	wk.res.repo.Others++
+	if len(wk.res.others) < 10000 {
+		wk.res.others[strings.ToLower(email)]++
+	}
+}
+
+// push reads a commit and queues it, once. child names the commit that
+// led to it, for the warning when it cannot be read ("" for a ref).
+func (wk *walker) push(hash plumbing.Hash, child string) {
+	if wk.seen[hash] {
+		return
+	}
+	wk.seen[hash] = true
+	h, err := wk.readCommit(hash)
+	if err != nil {
+		if child == "" {
+			wk.corrupt("commit %s: %s", hash, clean(err.Error()))
+		} else {
+			wk.corrupt("commit %s (parent of %s): %s", hash, child, clean(err.Error()))
+		}
+		return
+	}
+	wk.res.repo.Read++
+	heap.Push(&wk.queue, &queued{hash: hash, h: h})
+}
+
+func (wk *walker) readCommit(hash plumbing.Hash) (header, error) {
+	obj, err := wk.objs.get(hash)
+	if err != nil {
+		if errors.Is(err, plumbing.ErrObjectNotFound) {
+			return header{}, errors.New("missing")
+		}
+		return header{}, err
+	}
+	if obj.Type() != plumbing.CommitObject {
+		return header{}, fmt.Errorf("a %s, not a commit", obj.Type())
+	}
+	r, err := obj.Reader()
+	if err != nil {
+		return header{}, err
+	}
+	defer r.Close()
+	return wk.hr.read(r)
+}
+
+// tips are the commits every ref points to: local branches, remote-tracking
+// branches, tags (annotated ones followed to their commit), HEAD and the
+// HEAD of every linked worktree. Other refs (notes, stash, pull requests)
+// are not work of the kind counted.
+func (wk *walker) tips() []plumbing.Hash {
+	var tips []plumbing.Hash
+	add := func(name string, hash plumbing.Hash) {
+		if c, ok := wk.peel(name, hash); ok {
+			tips = append(tips, c)
+		}
+	}
+	refs, err := wk.st.IterReferences()
+	if err != nil {
+		wk.corrupt("cannot read refs: %s", clean(err.Error()))
+	} else {
+		err = refs.ForEach(func(ref *plumbing.Reference) error {
+			if ref.Type() != plumbing.HashReference {
+				return nil
+			}
+			n := ref.Name()
+			if n.IsBranch() || n.IsRemote() || n.IsTag() || n == plumbing.HEAD {
+				add(n.String(), ref.Hash())
+			}
+			return nil
+		})
+		if err != nil {
+			wk.corrupt("cannot read every ref: %s", clean(err.Error()))
+		}
+	}
+	// The detached HEADs of linked worktrees live beside the common folder.
+	entries, _ := os.ReadDir(filepath.Join(wk.loc.gitDir, "worktrees"))
+	for _, e := range entries {
+		data, err := readSmall(filepath.Join(wk.loc.gitDir, "worktrees", e.Name(), "HEAD"))
+		if err != nil {
+			continue
+		}
+		if hash, ok := parseHash([]byte(strings.TrimSpace(string(data)))); ok {
+			add("worktree "+e.Name()+" HEAD", hash)
+		}
+	}
+	return tips
+}
+
+// peel follows annotated tags to the commit they name; a ref to a tree or
+// blob has no commit and is skipped.
+func (wk *walker) peel(name string, hash plumbing.Hash) (plumbing.Hash, bool) {
+	for range maxTagDepth {
+		obj, err := wk.objs.get(hash)
+		if err != nil {
+			wk.corrupt("ref %s points to %s, which cannot be read: %s", clean(name), hash, clean(missing(err)))
+			return plumbing.ZeroHash, false
+		}
+		switch obj.Type() {
+		case plumbing.CommitObject:
+			return hash, true
+		case plumbing.TagObject:
+			if obj.Size() > largeObject {
+				wk.corrupt("ref %s: tag %s is larger than %d bytes", clean(name), hash, largeObject)
+				return plumbing.ZeroHash, false
+			}
+			var tag object.Tag
+			if err := tag.Decode(obj); err != nil {
+				wk.corrupt("ref %s: tag %s: %s", clean(name), hash, clean(err.Error()))
+				return plumbing.ZeroHash, false
+			}
+			hash = tag.Target
+		default:
+			return plumbing.ZeroHash, false
+		}
+	}
+	wk.corrupt("ref %s: more than %d tags in a chain", clean(name), maxTagDepth)
+	return plumbing.ZeroHash, false
+}
+
+func missing(err error) string {
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return "missing"
+	}
+	return err.Error()
+}
+
+// readMailmap reads the .mailmap at the top of the work tree, or for a
+// bare repository the one in HEAD's tree. A .mailmap that is a symbolic
+// link is not followed, as git does not follow it.
+func (wk *walker) readMailmap() {
+	var data []byte
+	if wk.loc.workTree != "" {
+		name := filepath.Join(wk.loc.workTree, ".mailmap")
+		info, err := os.Lstat(name)
+		if err != nil || !info.Mode().IsRegular() {
+			return
+		}
+		f, err := os.Open(name)
+		if err != nil {
+			wk.warn(".mailmap: %s", clean(err.Error()))
+			return
+		}
+		defer f.Close()
+		data, err = io.ReadAll(io.LimitReader(f, maxMailmap))
+		if err != nil {
+			wk.warn(".mailmap: %s", clean(err.Error()))
+			return
+		}
+	} else {
+		data = wk.headMailmap()
+		if data == nil {
+			return
+		}
+	}
+	wk.mailmap = parseMailmap(data)
+	wk.res.repo.Mailmap = true
+}
+
+func (wk *walker) headMailmap() []byte {
+	ref, err := storer.ResolveReference(wk.st, plumbing.HEAD)
+	if err != nil {
+		return nil
+	}
+	head, err := wk.readCommit(ref.Hash())
+	if err != nil || head.tree.IsZero() {
+		return nil
+	}
+	treeObj, err := wk.objs.get(head.tree)
+	if err != nil || treeObj.Type() != plumbing.TreeObject || treeObj.Size() > largeObject {
+		return nil
+	}
+	var tree object.Tree
+	if err := tree.Decode(treeObj); err != nil {
+		return nil
+	}
+	entry, err := tree.FindEntry(".mailmap")
+	if err != nil || entry.Mode != filemode.Regular && entry.Mode != filemode.Executable {
+		return nil
+	}
+	blob, err := wk.objs.get(entry.Hash)
+	if err != nil || blob.Type() != plumbing.BlobObject {
+		return nil
+	}
+	r, err := blob.Reader()
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	data, err := io.ReadAll(io.LimitReader(r, maxMailmap))
+	if err != nil {
+		wk.warn(".mailmap in HEAD: %s", clean(err.Error()))
+		return nil
+	}
+	return data
+}
+
+// queued is a commit read and waiting in the walk's queue.
+type queued struct {
+	hash plumbing.Hash
+	h    header
+}
+
+// commitQueue pops the newest committer time first, as git's date-order
+// walk does.
+type commitQueue []*queued
+
+func (q commitQueue) Len() int { return len(q) }
+func (q commitQueue) Less(i, j int) bool {
+	return q[i].h.committer.when.After(q[j].h.committer.when)
+}
+func (q commitQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *commitQueue) Push(x any)   { *q = append(*q, x.(*queued)) }
+func (q *commitQueue) Pop() any {
+	old := *q
+	n := len(old)
+	x := old[n-1]
+	old[n-1] = nil
+	*q = old[:n-1]
+	return x
+}

@@ -1,0 +1,467 @@
+package gitlog
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// The window of most tests: the week of Monday 3 June 2024, New York.
+var (
+	newYork, _ = time.LoadLocation("America/New_York")
+	weekFrom   = time.Date(2024, 6, 3, 0, 0, 0, 0, newYork)
+	weekTo     = weekFrom.AddDate(0, 0, 7)
+)
+
+// day is a time in the test week: day 0 is Monday.
+func day(d, h, m int) time.Time { return time.Date(2024, 6, 3+d, h, m, 0, 0, newYork) }
+
+func read(t *testing.T, opts Options) *History {
+	t.Helper()
+	if opts.From.IsZero() && opts.To.IsZero() {
+		opts.From, opts.To = weekFrom, weekTo
+	}
+	if opts.Authors == nil {
+		opts.Authors = []string{"me@example.com"}
+	}
+	h, err := Read(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// times lists the author times of the commits, in New York.
+func times(commits []Commit) []string {
+	var out []string
+	for _, c := range commits {
+		out = append(out, c.When.In(newYork).Format("Mon 15:04"))
+	}
+	return out
+}
+
+func TestReadWhichCommitsAreMine(t *testing.T) {
+	r := newTestRepo(t, t.TempDir(), false)
+	old := r.commit(c{email: "me@example.com", author: day(-30, 10, 0)})
+	a := r.commit(c{email: "me@example.com", author: day(0, 9, 10), parents: []plumbing.Hash{old}})
+	b := r.commit(c{email: "other@example.com", author: day(0, 10, 0), parents: []plumbing.Hash{a}})
+	// Upper case: the same address.
+	cc := r.commit(c{email: "Me@Example.COM", author: day(1, 14, 0), parents: []plumbing.Hash{b}})
+	// Rebased on Thursday: written on Tuesday, committed on Thursday.
+	rebased := r.commit(c{email: "me@example.com", author: day(1, 16, 0), committer: day(3, 11, 0), parents: []plumbing.Hash{cc}})
+	// Committed in the week but written long before: not in the week.
+	picked := r.commit(c{email: "me@example.com", author: day(-20, 9, 0), committer: day(3, 12, 0), parents: []plumbing.Hash{rebased}})
+	// A side branch and my merge of it: the merge is no work of its own.
+	side := r.commit(c{email: "me@example.com", author: day(4, 10, 0), parents: []plumbing.Hash{picked}})
+	merge := r.commit(c{email: "me@example.com", author: day(4, 11, 0), parents: []plumbing.Hash{picked, side}})
+	// Saturday evening counts like any other time.
+	weekend := r.commit(c{email: "me@example.com", author: day(5, 21, 30), parents: []plumbing.Hash{merge}})
+	r.ref("refs/heads/main", weekend)
+	r.ref("refs/heads/side", side) // the side commit again: counted once
+
+	h := read(t, Options{Paths: []string{r.dir}})
+	want := []string{"Mon 09:10", "Tue 14:00", "Tue 16:00", "Fri 10:00", "Sat 21:30"}
+	if got := times(h.Commits); !slices.Equal(got, want) {
+		t.Errorf("my commits %v, want %v", got, want)
+	}
+	if len(h.Repos) != 1 {
+		t.Fatalf("%d repositories, want 1", len(h.Repos))
+	}
+	repo := h.Repos[0]
+	if repo.Read != 9 || repo.Mine != 5 || repo.Others != 1 || repo.Corrupt || repo.Shallow || repo.Hint != "" {
+		t.Errorf("repo %+v, want 9 read, 5 mine, 1 other, nothing wrong", repo)
+	}
+	if h.Commits[1].Email != "Me@Example.COM" {
+		t.Errorf("address %q, want it as written", h.Commits[1].Email)
+	}
+	if !slices.Equal(h.Commits[0].Repos, []string{r.dir}) {
+		t.Errorf("repos %v, want [%s]", h.Commits[0].Repos, r.dir)
+	}
+	if h.Commits[0].Hash != a.String() {
+		t.Errorf("hash %s, want %s", h.Commits[0].Hash, a)
+	}
+	if _, off := h.Commits[0].When.Zone(); off != -4*3600 {
+		t.Errorf("author offset %d, want the author's own -04:00", off)
+	}
+}
+
+func TestReadKeepsWhatSessionsInTheWindowNeed(t *testing.T) {
+	r := newTestRepo(t, t.TempDir(), false)
+	var prev []plumbing.Hash
+	add := func(when time.Time) {
+		h := r.commit(c{email: "me@example.com", author: when, parents: prev})
+		prev = []plumbing.Hash{h}
+	}
+	add(weekFrom.Add(-DefaultGap - time.Second)) // too early to matter
+	add(weekFrom.Add(-DefaultGap))               // joins a session that reaches into the week
+	add(weekTo.Add(DefaultGap - time.Second))    // its gap reaches back into the week
+	add(weekTo.Add(DefaultGap))                  // too late to matter
+	r.ref("refs/heads/main", prev[0])
+	h := read(t, Options{Paths: []string{r.dir}})
+	if len(h.Commits) != 2 || !h.From.Equal(weekFrom.Add(-DefaultGap)) || !h.To.Equal(weekTo.Add(DefaultGap)) {
+		t.Errorf("kept %v in [%v, %v), want the two at the edges of [from − 2h, to + 2h)", times(h.Commits), h.From, h.To)
+	}
+}
+
+func TestReadEveryRef(t *testing.T) {
+	r := newTestRepo(t, t.TempDir(), false)
+	base := r.commit(c{email: "me@example.com", author: day(0, 9, 0)})
+	mk := func(d int) plumbing.Hash {
+		return r.commit(c{email: "me@example.com", author: day(d, 10, 0), parents: []plumbing.Hash{base}})
+	}
+	r.ref("refs/heads/main", base)
+	r.ref("refs/remotes/origin/feature", mk(1))
+	r.tag("v1", mk(2), plumbing.CommitObject)
+	inner := r.tag("v2-inner", mk(3), plumbing.CommitObject)
+	r.tag("v2", inner, plumbing.TagObject) // a tag of a tag
+	r.ref("refs/tags/light", mk(4))        // a lightweight tag
+	r.ref("HEAD", mk(5))                   // a detached HEAD
+	r.ref("refs/notes/commits", mk(6))     // not work
+	r.ref("refs/stash", mk(6))
+	r.tag("tree-tag", r.tree, plumbing.TreeObject) // names no commit
+
+	h := read(t, Options{Paths: []string{r.dir}})
+	want := []string{"Mon 09:00", "Tue 10:00", "Wed 10:00", "Thu 10:00", "Fri 10:00", "Sat 10:00"}
+	if got := times(h.Commits); !slices.Equal(got, want) {
+		t.Errorf("my commits %v, want %v", got, want)
+	}
+	if w := h.Repos[0].Warnings; len(w) != 0 {
+		t.Errorf("warnings %q, want none", w)
+	}
+}
+
+func TestReadSameCommitInTwoClones(t *testing.T) {
+	root := t.TempDir()
+	one := newTestRepo(t, filepath.Join(root, "one"), false)
+	shared := one.commit(c{email: "me@example.com", author: day(0, 10, 0)})
+	own := one.commit(c{email: "me@example.com", author: day(1, 10, 0), parents: []plumbing.Hash{shared}})
+	one.ref("refs/heads/main", own)
+	if err := os.CopyFS(filepath.Join(root, "two"), os.DirFS(one.dir)); err != nil {
+		t.Fatal(err)
+	}
+	two := filepath.Join(root, "two")
+	h := read(t, Options{Paths: []string{root}})
+	if len(h.Repos) != 2 {
+		t.Fatalf("%d repositories, want 2", len(h.Repos))
+	}
+	if len(h.Commits) != 2 {
+		t.Fatalf("commits %v, want two, each once", times(h.Commits))
+	}
+	for _, cm := range h.Commits {
+		if len(cm.Repos) != 2 || cm.Repos[0] != one.dir || cm.Repos[1] != two {
+			t.Errorf("commit %s in %v, want both clones", cm.Hash, cm.Repos)
+		}
+	}
+	if h.Repos[0].Mine != 2 || h.Repos[1].Mine != 2 {
+		t.Errorf("mine per repository %d and %d, want 2 each", h.Repos[0].Mine, h.Repos[1].Mine)
+	}
+}
+
+func TestReadMailmap(t *testing.T) {
+	r := newTestRepo(t, t.TempDir(), false)
+	a := r.commit(c{email: "old@laptop.local", author: day(0, 10, 0)})
+	b := r.commit(c{email: "ME@EXAMPLE.COM", author: day(0, 11, 0), parents: []plumbing.Hash{a}})
+	d := r.commit(c{email: "shared@example.com", author: day(0, 12, 0), parents: []plumbing.Hash{b}}) // name "Person": mine
+	r.ref("refs/heads/main", d)
+	mailmap := "# who is who\n<me@example.com> <OLD@laptop.local>\nMe <me@example.com> Person <shared@example.com>\nSomeone Else <else@example.com> Other <shared@example.com>\n"
+	if err := os.WriteFile(filepath.Join(r.dir, ".mailmap"), []byte(mailmap), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := read(t, Options{Paths: []string{r.dir}})
+	if got := times(h.Commits); len(got) != 3 {
+		t.Fatalf("my commits %v, want all three through the .mailmap", got)
+	}
+	if !h.Repos[0].Mailmap || h.Commits[0].Email != "me@example.com" {
+		t.Errorf("mailmap applied %v, first address %q", h.Repos[0].Mailmap, h.Commits[0].Email)
+	}
+}
+
+func TestReadBareRepositoryWithMailmapInHEAD(t *testing.T) {
+	r := newTestRepo(t, filepath.Join(t.TempDir(), "project.git"), true)
+	tree := r.writeTree(map[string]string{".mailmap": "Me <me@example.com> <me@old-job.example>\n", "README": "hi\n"})
+	a := r.commit(c{email: "me@old-job.example", author: day(2, 10, 0), tree: tree})
+	r.ref("refs/heads/main", a)
+	h := read(t, Options{Paths: []string{r.dir}})
+	if len(h.Repos) != 1 || !h.Repos[0].Bare || !h.Repos[0].Mailmap {
+		t.Fatalf("repos %+v, want one bare repository with its HEAD's .mailmap", h.Repos)
+	}
+	if len(h.Commits) != 1 || h.Commits[0].Email != "me@example.com" {
+		t.Errorf("commits %+v, want the old address mapped to mine", h.Commits)
+	}
+}
+
+func TestReadWorktree(t *testing.T) {
+	root := t.TempDir()
+	r := newTestRepo(t, filepath.Join(root, "main"), false)
+	a := r.commit(c{email: "me@example.com", author: day(0, 10, 0)})
+	r.ref("refs/heads/main", a)
+	// A linked worktree, as `git worktree add --detach ../wt` leaves it,
+	// with a commit only its detached HEAD knows.
+	b := r.commit(c{email: "me@example.com", author: day(1, 10, 0), parents: []plumbing.Hash{a}})
+	admin := filepath.Join(r.gitDir, "worktrees", "wt")
+	wt := filepath.Join(root, "wt")
+	for _, dir := range []string{admin, wt} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := map[string]string{
+		filepath.Join(admin, "HEAD"):      b.String() + "\n",
+		filepath.Join(admin, "commondir"): "../..\n",
+		filepath.Join(admin, "gitdir"):    filepath.Join(wt, ".git") + "\n",
+		filepath.Join(wt, ".git"):         "gitdir: ../main/.git/worktrees/wt\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := read(t, Options{Paths: []string{wt, r.dir}})
+	if len(h.Repos) != 1 || h.Repos[0].Path != wt {
+		t.Fatalf("repos %+v, want the worktree and its repository as one", h.Repos)
+	}
+	if got := times(h.Commits); !slices.Equal(got, []string{"Mon 10:00", "Tue 10:00"}) {
+		t.Errorf("commits %v, want both, the second from the worktree's HEAD", got)
+	}
+}
+
+func TestReadShallowClone(t *testing.T) {
+	r := newTestRepo(t, t.TempDir(), false)
+	a := r.commit(c{email: "me@example.com", author: day(0, 10, 0)})
+	b := r.commit(c{email: "me@example.com", author: day(1, 10, 0), parents: []plumbing.Hash{a}})
+	r.ref("refs/heads/main", b)
+	// The clone stops at b: a is not there.
+	if err := os.Remove(r.loosePath(a)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(r.gitDir, "shallow"), []byte(b.String()+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := read(t, Options{Paths: []string{r.dir}})
+	repo := h.Repos[0]
+	if !repo.Shallow || repo.Corrupt || len(h.Commits) != 1 {
+		t.Errorf("repo %+v, commits %v: want shallow, not corrupt, one commit", repo, times(h.Commits))
+	}
+	if len(repo.Warnings) != 1 || !strings.Contains(repo.Warnings[0], "shallow clone") {
+		t.Errorf("warnings %q, want one about the shallow clone", repo.Warnings)
+	}
+}
+
+func TestReadDamagedRepositories(t *testing.T) {
+	type damage func(t *testing.T, r *testRepo, hashes []plumbing.Hash)
+	tests := []struct {
+		name   string
+		damage damage
+		want   []string // my commits still read
+		warn   string
+	}{
+		{"a corrupt object", func(t *testing.T, r *testRepo, hs []plumbing.Hash) {
+			os.Chmod(r.loosePath(hs[1]), 0o644)
+			if err := os.WriteFile(r.loosePath(hs[1]), []byte("not zlib at all"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"Wed 10:00"}, "(parent of"},
+		{"a missing object", func(t *testing.T, r *testRepo, hs []plumbing.Hash) {
+			os.Remove(r.loosePath(hs[1]))
+		}, []string{"Wed 10:00"}, "missing"},
+		{"a ref pointing nowhere", func(t *testing.T, r *testRepo, hs []plumbing.Hash) {
+			r.ref("refs/heads/ghost", plumbing.NewHash("0123456789012345678901234567890123456789"))
+		}, []string{"Mon 10:00", "Tue 10:00", "Wed 10:00"}, "refs/heads/ghost points to 0123456789012345678901234567890123456789, which cannot be read: missing"},
+		{"a commit that lies about its parents: a cycle", func(t *testing.T, r *testRepo, hs []plumbing.Hash) {
+			// hs[0] now names hs[2] as its parent, which leads back to it.
+			r.writeLoose(hs[0], "commit", []byte("tree "+r.tree.String()+"\nparent "+hs[2].String()+
+				"\nauthor P <me@example.com> 1717423200 -0400\ncommitter C <c@example.com> 1717423200 -0400\n\ncycle\n"))
+		}, []string{"Mon 10:00", "Tue 10:00", "Wed 10:00"}, ""},
+		{"a header line of two megabytes", func(t *testing.T, r *testRepo, hs []plumbing.Hash) {
+			r.writeLoose(hs[1], "commit", []byte("tree "+r.tree.String()+"\nauthor P <"+strings.Repeat("x", 2<<20)+"> 1717509600 -0400\n\n"))
+		}, []string{"Wed 10:00"}, "header longer than"},
+		{"a time out of range", func(t *testing.T, r *testRepo, hs []plumbing.Hash) {
+			r.writeLoose(hs[1], "commit", []byte("tree "+r.tree.String()+"\nauthor P <me@example.com> 99999999999999999999 +0000\ncommitter P <me@example.com> 1 +0000\n\n"))
+		}, []string{"Wed 10:00"}, "out of range"},
+		{"control characters in a ref name and an address", func(t *testing.T, r *testRepo, hs []plumbing.Hash) {
+			r.writeLoose(hs[1], "commit", []byte("tree "+r.tree.String()+"\nparent zz\x1b[31m\n\n"))
+		}, []string{"Wed 10:00"}, `parent "zz[31m" is not a hash`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newTestRepo(t, t.TempDir(), false)
+			var hs []plumbing.Hash
+			var parents []plumbing.Hash
+			for d := range 3 {
+				h := r.commit(c{email: "me@example.com", author: day(d, 10, 0), parents: parents})
+				hs = append(hs, h)
+				parents = []plumbing.Hash{h}
+			}
+			r.ref("refs/heads/main", hs[2])
+			tt.damage(t, r, hs)
+			h := read(t, Options{Paths: []string{r.dir}})
+			if got := times(h.Commits); !slices.Equal(got, tt.want) {
+				t.Errorf("commits %v, want %v", got, tt.want)
+			}
+			repo := h.Repos[0]
+			if tt.warn == "" {
+				if len(repo.Warnings) != 0 || repo.Corrupt {
+					t.Errorf("warnings %q, want none", repo.Warnings)
+				}
+				return
+			}
+			if !repo.Corrupt || len(repo.Warnings) == 0 || !strings.Contains(repo.Warnings[0], tt.warn) {
+				t.Errorf("corrupt %v, warnings %q, want one containing %q", repo.Corrupt, repo.Warnings, tt.warn)
+			}
+			for _, w := range repo.Warnings {
+				if strings.ContainsFunc(w, func(r rune) bool { return r < ' ' }) || len(w) > 1000 {
+					t.Errorf("warning %q holds control characters or is too long", w)
+				}
+			}
+		})
+	}
+}
+
+func TestReadLargeMessage(t *testing.T) {
+	// A message above the size go-git streams instead of reading whole:
+	// the header is read, the message is not.
+	r := newTestRepo(t, t.TempDir(), false)
+	a := r.commit(c{email: "me@example.com", author: day(0, 10, 0), msg: "big\n\n" + strings.Repeat("a line of the message\n", 150000)})
+	r.ref("refs/heads/main", a)
+	h := read(t, Options{Paths: []string{r.dir}})
+	if len(h.Commits) != 1 || h.Repos[0].Corrupt {
+		t.Errorf("commits %v, repo %+v: want the one commit", times(h.Commits), h.Repos[0])
+	}
+}
+
+// endless is a commit of a header and a message that never ends; it
+// counts the bytes read from it.
+type endless struct {
+	head []byte
+	read int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	n := 0
+	if len(e.head) > 0 {
+		n = copy(p, e.head)
+		e.head = e.head[n:]
+	}
+	for i := n; i < len(p); i++ {
+		p[i] = 'x'
+	}
+	e.read += len(p)
+	return len(p), nil
+}
+
+func TestHeaderReadsNoMessage(t *testing.T) {
+	e := &endless{head: []byte("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@example.com> 1717423200 +0200\ncommitter C <c@example.com> 1717423200 +0200\n\n")}
+	h, err := newHeaderReader().read(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.author.email != "a@example.com" || h.author.when.Unix() != 1717423200 {
+		t.Errorf("author %+v", h.author)
+	}
+	if e.read > 4096 {
+		t.Errorf("read %d bytes of an endless message, want at most the 4096 of one buffer", e.read)
+	}
+	// A header that never ends stops at the bound.
+	e = &endless{head: []byte("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor ")}
+	if _, err := newHeaderReader().read(e); !errors.Is(err, errHeader) || e.read > maxHeader+8192 {
+		t.Errorf("endless header: %v after %d bytes, want a header error within %d", err, e.read, maxHeader)
+	}
+}
+
+func TestReadWalksOnlyTheWindow(t *testing.T) {
+	r := newTestRepo(t, t.TempDir(), false)
+	var parents []plumbing.Hash
+	// Two years of history before the window, one commit a day.
+	for i := 730; i > 0; i-- {
+		h := r.commit(c{email: "other@example.com", author: weekFrom.AddDate(0, 0, -i).Add(12 * time.Hour), parents: parents})
+		parents = []plumbing.Hash{h}
+	}
+	// A commit made on a machine whose clock was three hours behind:
+	// committed before its parent, and still found.
+	skewed := r.commit(c{email: "me@example.com", author: day(0, 10, 0), committer: day(0, 7, 0), parents: parents})
+	last := r.commit(c{email: "me@example.com", author: day(0, 9, 0), parents: []plumbing.Hash{skewed}})
+	r.ref("refs/heads/main", last)
+	h := read(t, Options{Paths: []string{r.dir}})
+	if len(h.Commits) != 2 {
+		t.Errorf("commits %v, want both in the window", times(h.Commits))
+	}
+	// The window, the slack of a day, then Slop commits in a row older.
+	if got, most := h.Repos[0].Read, 2+3+Slop+1; got > most {
+		t.Errorf("read %d of 732 commits for a one-week window, want at most %d", got, most)
+	}
+	// With no window, everything.
+	h = read(t, Options{Paths: []string{r.dir}, From: time.Time{}, To: weekTo})
+	if h.Repos[0].Read != 732 {
+		t.Errorf("read %d commits with an open start, want all 732", h.Repos[0].Read)
+	}
+}
+
+func TestReadHints(t *testing.T) {
+	root := t.TempDir()
+	r := newTestRepo(t, filepath.Join(root, "theirs"), false)
+	a := r.commit(c{email: "me@personal.example", author: day(0, 10, 0)})
+	b := r.commit(c{email: "me@personal.example", author: day(0, 11, 0), parents: []plumbing.Hash{a}})
+	r.ref("refs/heads/main", b)
+	h := read(t, Options{Paths: []string{root}, Authors: []string{"me@work.example"}})
+	repo := h.Repos[0]
+	if want := "no commits by me@work.example in " + r.dir + "; add --git-author with the address you commit with"; repo.Hint != want {
+		t.Errorf("hint %q, want %q", repo.Hint, want)
+	}
+	if !strings.Contains(h.Hint, "the most frequent author is me@personal.example (2 commits): if that is you, add --git-author me@personal.example") {
+		t.Errorf("history hint %q", h.Hint)
+	}
+	h = read(t, Options{Paths: []string{root}, Authors: []string{"me@work.example", "ME@personal.example"}})
+	if h.Hint != "" || h.Repos[0].Hint != "" || len(h.Commits) != 2 {
+		t.Errorf("with --git-author: hints %q %q, %d commits", h.Hint, h.Repos[0].Hint, len(h.Commits))
+	}
+}
+
+func TestReadCancelled(t *testing.T) {
+	r := newTestRepo(t, t.TempDir(), false)
+	r.ref("refs/heads/main", r.commit(c{email: "me@example.com", author: day(0, 10, 0)}))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Read(ctx, Options{Paths: []string{r.dir}}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Read on a cancelled context: %v", err)
+	}
+}
+
+func TestReadPacked(t *testing.T) {
+	r := newTestRepo(t, t.TempDir(), false)
+	var parents []plumbing.Hash
+	for d := range 5 {
+		h := r.commit(c{email: "me@example.com", author: day(d, 10, 0), parents: parents})
+		parents = []plumbing.Hash{h}
+	}
+	r.ref("refs/heads/main", parents[0])
+	r.tag("v1", parents[0], plumbing.CommitObject)
+	if err := r.repo.RepackObjects(&git.RepackConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	packs, _ := filepath.Glob(filepath.Join(r.gitDir, "objects", "pack", "*.pack"))
+	loose, _ := filepath.Glob(filepath.Join(r.gitDir, "objects", "??", "*"))
+	if len(packs) != 1 || len(loose) != 0 {
+		t.Fatalf("%d packs, %d loose objects after repacking", len(packs), len(loose))
+	}
+	h := read(t, Options{Paths: []string{r.dir}})
+	if len(h.Commits) != 5 || h.Repos[0].Corrupt {
+		t.Errorf("packed: commits %v, repo %+v", times(h.Commits), h.Repos[0])
+	}
+	// The packfile gone, its index left: no commit, a warning, no panic.
+	if err := os.Remove(packs[0]); err != nil {
+		t.Fatal(err)
+	}
+	h = read(t, Options{Paths: []string{r.dir}})
+	repo := h.Repos[0]
+	if len(h.Commits) != 0 || !repo.Corrupt || len(repo.Warnings) == 0 || !strings.Contains(repo.Warnings[0], "packfile pack-") {
+		t.Errorf("missing packfile: commits %v, repo %+v", times(h.Commits), repo)
+	}
+}
