@@ -82,7 +82,25 @@
 // the commit header is parsed, by a parser of our own (commit.go): go-git's
 // commit decoder reads the whole message into memory.
 //
-// The numbers (2 cores, `go test ./pkg/gitlog -run '^$' -bench .`,
-// repositories built by git fast-import and packed by git gc; see
-// bench_test.go) are in the README's section on git history.
+// Measured on this project's 2-core machine (go test ./pkg/gitlog -run '^$'
+// -bench . -benchtime 3x -gitlog.large 1000000), on repositories built by
+// git fast-import and packed by git gc, one commit every ten minutes, each
+// changing a file:
+//
+//	100,000 commits in 20 repositories, whole history    0.76 s (target: 2 s)
+//	1,000,000 commits, whole history                    12.6 s, 13 µs of CPU a commit, 565 MB
+//	  git log --all --format=%ae%x09%at on the same     12.4 s (8.5 s on a quiet machine), 418 MB
+//	1,000,000 commits, a four-week window               0.16 s (4,300 commits read)
+//
+// So go-git, with the layers above, reads a whole history about as fast as
+// the git binary (1.0 to 1.5 times its time; the target was at most 3),
+// and needs no git installed. Without them the same walk through go-git's
+// storage and commit decoder took 28 to 31 s of CPU against git's 9.5 to
+// 11 s, and the four-week window 0.82 s, most of it the reverse map.
+//
+// The commit-graph file is not used: it holds parents and committer times
+// but not the author's address and time, so every commit kept must be read
+// from the pack anyway, and the walk above already stops within [Slop]
+// commits of the window. What remains of a window's cost is go-git loading
+// the pack index whole (0.15 s for three million objects).
 package gitlog

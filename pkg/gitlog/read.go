@@ -321,8 +321,8 @@ func (wk *walker) walk() {
 	}
 	cutoff, bounded := wk.w.cutoff()
 	old := 0
-	for wk.queue.Len() > 0 {
-		if wk.res.repo.Read%1024 == 0 && wk.ctx.Err() != nil {
+	for popped := 0; wk.queue.Len() > 0; popped++ {
+		if popped%1024 == 0 && wk.ctx.Err() != nil {
 			return
 		}
 		c := heap.Pop(&wk.queue).(*queued)
