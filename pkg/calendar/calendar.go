@@ -98,6 +98,11 @@ type Event struct {
 	ConferenceURL string
 	// Recurring is true when the occurrence belongs to a series.
 	Recurring bool
+	// SeriesID names the series a recurring occurrence belongs to, where
+	// the UID does not: Microsoft Graph gives every occurrence a UID of its
+	// own and the series in seriesMasterId. Empty where the UID names the
+	// series (iCalendar files, Google Calendar).
+	SeriesID string
 	// Categories are the labels the user put on the entry (Outlook's
 	// categories), as given; nil when the source has none.
 	Categories []string
