@@ -1,0 +1,213 @@
+// Package whatif answers the questions a range's accounting leads to: how
+// the weeks have changed ([NewTrend]: the track over months, rolled over a
+// window of weeks), what each meeting series costs in focus time
+// ([Calendar.Series]), what it would take to reach a track
+// ([Calendar.Target]), and where a series could move to give focus back
+// ([Calendar.SuggestMoves]).
+//
+// Every figure here is the accounting of package analyze, re-run: never a
+// second formula. A stretch of weeks is the [analyze.Sum] of their tallies
+// (minutes, not a mean of shares), judged by the same verdict as a week. A
+// meeting series left out or moved is a changed input: the days it touches
+// are counted again with [analyze.CountDays] on the events of those days
+// ([analyze.EventsByDay]), put in place of the same days, and summed again,
+// so what a what-if says is what [analyze.Analyze] says of the changed
+// calendar, minute for minute. The package prints nothing and reads no
+// clock: the range is the caller's.
+//
+// # What stands for coding time
+//
+// A stretch is judged by a [Judging]: the bands, and how the verdict's
+// input is made of a tally. With the calendar alone that is
+// [verdict.FromCalendar], where focus time stands in for coding time. When
+// the accounting gains a coding layer (commits from git), its Measure makes
+// the input from the tally's coding family instead; the verdicts, the
+// rolling tracks, the targets and [Shares.Coding] then follow it, and
+// nothing else here changes.
+package whatif
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/emtime/emtime/pkg/analyze"
+	"github.com/emtime/emtime/pkg/calendar"
+	"github.com/emtime/emtime/pkg/classify"
+	"github.com/emtime/emtime/pkg/verdict"
+)
+
+// Judging is how a stretch of time is judged.
+type Judging struct {
+	// Bands are the article's bands.
+	Bands verdict.Bands
+	// Measure makes the verdict's input of a stretch's tally: it says
+	// what stands for coding time. Nil is [verdict.FromCalendar].
+	Measure func(analyze.Tally) verdict.Input
+}
+
+func (j Judging) input(t analyze.Tally) verdict.Input {
+	if j.Measure == nil {
+		return verdict.FromCalendar(t)
+	}
+	return j.Measure(t)
+}
+
+// Judge gives the verdict of a stretch of time.
+func (j Judging) Judge(t analyze.Tally) verdict.Verdict { return verdict.Judge(j.input(t), j.Bands) }
+
+// Shares are the shares of a stretch's capacity that its track follows.
+type Shares struct {
+	// Capacity is false when the stretch has no working capacity: the
+	// shares are then zero and mean nothing (the track is none).
+	Capacity bool
+	// Meeting and Focus are the meeting and focus minutes over capacity
+	// (0.5 is 50%).
+	Meeting, Focus float64
+	// Coding is the share the verdict takes as coding time, and CodingFrom
+	// what measured it: with the calendar alone, the focus share.
+	Coding     float64
+	CodingFrom verdict.CodingSource
+}
+
+// Shares gives the shares of a stretch of time, as it is judged.
+func (j Judging) Shares(t analyze.Tally) Shares {
+	meeting, ok := t.MeetingShare()
+	focus, _ := t.FocusShare()
+	in := j.input(t)
+	return Shares{Capacity: ok, Meeting: meeting, Focus: focus, Coding: in.Coding.Share, CodingFrom: in.Coding.Source}
+}
+
+// A Calendar is a range's accounting, ready to be counted again on a
+// changed input: the input, the result of [analyze.Analyze] on it, and the
+// addresses that are mine (to tell the meetings I organise and my answers).
+//
+// A Calendar is not safe for use by several goroutines at once.
+type Calendar struct {
+	in    analyze.Input
+	res   analyze.Result
+	me    map[string]bool
+	byDay [][]int
+	// dayOf gives a day's index in res.Days from its first instant.
+	dayOf map[int64]int
+}
+
+// NewCalendar analyses in and keeps what a what-if needs. me lists my
+// addresses (classify.Rules.Me); an attendee the source marks as me
+// counts as me too.
+func NewCalendar(in analyze.Input, me []string) *Calendar {
+	c := &Calendar{in: in, res: analyze.Analyze(in), me: make(map[string]bool), byDay: analyze.EventsByDay(in)}
+	for _, a := range me {
+		c.me[strings.ToLower(strings.TrimSpace(a))] = true
+	}
+	c.dayOf = make(map[int64]int, len(c.res.Days))
+	for i, d := range c.res.Days {
+		c.dayOf[d.Start.Unix()] = i
+	}
+	return c
+}
+
+// Result is the accounting of the calendar as it is.
+func (c *Calendar) Result() analyze.Result { return c.res }
+
+// Input is what the calendar was counted from.
+func (c *Calendar) Input() analyze.Input { return c.in }
+
+// A state is the calendar with some events left out: each day's tally as
+// [analyze.Analyze] counts the changed input.
+type state struct {
+	c    *Calendar
+	drop []bool // by index in c.in.Events
+	days []analyze.Day
+}
+
+func (c *Calendar) state() *state {
+	return &state{c: c, drop: make([]bool, len(c.in.Events)), days: slices.Clone(c.res.Days)}
+}
+
+// recount counts again the days of the range that events to drop (by
+// index, on the days given) and events to add are on, with those left out
+// and these put in, on top of what the state already leaves out. It
+// returns the days' indexes, in order, and their new tallies.
+func (st *state) recount(drop []int, dropDays []int, add []classify.Event) ([]int, []analyze.Day) {
+	c := st.c
+	days := slices.Clone(dropDays)
+	if len(add) > 0 {
+		for _, d := range analyze.DaysOf(c.in, add) {
+			days = append(days, c.dayOf[d.Unix()])
+		}
+		slices.Sort(days)
+		days = slices.Compact(days)
+	}
+	if len(days) == 0 {
+		return nil, nil
+	}
+	for _, j := range drop {
+		st.drop[j] = true
+	}
+	defer func() {
+		for _, j := range drop {
+			st.drop[j] = false
+		}
+	}()
+	var events []classify.Event
+	seen := make(map[int]bool)
+	starts := make([]time.Time, len(days))
+	for k, d := range days {
+		starts[k] = c.res.Days[d].Start
+		for _, j := range c.byDay[d] {
+			if !st.drop[j] && !seen[j] {
+				seen[j] = true
+				events = append(events, c.in.Events[j])
+			}
+		}
+	}
+	events = append(events, add...)
+	in := c.in
+	in.Events = events
+	counted := analyze.CountDays(in, starts)
+	if len(counted) != len(days) {
+		// CountDays counts every day of the range it is given, once: the
+		// days here all come from the range.
+		panic("whatif: a day of the range was not counted again")
+	}
+	return days, counted
+}
+
+// apply leaves the events out for good, with their days as recounted.
+func (st *state) apply(drop []int, days []int, counted []analyze.Day) {
+	for _, j := range drop {
+		st.drop[j] = true
+	}
+	for k, d := range days {
+		st.days[d] = counted[k]
+	}
+}
+
+// total is the range's tally in this state.
+func (st *state) total() analyze.Tally { return sumDays(st.c.in.Settings.TopPeople, st.days) }
+
+// with is the range's tally in this state with some days replaced.
+func (st *state) with(days []int, counted []analyze.Day) analyze.Tally {
+	all := make([]analyze.Tally, len(st.days))
+	for i, d := range st.days {
+		all[i] = d.Tally
+	}
+	for k, d := range days {
+		all[d] = counted[k].Tally
+	}
+	return analyze.Sum(st.c.in.Settings.TopPeople, all...)
+}
+
+func sumDays(top int, days []analyze.Day) analyze.Tally {
+	all := make([]analyze.Tally, len(days))
+	for i, d := range days {
+		all[i] = d.Tally
+	}
+	return analyze.Sum(top, all...)
+}
+
+// isMe reports whether a person is me.
+func (c *Calendar) isMe(p calendar.Person) bool {
+	return p.Self || (p.Email != "" && c.me[strings.ToLower(p.Email)])
+}
