@@ -111,7 +111,11 @@ func (c *Calendar) move(k int, s Series, step time.Duration) Move {
 			moved[i].Start, moved[i].End = c.at(events[j].Start, at), c.at(events[j].Start, at).Add(events[j].End.Sub(events[j].Start))
 			same = same && moved[i].Start.Equal(events[j].Start)
 		}
-		if same || !c.free(moved, wo, st.recount) {
+		if same {
+			continue
+		}
+		days, counted := st.recount(s.Events, s.days, moved)
+		if !c.free(moved, wo, days, counted) {
 			continue
 		}
 		probes := make([]classify.Event, len(probeDays))
@@ -120,10 +124,9 @@ func (c *Calendar) move(k int, s Series, step time.Duration) Move {
 			probes[i].Start = c.at(c.res.Days[d].Start, at)
 			probes[i].End = probes[i].Start.Add(moved[len(moved)-1].End.Sub(moved[len(moved)-1].Start))
 		}
-		if !c.free(probes, wo, st.recount) {
+		if pdays, pcounted := st.recount(nil, nil, probes); !c.free(probes, wo, pdays, pcounted) {
 			continue
 		}
-		days, counted := st.recount(s.Events, s.days, moved)
 		gain := 0
 		for i, d := range days {
 			gain += counted[i].FocusMinutes - c.res.Days[d].FocusMinutes
@@ -151,8 +154,8 @@ func (c *Calendar) move(k int, s Series, step time.Duration) Move {
 // working time on its day: the day's meeting minutes rise by their whole
 // length, its capacity and after-hours minutes stay, and no booked focus
 // block is under them. without holds each day's tally before they are
-// put there.
-func (c *Calendar) free(meetings []classify.Event, without map[int]analyze.Day, recount func([]int, []int, []classify.Event) ([]int, []analyze.Day)) bool {
+// put there, days and counted the days' tallies once they are.
+func (c *Calendar) free(meetings []classify.Event, without map[int]analyze.Day, days []int, counted []analyze.Day) bool {
 	length := make(map[int]int)
 	for _, e := range meetings {
 		d, ok := c.dayIndex(e.Start)
@@ -163,12 +166,12 @@ func (c *Calendar) free(meetings []classify.Event, without map[int]analyze.Day, 
 		length[d] += int(b.Sub(a) / time.Minute)
 		for _, j := range c.byDay[d] {
 			f := c.in.Events[j]
-			if f.Kind == classify.KindFocus && f.Start.Round(time.Minute).Before(b) && f.End.Round(time.Minute).After(a) {
+			fa, fb := f.Start.Round(time.Minute), f.End.Round(time.Minute)
+			if f.Kind == classify.KindFocus && fa.Before(fb) && fa.Before(b) && fb.After(a) {
 				return false
 			}
 		}
 	}
-	days, counted := recount(nil, nil, meetings)
 	for i, d := range days {
 		w, ok := without[d]
 		if !ok || counted[i].MeetingMinutes-w.MeetingMinutes != length[d] ||

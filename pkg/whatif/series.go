@@ -98,9 +98,9 @@ func seriesKey(e *classify.Event, j int) string {
 }
 
 // Series groups the range's meetings into series and says what each one
-// costs, most focus cost first (see [SortSeries]). A series that takes
-// none of my time in the range (every occurrence while I am out, say) is
-// left out.
+// costs, most focus cost first (see [SortSeries]). Every meeting counted
+// on a day of the range is in one series, even one that takes none of my
+// working time (every occurrence after hours or while I am out).
 //
 // The minutes and occurrences come from the accounting itself: the range
 // is counted again with each series as a category of its own, so the split
@@ -152,7 +152,6 @@ func (c *Calendar) Series() []Series {
 
 	st := c.state()
 	days := float64(c.res.Total.Days)
-	kept := out[:0]
 	for k := range out {
 		s := &out[k]
 		slices.SortStableFunc(s.Events, func(a, b int) int { return events[a].Start.Compare(events[b].Start) })
@@ -166,12 +165,9 @@ func (c *Calendar) Series() []Series {
 		for i, d := range recounted {
 			s.FocusCostMinutes += counted[i].FocusMinutes - c.res.Days[d].FocusMinutes
 		}
-		if s.Minutes > 0 || s.Occurrences > 0 || s.FocusCostMinutes != 0 {
-			kept = append(kept, *s)
-		}
 	}
-	SortSeries(kept, ByFocusCost)
-	return kept
+	SortSeries(out, ByFocusCost)
+	return out
 }
 
 // label is the category series k is counted under while its minutes are
