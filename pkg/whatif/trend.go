@@ -182,4 +182,6 @@ func (t Transition) sentence(b verdict.Bands) string {
 
 // meetingDecides reports whether the meeting share is what places a
 // stretch on track t: the EM band's edges bound em and overloaded.
-func meetingDecides(t verdict.Track) bool { return t == verdict.TrackEM || t == verdict.TrackOverloaded }
+func meetingDecides(t verdict.Track) bool {
+	return t == verdict.TrackEM || t == verdict.TrackOverloaded
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/emtime/emtime/pkg/verdict"
@@ -52,12 +53,12 @@ func hours(min int) string {
 	return fmt.Sprintf("%s%dh%02d", sign, min/60, min%60)
 }
 
-// count says "1 week", "6 weeks".
+// count says "1 week", "6 weeks", "2 series".
 func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
+	if n != 1 && !strings.HasSuffix(noun, "series") {
+		noun += "s"
 	}
-	return strconv.Itoa(n) + " " + noun + "s"
+	return strconv.Itoa(n) + " " + noun
 }
 
 // average names a rolling figure over n weeks: "four-week average".
