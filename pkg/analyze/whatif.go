@@ -28,3 +28,12 @@ func EventsByDay(in Input) [][]int {
 	}
 	return out
 }
+
+// Lean returns t without the families that are not sums: its people and
+// its categories. What a share or a verdict reads is all there, and lean
+// tallies sum quickly: a what-if that weighs many choices by their shares
+// sums lean tallies, and the full ones only of the choice it keeps.
+func (t Tally) Lean() Tally {
+	t.Categories, t.People, t.people = nil, nil, nil
+	return t
+}

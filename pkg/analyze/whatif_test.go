@@ -53,3 +53,21 @@ func TestEventsByDay(t *testing.T) {
 		})
 	}
 }
+
+// TestLean checks that lean tallies sum to the full sum's time and
+// meeting families, and judge the same shares.
+func TestLean(t *testing.T) {
+	rng := rand.New(rand.NewPCG(20260302, 22))
+	for range 50 {
+		in := randomInput(t, rng)
+		res := Analyze(in)
+		lean := make([]Tally, len(res.Days))
+		for i, d := range res.Days {
+			lean[i] = d.Lean()
+		}
+		got := Sum(in.Settings.TopPeople, lean...)
+		if got.TimeTally != res.Total.TimeTally || got.MeetingTally != res.Total.MeetingTally || len(got.People) != 0 {
+			t.Errorf("lean days sum to %+v %+v, the total is %+v %+v", got.TimeTally, got.MeetingTally, res.Total.TimeTally, res.Total.MeetingTally)
+		}
+	}
+}

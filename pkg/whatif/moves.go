@@ -80,7 +80,7 @@ func (c *Calendar) move(k int, s Series, step time.Duration) Move {
 	st := c.state()
 	// The days the series meets, without it; and the other days of its
 	// weekdays with working time, where a time must be free too.
-	meetDays, without := st.recount(s.Events, s.days, nil)
+	meetDays, without := st.recount(dropping(s))
 	wo := make(map[int]analyze.Day, len(meetDays))
 	for i, d := range meetDays {
 		wo[d] = without[i]
@@ -114,7 +114,7 @@ func (c *Calendar) move(k int, s Series, step time.Duration) Move {
 		if same {
 			continue
 		}
-		days, counted := st.recount(s.Events, s.days, moved)
+		days, counted := st.recount(change{drop: s.Events, days: s.days, add: moved})
 		if !c.free(moved, wo, days, counted) {
 			continue
 		}
@@ -124,7 +124,7 @@ func (c *Calendar) move(k int, s Series, step time.Duration) Move {
 			probes[i].Start = c.at(c.res.Days[d].Start, at)
 			probes[i].End = probes[i].Start.Add(moved[len(moved)-1].End.Sub(moved[len(moved)-1].Start))
 		}
-		if pdays, pcounted := st.recount(nil, nil, probes); !c.free(probes, wo, pdays, pcounted) {
+		if pdays, pcounted := st.recount(change{add: probes}); !c.free(probes, wo, pdays, pcounted) {
 			continue
 		}
 		gain := 0

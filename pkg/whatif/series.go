@@ -161,7 +161,7 @@ func (c *Calendar) Series() []Series {
 		if days > 0 {
 			s.WeeklyMinutes = float64(s.Minutes) * 7 / days
 		}
-		recounted, counted := st.recount(s.Events, s.days, nil)
+		recounted, counted := st.recount(dropping(*s))
 		for i, d := range recounted {
 			s.FocusCostMinutes += counted[i].FocusMinutes - c.res.Days[d].FocusMinutes
 		}
@@ -324,10 +324,9 @@ func SortSeries(series []Series, by Order) {
 // empty).
 func (c *Calendar) Without(series ...Series) analyze.Result {
 	st := c.state()
-	for _, s := range series {
-		days, counted := st.recount(s.Events, s.days, nil)
-		st.apply(s.Events, days, counted)
-	}
+	ch := dropping(series...)
+	days, counted := st.recount(ch)
+	st.apply(ch, days, counted)
 	return c.resultOf(st.days)
 }
 

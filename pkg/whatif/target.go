@@ -209,17 +209,19 @@ func (c *Calendar) Target(series []Series, g Goal, j Judging) (Target, error) {
 		return tg, nil
 	}
 
-	tg.Drop = c.greedy(series, g, j)
-	tg.Drop = c.prune(series, tg.Drop, g, j)
 	st := c.state()
-	for _, k := range tg.Drop {
-		days, counted := st.recount(series[k].Events, series[k].days, nil)
-		st.apply(series[k].Events, days, counted)
-		t := st.total()
-		tg.Steps = append(tg.Steps, Step{Series: k, Shares: j.Shares(t), Track: j.Judge(t).Track})
-	}
+	tg.Drop = c.greedy(st, series, g, j)
+	tg.Drop = c.prune(st, series, tg.Drop, g, j)
 	tg.Tally = st.total()
 	tg.After, tg.Verdict, tg.Reached = j.Shares(tg.Tally), j.Judge(tg.Tally), true
+	st = c.state()
+	for _, k := range tg.Drop {
+		ch := dropping(series[k])
+		days, counted := st.recount(ch)
+		st.apply(ch, days, counted)
+		t := st.leanTotal()
+		tg.Steps = append(tg.Steps, Step{Series: k, Shares: j.Shares(t), Track: j.Judge(t).Track})
+	}
 
 	tg.Says = []string{fmt.Sprintf("dropping %s would bring the range to %s: meetings would take %s of working time (now %s), focus time %s (now %s)",
 		count(len(tg.Drop), "meeting series"), g.words(b), pct(tg.After.Meeting), pct(tg.Before.Meeting), pct(tg.After.Focus), pct(tg.Before.Focus))}
@@ -239,14 +241,13 @@ func (c *Calendar) Target(series []Series, g Goal, j Judging) (Target, error) {
 	return tg, nil
 }
 
-// greedy chooses series to drop until the goal is reached, or none is
-// left.
-func (c *Calendar) greedy(series []Series, g Goal, j Judging) []int {
+// greedy chooses series to drop from the state until the goal is
+// reached, or none is left; the state is left without them.
+func (c *Calendar) greedy(st *state, series []Series, g Goal, j Judging) []int {
 	type eval struct {
 		days    []int
 		counted []analyze.Day
 	}
-	st := c.state()
 	evals := make([]*eval, len(series))
 	left := make([]bool, len(series))
 	for k := range left {
@@ -260,10 +261,10 @@ func (c *Calendar) greedy(series []Series, g Goal, j Judging) []int {
 				continue
 			}
 			if evals[k] == nil {
-				days, counted := st.recount(s.Events, s.days, nil)
+				days, counted := st.recount(dropping(s))
 				evals[k] = &eval{days, counted}
 			}
-			t := st.with(evals[k].days, evals[k].counted)
+			t := st.leanWith(evals[k].days, evals[k].counted)
 			dist := g.distance(j.Shares(t), j.Bands)
 			if best < 0 || dist < bestDist ||
 				(dist == bestDist && (t.FocusMinutes > bestFocus || (t.FocusMinutes == bestFocus && t.MeetingMinutes < bestMeeting))) {
@@ -271,10 +272,10 @@ func (c *Calendar) greedy(series []Series, g Goal, j Judging) []int {
 			}
 		}
 		e := evals[best]
-		st.apply(series[best].Events, e.days, e.counted)
+		st.apply(dropping(series[best]), e.days, e.counted)
 		left[best] = false
 		chosen = append(chosen, best)
-		t := st.total()
+		t := st.leanTotal()
 		if g.reached(j.Judge(t), j.Shares(t)) {
 			break
 		}
@@ -289,18 +290,17 @@ func (c *Calendar) greedy(series []Series, g Goal, j Judging) []int {
 	return chosen
 }
 
-// prune gives back, latest choice first, every series the goal does not
-// need once the others are dropped.
-func (c *Calendar) prune(series []Series, chosen []int, g Goal, j Judging) []int {
+// prune gives back to the state, latest choice first, every series the
+// goal does not need once the others are dropped.
+func (c *Calendar) prune(st *state, series []Series, chosen []int, g Goal, j Judging) []int {
 	for i := len(chosen) - 1; i >= 0 && len(chosen) > 1; i-- {
-		rest := slices.Delete(slices.Clone(chosen), i, i+1)
-		drop := make([]Series, len(rest))
-		for n, k := range rest {
-			drop[n] = series[k]
-		}
-		t := c.Without(drop...).Total
+		s := series[chosen[i]]
+		back := change{keep: s.Events, days: s.days}
+		days, counted := st.recount(back)
+		t := st.leanWith(days, counted)
 		if g.reached(j.Judge(t), j.Shares(t)) {
-			chosen = rest
+			st.apply(back, days, counted)
+			chosen = slices.Delete(chosen, i, i+1)
 		}
 	}
 	return chosen

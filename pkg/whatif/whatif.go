@@ -119,21 +119,56 @@ type state struct {
 	c    *Calendar
 	drop []bool // by index in c.in.Events
 	days []analyze.Day
+	// lean holds the days' lean tallies, to weigh choices quickly.
+	lean []analyze.Tally
+	// seen marks the events taken while recounting, by generation.
+	seen []uint32
+	gen  uint32
 }
 
 func (c *Calendar) state() *state {
-	return &state{c: c, drop: make([]bool, len(c.in.Events)), days: slices.Clone(c.res.Days)}
+	st := &state{
+		c: c, drop: make([]bool, len(c.in.Events)), seen: make([]uint32, len(c.in.Events)),
+		days: slices.Clone(c.res.Days), lean: make([]analyze.Tally, len(c.res.Days)),
+	}
+	for i, d := range c.res.Days {
+		st.lean[i] = d.Lean()
+	}
+	return st
 }
 
-// recount counts again the days of the range that events to drop (by
-// index, on the days given) and events to add are on, with those left out
-// and these put in, on top of what the state already leaves out. It
-// returns the days' indexes, in order, and their new tallies.
-func (st *state) recount(drop []int, dropDays []int, add []classify.Event) ([]int, []analyze.Day) {
+// A change to the calendar: events of the input left out (drop) or given
+// back (keep), on the days given (by index in the result, in order), and
+// events added.
+type change struct {
+	drop, keep []int
+	days       []int
+	add        []classify.Event
+}
+
+// dropping is the change that leaves out series.
+func dropping(series ...Series) change {
+	var ch change
+	for _, s := range series {
+		ch.drop = append(ch.drop, s.Events...)
+		ch.days = append(ch.days, s.days...)
+	}
+	if len(series) > 1 {
+		slices.Sort(ch.days)
+		ch.days = slices.Compact(ch.days)
+	}
+	return ch
+}
+
+// recount counts again the days a change touches, on top of what the
+// state already leaves out. It returns the days' indexes, in order, and
+// their new tallies.
+func (st *state) recount(ch change) ([]int, []analyze.Day) {
 	c := st.c
-	days := slices.Clone(dropDays)
-	if len(add) > 0 {
-		for _, d := range analyze.DaysOf(c.in, add) {
+	days := ch.days
+	if len(ch.add) > 0 {
+		days = slices.Clone(days)
+		for _, d := range analyze.DaysOf(c.in, ch.add) {
 			days = append(days, c.dayOf[d.Unix()])
 		}
 		slices.Sort(days)
@@ -142,27 +177,35 @@ func (st *state) recount(drop []int, dropDays []int, add []classify.Event) ([]in
 	if len(days) == 0 {
 		return nil, nil
 	}
-	for _, j := range drop {
+	was := make([]bool, 0, len(ch.drop)+len(ch.keep))
+	for _, j := range ch.drop {
+		was = append(was, st.drop[j])
 		st.drop[j] = true
 	}
+	for _, j := range ch.keep {
+		was = append(was, st.drop[j])
+		st.drop[j] = false
+	}
 	defer func() {
-		for _, j := range drop {
-			st.drop[j] = false
+		// Backwards, for an event named twice.
+		all := slices.Concat(ch.drop, ch.keep)
+		for i := len(all) - 1; i >= 0; i-- {
+			st.drop[all[i]] = was[i]
 		}
 	}()
-	var events []classify.Event
-	seen := make(map[int]bool)
+	st.gen++
+	events := make([]classify.Event, 0, 16*len(days)+len(ch.add))
 	starts := make([]time.Time, len(days))
 	for k, d := range days {
 		starts[k] = c.res.Days[d].Start
 		for _, j := range c.byDay[d] {
-			if !st.drop[j] && !seen[j] {
-				seen[j] = true
+			if !st.drop[j] && st.seen[j] != st.gen {
+				st.seen[j] = st.gen
 				events = append(events, c.in.Events[j])
 			}
 		}
 	}
-	events = append(events, add...)
+	events = append(events, ch.add...)
 	in := c.in
 	in.Events = events
 	counted := analyze.CountDays(in, starts)
@@ -174,29 +217,34 @@ func (st *state) recount(drop []int, dropDays []int, add []classify.Event) ([]in
 	return days, counted
 }
 
-// apply leaves the events out for good, with their days as recounted.
-func (st *state) apply(drop []int, days []int, counted []analyze.Day) {
-	for _, j := range drop {
+// apply makes a change of events left out or given back for good, with
+// its days as recounted.
+func (st *state) apply(ch change, days []int, counted []analyze.Day) {
+	for _, j := range ch.drop {
 		st.drop[j] = true
 	}
+	for _, j := range ch.keep {
+		st.drop[j] = false
+	}
 	for k, d := range days {
-		st.days[d] = counted[k]
+		st.days[d], st.lean[d] = counted[k], counted[k].Lean()
 	}
 }
+
+// leanTotal is the range's lean tally in this state.
+func (st *state) leanTotal() analyze.Tally { return analyze.Sum(0, st.lean...) }
 
 // total is the range's tally in this state.
 func (st *state) total() analyze.Tally { return sumDays(st.c.in.Settings.TopPeople, st.days) }
 
-// with is the range's tally in this state with some days replaced.
-func (st *state) with(days []int, counted []analyze.Day) analyze.Tally {
-	all := make([]analyze.Tally, len(st.days))
-	for i, d := range st.days {
-		all[i] = d.Tally
-	}
+// leanWith is the range's lean tally in this state with some days
+// replaced: what its shares and verdict read.
+func (st *state) leanWith(days []int, counted []analyze.Day) analyze.Tally {
+	all := slices.Clone(st.lean)
 	for k, d := range days {
-		all[d] = counted[k].Tally
+		all[d] = counted[k].Lean()
 	}
-	return analyze.Sum(st.c.in.Settings.TopPeople, all...)
+	return analyze.Sum(0, all...)
 }
 
 func sumDays(top int, days []analyze.Day) analyze.Tally {
