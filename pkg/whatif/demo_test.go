@@ -70,7 +70,9 @@ func TestDemoManager(t *testing.T) {
 	if minutes != res.Total.MeetingMinutes {
 		t.Errorf("the series add up to %d minutes, the range has %d", minutes, res.Total.MeetingMinutes)
 	}
-	standup := slices.IndexFunc(series, func(s Series) bool { return s.Title == "Team stand-up" || strings.Contains(strings.ToLower(s.Title), "stand-up") })
+	standup := slices.IndexFunc(series, func(s Series) bool {
+		return s.Title == "Team stand-up" || strings.Contains(strings.ToLower(s.Title), "stand-up")
+	})
 	if standup < 0 || series[standup].Occurrences < 15 || !series[standup].OrganizerIsMe {
 		t.Errorf("the daily stand-up %d: %+v", standup, series)
 	}

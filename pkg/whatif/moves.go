@@ -42,9 +42,9 @@ type Move struct {
 	Says string
 }
 
-// SuggestMoves finds, for the first series given, the start time that
-// would recover the most focus if every occurrence moved there on its own
-// day: a time inside working hours where I am free (no other meeting, no
+// SuggestMoves finds, for each of the first opts.Top series given, the
+// start time that would recover the most focus if every occurrence moved
+// there on its own day: a time inside working hours where I am free (no other meeting, no
 // time out or personal, no booked focus block) on every day of those
 // weekdays in the range that I work, and not only on the days the series
 // meets. The gain is counted, not estimated: the days are counted again

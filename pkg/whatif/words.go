@@ -90,22 +90,6 @@ func trackHas(t verdict.Track) string {
 	}
 }
 
-// trackName names a track as a calendar: "an IC's calendar".
-func trackName(t verdict.Track) string {
-	switch t {
-	case verdict.TrackIC:
-		return "an IC's calendar"
-	case verdict.TrackEM:
-		return "an EM's calendar"
-	case verdict.TrackHybrid:
-		return "a calendar between an IC's and an EM's"
-	case verdict.TrackOverloaded:
-		return "an overloaded calendar"
-	default:
-		return "a calendar with no working time"
-	}
-}
-
 // codingWords names what a coding share was measured from.
 func codingWords(src verdict.CodingSource) string {
 	if src == verdict.CodingFromFocus {
