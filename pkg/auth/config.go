@@ -35,6 +35,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/emtime/emtime/pkg/atomicfile"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/google"
 	calendarapi "google.golang.org/api/calendar/v3"
@@ -208,37 +209,11 @@ func writeFileAtomic(path string, data []byte) error {
 // only (mode 0600): through a temporary file in the same folder, synced,
 // then renamed over path, so that a crash leaves the old file or the new
 // one, never half of one. A missing folder is made with mode 0700.
-func WritePrivateFile(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+func WritePrivateFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			os.Remove(tmp)
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.Write(path, data, 0o600)
 }
 
 // tightenFolder takes the group's and others' access away from dir, as far

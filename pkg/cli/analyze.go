@@ -3,16 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/emtime/emtime/pkg/analyze"
+	"github.com/emtime/emtime/pkg/atomicfile"
 	"github.com/emtime/emtime/pkg/report"
 	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/emtime/emtime/pkg/verdict"
@@ -173,44 +170,8 @@ func output(ios *IOStreams, path string, write func(w io.Writer, toFile bool) er
 
 // writeFile replaces the file at path with data, readable by all (0644),
 // atomically: a reader sees the old file or the new one, never half of it.
-func writeFile(path string, data []byte) (err error) {
-	defer func() {
-		if err != nil {
-			// The temporary file's name would only confuse: say what failed.
-			var pe *fs.PathError
-			var le *os.LinkError
-			switch {
-			case errors.As(err, &pe):
-				err = pe.Err
-			case errors.As(err, &le):
-				err = le.Err
-			}
-			err = fmt.Errorf("cannot write %s: %w", path, err)
-		}
-	}()
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+func writeFile(path string, data []byte) error {
+	return atomicfile.Write(path, data, 0o644)
 }
 
 func style(io *IOStreams) report.Style {

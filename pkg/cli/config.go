@@ -10,7 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/emtime/emtime/pkg/auth"
+	"github.com/emtime/emtime/pkg/atomicfile"
 	"github.com/emtime/emtime/pkg/config"
 	"github.com/emtime/emtime/pkg/demo"
 	"github.com/emtime/emtime/pkg/textsafe"
@@ -104,22 +104,13 @@ func configInitRun(opts *ConfigInitOptions) error {
 // mode 0700. Without force an existing file is an error wrapping
 // fs.ErrExist; with force it is replaced whole through a rename.
 func writeConfig(path string, data []byte, force bool) error {
-	if force {
-		return auth.WritePrivateFile(path, data)
-	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
+	if force {
+		return atomicfile.Write(path, data, 0o600)
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	return f.Close()
+	return atomicfile.WriteNew(path, data, 0o600)
 }
 
 // ConfigShowOptions are the flags of `emtime config show`.
