@@ -576,13 +576,6 @@ func nullable(s string) any {
 	return s
 }
 
-func ifSet(v, name string) string {
-	if v == "" {
-		return ""
-	}
-	return name
-}
-
 func ifTrue(b bool, s string) string {
 	if !b {
 		return ""

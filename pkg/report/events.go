@@ -170,16 +170,3 @@ func clip(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
-
-// shortTime shows an RFC 3339 time as "Mon 2026-03-02 09:00", or the date
-// alone for an all-day event.
-func shortTime(s string, allDay bool) string {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return s
-	}
-	if allDay {
-		return t.Format("Mon 2006-01-02")
-	}
-	return t.Format("Mon 2006-01-02 15:04")
-}
