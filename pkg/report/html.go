@@ -65,27 +65,30 @@ var (
 	focusShades   = [...]string{"#FFFFFF", "#DDEFFA", "#A3D3F2", "#4A9FD6", "#0B5F99"}
 )
 
-// trackStyle is how a track is shown: a short label, a colour and the
-// colour of text on it.
+// trackStyle is how a track is shown: its words (see [verdict.Words]), a
+// colour and the colour of text on it.
 type trackStyle struct {
-	Short, Long, Color, Ink string
+	Short, Color, Ink string
 	// Abbrev fits under a narrow bar.
 	Abbrev string
+	// Sentence says the track of the reader's calendar.
+	Sentence string
 }
 
 func styleOf(t verdict.Track) trackStyle {
+	w := t.Words()
+	st := trackStyle{Short: w.Label, Abbrev: w.Abbrev, Sentence: w.Sentence, Color: "#BBBBBB", Ink: "#000"}
 	switch t {
 	case verdict.TrackIC:
-		return trackStyle{"IC", "an individual contributor's", "#009E73", "#000", "IC"}
+		st.Color = "#009E73"
 	case verdict.TrackHybrid:
-		return trackStyle{"hybrid", "between an IC's and an EM's", "#E69F00", "#000", "H"}
+		st.Color = "#E69F00"
 	case verdict.TrackEM:
-		return trackStyle{"EM", "an engineering manager's", "#0072B2", "#fff", "EM"}
+		st.Color, st.Ink = "#0072B2", "#fff"
 	case verdict.TrackOverloaded:
-		return trackStyle{"overloaded", "overloaded: more meetings than even an EM's", "#CC79A7", "#000", "O"}
-	default:
-		return trackStyle{"none", "without working time to judge", "#BBBBBB", "#000", "–"}
+		st.Color = "#CC79A7"
 	}
+	return st
 }
 
 // htmlPage is everything the template draws, laid out: the template only
@@ -166,16 +169,7 @@ func newHTMLPage(r Report) htmlPage {
 
 func newVerdict(label string, t Tally) verdictView {
 	st := styleOf(t.Track)
-	sentence := "your calendar looks like " + st.Long + "."
-	switch t.Track {
-	case verdict.TrackHybrid:
-		sentence = "your calendar sits between an individual contributor's and an engineering manager's."
-	case verdict.TrackOverloaded:
-		sentence = "your calendar is overloaded: more meetings than even an engineering manager's."
-	case verdict.TrackNone:
-		sentence = "there is no working time to judge."
-	}
-	return verdictView{Label: label, Style: st, Sentence: sentence, Reasons: t.Reasons, Bottleneck: t.BottleneckRisk}
+	return verdictView{Label: label, Style: st, Sentence: st.Sentence, Reasons: t.Reasons, Bottleneck: t.BottleneckRisk}
 }
 
 // The weekly chart: one stacked bar per week. Meetings grow from the

@@ -132,20 +132,7 @@ func categoryLine(order []string, cats map[string]Category) string {
 	return strings.Join(parts, ", ")
 }
 
-func trackName(t verdict.Track) string {
-	switch t {
-	case verdict.TrackIC:
-		return "IC — an individual contributor's calendar"
-	case verdict.TrackEM:
-		return "EM — an engineering manager's calendar"
-	case verdict.TrackHybrid:
-		return "hybrid — between the two tracks"
-	case verdict.TrackOverloaded:
-		return "overloaded — more meetings than even an engineering manager's"
-	default:
-		return "none — no working time to judge"
-	}
-}
+func trackName(t verdict.Track) string { return t.Words().Headline() }
 
 // paint colours a track name on a colour terminal.
 func paint(s string, t verdict.Track, st Style) string {

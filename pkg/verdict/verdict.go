@@ -162,7 +162,7 @@ func Judge(in Input, b Bands) Verdict {
 	switch {
 	case meet > b.EMMeetingMax:
 		v := Verdict{Track: TrackOverloaded, Reasons: []string{
-			fmt.Sprintf("%s, above even an engineering manager's %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
+			fmt.Sprintf("%s, above even "+emWhose+" %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
 			codingSays + ": almost no time is left to think, plan or act on the meetings",
 		}}
 		if t.AfterHoursMeetingMinutes > 0 {
@@ -171,7 +171,7 @@ func Judge(in Input, b Bands) Verdict {
 		return v
 	case meet >= b.EMMeetingMin:
 		v := Verdict{Track: TrackEM, Reasons: []string{
-			fmt.Sprintf("%s, inside an engineering manager's %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
+			fmt.Sprintf("%s, inside "+emWhose+" %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
 		}}
 		if coding > b.EMCodingMax {
 			v.BottleneckRisk = true
@@ -182,17 +182,17 @@ func Judge(in Input, b Bands) Verdict {
 		return v
 	case coding >= b.ICCodingMin:
 		v := Verdict{Track: TrackIC, Reasons: []string{
-			fmt.Sprintf("%s, within an individual contributor's %s–%s coding time", codingSays, pct(b.ICCodingMin), pct(b.ICCodingMax)),
-			fmt.Sprintf("%s, below an engineering manager's %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
+			fmt.Sprintf("%s, within "+icWhose+" %s–%s coding time", codingSays, pct(b.ICCodingMin), pct(b.ICCodingMax)),
+			fmt.Sprintf("%s, below "+emWhose+" %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
 		}}
 		if coding > b.ICCodingMax {
-			v.Reasons[0] = fmt.Sprintf("%s, above even an individual contributor's %s–%s coding time", codingSays, pct(b.ICCodingMin), pct(b.ICCodingMax))
+			v.Reasons[0] = fmt.Sprintf("%s, above even "+icWhose+" %s–%s coding time", codingSays, pct(b.ICCodingMin), pct(b.ICCodingMax))
 		}
 		return v
 	default:
 		v := Verdict{Track: TrackHybrid, Reasons: []string{
-			fmt.Sprintf("%s, below an engineering manager's %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
-			fmt.Sprintf("%s, short of an individual contributor's %s–%s coding time", codingSays, pct(b.ICCodingMin), pct(b.ICCodingMax)),
+			fmt.Sprintf("%s, below "+emWhose+" %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
+			fmt.Sprintf("%s, short of "+icWhose+" %s–%s coding time", codingSays, pct(b.ICCodingMin), pct(b.ICCodingMax)),
 		}}
 		free := float64(t.FocusMinutes+t.FragmentedMinutes) / float64(t.CapacityMinutes)
 		switch {
