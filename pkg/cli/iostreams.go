@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/emtime/emtime/pkg/textsafe"
 	"golang.org/x/term"
@@ -17,9 +19,13 @@ type IOStreams struct {
 	Out    io.Writer
 	ErrOut io.Writer
 
-	// OutTTY and ErrTTY are true when the stream is a terminal.
+	// InTTY, OutTTY and ErrTTY are true when the stream is a terminal.
+	InTTY  bool
 	OutTTY bool
 	ErrTTY bool
+	// Width is the width of the terminal on standard output, in columns;
+	// 0 when standard output is not a terminal.
+	Width int
 	// NoColor is true when NO_COLOR is set to anything but the empty
 	// string (https://no-color.org).
 	NoColor bool
@@ -28,14 +34,35 @@ type IOStreams struct {
 // System returns the process' own streams.
 func System() *IOStreams {
 	noColor := os.Getenv("NO_COLOR") != ""
+	outTTY := term.IsTerminal(int(os.Stdout.Fd()))
 	return &IOStreams{
 		In:      os.Stdin,
 		Out:     os.Stdout,
 		ErrOut:  os.Stderr,
-		OutTTY:  term.IsTerminal(int(os.Stdout.Fd())),
+		InTTY:   term.IsTerminal(int(os.Stdin.Fd())),
+		OutTTY:  outTTY,
 		ErrTTY:  term.IsTerminal(int(os.Stderr.Fd())),
+		Width:   terminalWidth(outTTY, func() (int, int, error) { return term.GetSize(int(os.Stdout.Fd())) }, os.Getenv("COLUMNS")),
 		NoColor: noColor,
 	}
+}
+
+// defaultWidth is the width of a terminal that does not say its own.
+const defaultWidth = 80
+
+// terminalWidth is the width of standard output: what the terminal says
+// (size), else $COLUMNS, else 80; 0 when it is not a terminal.
+func terminalWidth(tty bool, size func() (width, height int, err error), columns string) int {
+	if !tty {
+		return 0
+	}
+	if w, _, err := size(); err == nil && w > 0 {
+		return w
+	}
+	if w, err := strconv.Atoi(strings.TrimSpace(columns)); err == nil && w > 0 {
+		return w
+	}
+	return defaultWidth
 }
 
 // Test returns streams on buffers, none of them a terminal.
