@@ -10,6 +10,9 @@ const (
 	ExitOK    = 0
 	ExitError = 1
 	ExitUsage = 2
+	// ExitInterrupted is the shell's code for a command ended by Ctrl-C
+	// (128 + SIGINT).
+	ExitInterrupted = 130
 )
 
 // A usageError is a mistake in the command line: it exits with [ExitUsage].

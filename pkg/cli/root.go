@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"slices"
 	"strings"
 	"time"
@@ -38,15 +39,25 @@ func NewFactory() *Factory {
 // Main runs the command line and returns the exit code. A panic, in the
 // command or in a goroutine it started, is a bug: it is reported in two
 // lines, what panicked and where, and exits 1 ([ExitError]), never as a
-// goroutine dump.
+// goroutine dump. Ctrl-C (an interrupt) cancels the command's context:
+// what it waits for (Google, a sign-in) stops, and emtime exits 130
+// ([ExitInterrupted]); a second Ctrl-C ends it at once.
 func Main(args []string, f *Factory) int {
-	err := execute(args, f)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	context.AfterFunc(ctx, stop) // the next interrupt is the system's again
+	err := execute(ctx, args, f)
 	if err == nil {
 		return ExitOK
 	}
 	if _, ok := errors.AsType[*bug.Error](err); ok {
 		reportBug(f.IO, err)
 		return ExitError
+	}
+	if ctx.Err() != nil {
+		// Whatever failed, it failed because it was told to stop.
+		fmt.Fprintf(f.IO.ErrOut, "emtime: interrupted\n")
+		return ExitInterrupted
 	}
 	// An error or a hint can quote a calendar, a server or a config file:
 	// no escape sequence or control character of theirs reaches the
@@ -64,11 +75,11 @@ func Main(args []string, f *Factory) int {
 }
 
 // execute runs the command line, with a panic turned into a *bug.Error.
-func execute(args []string, f *Factory) (err error) {
+func execute(ctx context.Context, args []string, f *Factory) (err error) {
 	defer bug.Recover(&err)
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
-	return root.ExecuteContext(context.Background())
+	return root.ExecuteContext(ctx)
 }
 
 // reportBug tells the user that emtime has a bug, what it was and where,
