@@ -10,6 +10,7 @@ import (
 
 	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/atomicfile"
+	"github.com/emtime/emtime/pkg/pipeline"
 	"github.com/emtime/emtime/pkg/report"
 	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/emtime/emtime/pkg/verdict"
@@ -18,8 +19,10 @@ import (
 
 // AnalyzeOptions are the flags of `emtime analyze`.
 type AnalyzeOptions struct {
-	IO     *IOStreams
-	Source sourceOptions
+	IO *IOStreams
+	// Source chooses the calendar, Range the days.
+	Source sourceFlags
+	Range  rangeFlags
 	Output string
 	// Out is the file the report goes to; empty (or -) is standard output.
 	Out string
@@ -29,7 +32,7 @@ type AnalyzeOptions struct {
 	Redact bool
 
 	factory *Factory
-	plan    *plan
+	plan    *loadPlan
 }
 
 // NewCmdAnalyze builds `emtime analyze`. runF replaces the run function in
@@ -48,22 +51,14 @@ the whole range and the current week resemble, and why.`,
   emtime analyze --ics work.ics --from 2026-03-02 --to 2026-03-29 -o json | jq .summary
   emtime analyze --demo -o html --out report.html`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkOutput(opts.Output, analyzeFormats); err != nil {
-				return err
-			}
-			p, err := opts.Source.check(cmd)
-			if err != nil {
-				return err
-			}
-			opts.plan = p
+		RunE: runLoading(&opts.Source, &opts.Range, &opts.Output, analyzeFormats, &opts.plan, func(ctx context.Context) error {
 			if runF != nil {
-				return runF(cmd.Context(), opts)
+				return runF(ctx, opts)
 			}
-			return analyzeRun(cmd.Context(), opts)
-		},
+			return analyzeRun(ctx, opts)
+		}),
 	}
-	opts.Source.addFlags(cmd, 4)
+	addLoadFlags(cmd, &opts.Source, &opts.Range, 4)
 	addOutputFlag(cmd, &opts.Output, analyzeFormats)
 	cmd.Flags().StringVar(&opts.Out, "out", "", "write the report to this file instead of standard output")
 	cmd.Flags().BoolVar(&opts.NoChart, "no-chart", false, "leave the heat map out of the table")
@@ -104,18 +99,18 @@ func oneOf(choices []string) string {
 }
 
 func analyzeRun(ctx context.Context, opts *AnalyzeOptions) error {
-	l, err := opts.Source.load(ctx, opts.factory, opts.plan)
+	l, err := opts.plan.load(ctx, opts.factory)
 	if err != nil {
 		return err
 	}
-	res := analyze.Analyze(analyze.Input{Events: l.events, From: l.from, To: l.to, Settings: l.settings})
+	res := analyze.Analyze(l.Input())
 	r := report.New(report.Input{
-		Result: res, Verdicts: judgeResult(res, l.bands), Settings: l.settings, Rules: l.rules, Bands: l.bands,
-		Today: l.today, Me: l.me, Sources: l.sources, Warnings: l.warnings,
+		Result: res, Verdicts: judgeResult(l, res), Settings: l.Settings, Rules: l.Rules, Bands: l.Bands,
+		Today: l.Today, Me: l.Me, Sources: l.Sources, Warnings: l.Warnings,
 	})
-	warn(opts.IO, l.warnings)
+	warn(opts.IO, l.Warnings)
 	if opts.Redact {
-		r = report.NewRedactor(l.me).Report(r)
+		r = report.NewRedactor(l.Me).Report(r)
 	}
 	return output(opts.IO, opts.Out, func(w io.Writer, toFile bool) error {
 		switch opts.Output {
@@ -138,19 +133,12 @@ func analyzeRun(ctx context.Context, opts *AnalyzeOptions) error {
 	})
 }
 
-// judge gives the verdict of a stretch of time. It is the one place a
-// command judges, so that a stretch summed another way (a run of weeks, the
-// range without a meeting series) is judged as the weeks are: here the
-// data chooses what stands for coding time, today the calendar's focus time.
-func judge(t analyze.Tally, b verdict.Bands) verdict.Verdict {
-	return verdict.Judge(verdict.FromCalendar(t), b)
-}
-
-// judgeResult judges every week of an analysis, and the range.
-func judgeResult(res analyze.Result, b verdict.Bands) report.Verdicts {
-	v := report.Verdicts{Weeks: make([]verdict.Verdict, len(res.Weeks)), Total: judge(res.Total, b)}
+// judgeResult judges every week of an analysis, and the range, as the
+// loading judges any stretch.
+func judgeResult(l *pipeline.Loaded, res analyze.Result) report.Verdicts {
+	v := report.Verdicts{Weeks: make([]verdict.Verdict, len(res.Weeks)), Total: l.Judge(res.Total)}
 	for i, w := range res.Weeks {
-		v.Weeks[i] = judge(w.Tally, b)
+		v.Weeks[i] = l.Judge(w.Tally)
 	}
 	return v
 }

@@ -38,7 +38,7 @@ func TestAnalyzeFlags(t *testing.T) {
 	if o.Source.Demo != "em" {
 		t.Errorf("--demo alone chose persona %q, want em", o.Source.Demo)
 	}
-	s := o.plan.settings
+	s := o.plan.Settings
 	if got := s.Hours[time.Sunday].String(); got != "08:30-16:00" {
 		t.Errorf("Sunday hours = %s, want 08:30-16:00", got)
 	}
@@ -48,8 +48,8 @@ func TestAnalyzeFlags(t *testing.T) {
 	if s.WeekStart != time.Sunday || s.FocusMin != 90*time.Minute {
 		t.Errorf("week start %v, focus min %v", s.WeekStart, s.FocusMin)
 	}
-	if !o.plan.rules.OnlyAccepted || o.plan.bands.EMMeetingMin != 0.40 || o.Output != "json" {
-		t.Errorf("only-accepted %v, em band from %v, output %q", o.plan.rules.OnlyAccepted, o.plan.bands.EMMeetingMin, o.Output)
+	if !o.plan.Rules.OnlyAccepted || o.plan.Bands.EMMeetingMin != 0.40 || o.Output != "json" {
+		t.Errorf("only-accepted %v, em band from %v, output %q", o.plan.Rules.OnlyAccepted, o.plan.Bands.EMMeetingMin, o.Output)
 	}
 }
 
@@ -112,9 +112,9 @@ func TestWindow(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
-		s := o.plan.settings
-		s.Zone = berlin
-		from, to := o.Source.window(o.plan, s, testNow.In(berlin))
+		p := o.plan.Plan
+		p.Now = testNow
+		from, to := p.Window(berlin)
 		if !from.Equal(day(tt.from)) || !to.Equal(day(tt.to).AddDate(0, 0, 1)) {
 			t.Errorf("%s: range %s to %s, want %s to %s (inclusive)", tt.name,
 				from.Format("2006-01-02"), to.AddDate(0, 0, -1).Format("2006-01-02"), tt.from, tt.to)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/emtime/emtime/pkg/atomicfile"
 	"github.com/emtime/emtime/pkg/config"
-	"github.com/emtime/emtime/pkg/demo"
 	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/spf13/cobra"
 )
@@ -68,9 +67,9 @@ is readable by you only (0600), in a folder that is yours only (0700).`,
   emtime config init --force`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			src := sourceOf(cmd)
+			src := settingsFileOf(cmd)
 			if src == nil {
-				src = &settingsSource{getenv: f.Getenv}
+				src = &settingsFile{getenv: f.Getenv}
 			}
 			path, named, err := src.configPath()
 			if err != nil {
@@ -115,12 +114,15 @@ func writeConfig(path string, data []byte, force bool) error {
 
 // ConfigShowOptions are the flags of `emtime config show`.
 type ConfigShowOptions struct {
-	IO     *IOStreams
-	Source sourceOptions
+	IO *IOStreams
+	// Source and Range are analyze's, so that show refuses what analyze
+	// would.
+	Source sourceFlags
+	Range  rangeFlags
 	Output string
 
 	// settings are the settings in force, filled before the run function.
-	settings *provenance
+	settings *settingsInForce
 }
 
 // NewCmdConfigShow builds `emtime config show`.
@@ -142,25 +144,20 @@ everywhere.`,
 			if err := checkOutput(opts.Output, tableOrJSON); err != nil {
 				return err
 			}
-			pv, err := opts.Source.applyConfig(cmd)
+			// The same check as analyze's, so that show shows nothing
+			// that analyze would refuse.
+			p, err := checkLoad(cmd, &opts.Source, &opts.Range)
 			if err != nil {
 				return err
 			}
-			// Check the settings as analyze would, on a calendar lent for
-			// the purpose: show nothing that analyze would refuse.
-			probe := opts.Source
-			probe.ICS, probe.Demo = nil, demo.DefaultPersona
-			if _, err := probe.check(cmd); err != nil {
-				return err
-			}
-			opts.settings = pv
+			opts.settings = p.inForce
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
 			return configShowRun(opts)
 		},
 	}
-	opts.Source.addFlags(cmd, 4)
+	addLoadFlags(cmd, &opts.Source, &opts.Range, 4)
 	// The calendar and the range are not settings.
 	for _, name := range []string{"ics", "demo", "from", "to", "weeks"} {
 		_ = cmd.Flags().MarkHidden(name)
@@ -169,46 +166,53 @@ everywhere.`,
 	return cmd
 }
 
+// configShown is `config show -o json`.
+type configShown struct {
+	ConfigFile  string           `json:"config_file"`
+	ConfigFound bool             `json:"config_found"`
+	Settings    []config.Setting `json:"settings"`
+}
+
 func configShowRun(opts *ConfigShowOptions) error {
-	pv := opts.settings
+	set := opts.settings
 	if opts.Output == "json" {
-		return writeJSON(opts.IO.Out, pv)
+		return writeJSON(opts.IO.Out, configShown{set.File, set.Found, set.Settings})
 	}
 	switch {
-	case pv.ConfigFile == "":
+	case set.File == "":
 		fmt.Fprintf(opts.IO.Out, "config file: none\n\n")
-	case pv.ConfigFound:
-		fmt.Fprintf(opts.IO.Out, "config file: %s\n\n", textsafe.Line(pv.ConfigFile))
+	case set.Found:
+		fmt.Fprintf(opts.IO.Out, "config file: %s\n\n", textsafe.Line(set.File))
 	default:
-		fmt.Fprintf(opts.IO.Out, "config file: %s (not there: write one with 'emtime config init')\n\n", textsafe.Line(pv.ConfigFile))
+		fmt.Fprintf(opts.IO.Out, "config file: %s (not there: write one with 'emtime config init')\n\n", textsafe.Line(set.File))
 	}
 	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE")
-	for _, s := range pv.Settings {
+	for _, s := range set.Settings {
 		// A keyword or a category name is the file's text: one cell, no
 		// control character.
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Key, textsafe.Line(s.shown), sourceWords(s))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Key, textsafe.Line(s.Shown), originWords(s))
 	}
 	return tw.Flush()
 }
 
-// sourceWords says where a setting came from: "config, line 7",
+// originWords says where a setting came from: "config, line 7",
 // "environment, EMTIME_TZ", "flag, --tz", "default", or several of them,
 // strongest first, when each gave a part ("flag, --work-days; environment,
 // EMTIME_WORK_HOURS" for the days of a flag and the hours of a variable).
-func sourceWords(s setting) string {
+func originWords(s config.Setting) string {
 	var parts []string
 	if s.Flag != "" {
-		parts = append(parts, fmt.Sprintf("%s, %s", originFlag, s.Flag))
+		parts = append(parts, fmt.Sprintf("%s, %s", config.OriginFlag, s.Flag))
 	}
 	if s.Env != "" {
-		parts = append(parts, fmt.Sprintf("%s, %s", originEnv, s.Env))
+		parts = append(parts, fmt.Sprintf("%s, %s", config.OriginEnv, s.Env))
 	}
 	if s.Line > 0 {
-		parts = append(parts, fmt.Sprintf("%s, line %d", originConfig, s.Line))
+		parts = append(parts, fmt.Sprintf("%s, line %d", config.OriginConfig, s.Line))
 	}
 	if len(parts) == 0 {
-		return string(s.Source)
+		return string(s.Origin)
 	}
 	return strings.Join(parts, "; ")
 }

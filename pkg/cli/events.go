@@ -12,8 +12,10 @@ import (
 
 // EventsOptions are the flags of `emtime events`.
 type EventsOptions struct {
-	IO     *IOStreams
-	Source sourceOptions
+	IO *IOStreams
+	// Source chooses the calendar, Range the days.
+	Source sourceFlags
+	Range  rangeFlags
 	Output string
 	// Out is the file the list goes to; empty (or -) is standard output.
 	Out string
@@ -21,7 +23,7 @@ type EventsOptions struct {
 	Redact bool
 
 	factory *Factory
-	plan    *plan
+	plan    *loadPlan
 }
 
 // NewCmdEvents builds `emtime events`.
@@ -38,22 +40,14 @@ The range defaults to the current week.`,
   emtime events --ics work.ics --from 2026-03-02 --to 2026-03-08
   emtime events --ics work.ics -o ndjson | jq 'select(.kind == "meeting")'`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkOutput(opts.Output, eventsFormats); err != nil {
-				return err
-			}
-			p, err := opts.Source.check(cmd)
-			if err != nil {
-				return err
-			}
-			opts.plan = p
+		RunE: runLoading(&opts.Source, &opts.Range, &opts.Output, eventsFormats, &opts.plan, func(ctx context.Context) error {
 			if runF != nil {
-				return runF(cmd.Context(), opts)
+				return runF(ctx, opts)
 			}
-			return eventsRun(cmd.Context(), opts)
-		},
+			return eventsRun(ctx, opts)
+		}),
 	}
-	opts.Source.addFlags(cmd, 1)
+	addLoadFlags(cmd, &opts.Source, &opts.Range, 1)
 	addOutputFlag(cmd, &opts.Output, eventsFormats)
 	cmd.Flags().StringVar(&opts.Out, "out", "", "write the list to this file instead of standard output")
 	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "replace titles, people and calendar names with stable pseudonyms, for sharing")
@@ -64,23 +58,23 @@ The range defaults to the current week.`,
 var eventsFormats = []string{"table", "json", "ndjson", "csv", "markdown"}
 
 func eventsRun(ctx context.Context, opts *EventsOptions) error {
-	l, err := opts.Source.load(ctx, opts.factory, opts.plan)
+	l, err := opts.plan.load(ctx, opts.factory)
 	if err != nil {
 		return err
 	}
-	res := analyze.Analyze(analyze.Input{Events: l.events, From: l.from, To: l.to, Settings: l.settings})
+	res := analyze.Analyze(l.Input())
 	var inRange []classify.Event
 	var tallies []analyze.EventTally
-	for i, e := range l.events {
-		if e.Overlaps(l.from, l.to) {
+	for i, e := range l.Events {
+		if e.Overlaps(l.From, l.To) {
 			inRange = append(inRange, e)
 			tallies = append(tallies, res.Events[i])
 		}
 	}
-	events := report.NewEvents(inRange, tallies, l.settings.Zone)
-	warn(opts.IO, l.warnings)
+	events := report.NewEvents(inRange, tallies, l.Settings.Zone)
+	warn(opts.IO, l.Warnings)
 	if opts.Redact {
-		events = report.NewRedactor(l.me).Events(events)
+		events = report.NewRedactor(l.Me).Events(events)
 	}
 	return output(opts.IO, opts.Out, func(w io.Writer, toFile bool) error {
 		switch opts.Output {

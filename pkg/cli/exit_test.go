@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/emtime/emtime/pkg/config"
 )
 
 // TestExitCodes runs whole command lines as a user types them and checks
@@ -28,7 +30,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"analyze", "--ics", filepath.Join(dir, "missing.ics")}, nil, ExitError, "missing.ics"},
 		{[]string{"analyze", "--ics", notes}, nil, ExitError, "not an iCalendar file"},
 		{[]string{"analyze", "--demo"}, map[string]string{"EMTIME_NOW": "garbage"}, ExitError, "EMTIME_NOW must be"},
-		{[]string{"analyze", "--demo"}, map[string]string{envTZ: "Mars/Olympus"}, ExitError, "EMTIME_TZ"},
+		{[]string{"analyze", "--demo"}, map[string]string{config.EnvTZ: "Mars/Olympus"}, ExitError, "EMTIME_TZ"},
 		{[]string{"analyze"}, nil, ExitError, "not signed in"},
 		{[]string{"analyze", "--demo", "--weeks", "0"}, nil, ExitUsage, "--weeks"},
 		{[]string{"analyze", "--demo", "--from", "2026-03-09", "--to", "2026-03-02"}, nil, ExitUsage, "after --to"},

@@ -14,6 +14,7 @@ import (
 	"github.com/emtime/emtime/pkg/auth"
 	"github.com/emtime/emtime/pkg/calendar"
 	"github.com/emtime/emtime/pkg/google"
+	"github.com/emtime/emtime/pkg/pipeline"
 	"github.com/spf13/pflag"
 )
 
@@ -141,11 +142,9 @@ func (g *googleSourceOptions) addFlags(fl *pflag.FlagSet) {
 	g.googleAccess.addFlags(fl)
 }
 
-// check validates the Google flags against the source chosen.
-func (g *googleSourceOptions) check(otherSource bool) error {
-	if otherSource && (len(g.Calendars) > 0 || g.ServiceAccount != "" || g.Impersonate != "") {
-		return usagef("--calendar, --service-account and --impersonate read Google Calendar: they cannot be combined with --ics or --demo")
-	}
+// check validates the Google flags' values; whether they go with the
+// calendar chosen is checked with the other kinds' (see checkSources).
+func (g *googleSourceOptions) check() error {
 	for _, id := range g.Calendars {
 		if strings.TrimSpace(id) == "" {
 			return usagef("--calendar needs a calendar id, such as primary (see emtime calendars)")
@@ -162,18 +161,17 @@ func (g *googleSourceOptions) ids() []string {
 	return g.Calendars
 }
 
-// openGoogle opens the calendars of --calendar as one source. When --me is
-// given, it first reads the primary address, so that the aliases add to it
-// rather than replace it: on a calendar that is not mine (a team calendar)
-// nobody is marked self, and I am found by address.
-func (o *sourceOptions) openGoogle(ctx context.Context, f *Factory) ([]named, error) {
-	creds, err := f.googleCredentials(ctx, o.Google.googleAccess, true)
+// openGoogle opens the calendars of g.Calendars (--calendar, else the
+// config file's) as one source. It reads nothing yet: the loading asks the
+// source for its owner and zone, then its events.
+func (f *Factory) openGoogle(ctx context.Context, g googleSourceOptions) ([]pipeline.Calendar, error) {
+	creds, err := f.googleCredentials(ctx, g.googleAccess, true)
 	if err != nil {
 		return nil, err
 	}
-	ids := o.Google.ids()
+	ids := g.ids()
 	line := f.progressLine(len(ids))
-	gopts := google.Options{CalendarIDs: ids, Me: o.Me}
+	gopts := google.Options{CalendarIDs: ids}
 	if line != nil {
 		gopts.Progress = line.show
 		gopts.Retrying = line.retrying
@@ -182,16 +180,8 @@ func (o *sourceOptions) openGoogle(ctx context.Context, f *Factory) ([]named, er
 	if err != nil {
 		return nil, err
 	}
-	s := &googleSource{src: src, line: line, deadline: newGoogleDeadline(o.Google.Timeout)}
-	name := "google:" + strings.Join(ids, ",")
-	if len(o.Me) > 0 {
-		info, err := s.Info(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		o.Me = info.Owner
-	}
-	return []named{{name, s}}, nil
+	s := &googleSource{src: src, line: line, deadline: newGoogleDeadline(g.Timeout)}
+	return []pipeline.Calendar{{Name: "google:" + strings.Join(ids, ","), Source: s}}, nil
 }
 
 // googleSource is Google Calendar as the commands use it: the account read

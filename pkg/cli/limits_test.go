@@ -3,6 +3,8 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"github.com/emtime/emtime/pkg/config"
 )
 
 // TestOddValuesAreRefused gives dates, ranges and variables that are far
@@ -32,10 +34,10 @@ func TestOddValuesAreRefused(t *testing.T) {
 		{[]string{"analyze", "--demo"}, map[string]string{"EMTIME_NOW": "0001-01-01"}, ExitError,
 			"EMTIME_NOW 0001-01-01 is outside the years emtime reads"},
 		{[]string{"analyze", "--demo"}, map[string]string{"EMTIME_NOW": "3000-01-01T00:00:00Z"}, ExitError, "outside the years"},
-		{[]string{"analyze", "--demo"}, map[string]string{envWorkHours: huge}, ExitError,
+		{[]string{"analyze", "--demo"}, map[string]string{config.EnvWorkHours: huge}, ExitError,
 			"EMTIME_WORK_HOURS is 100000 bytes long, longer than any value it takes (4096 at most)"},
-		{[]string{"config", "show"}, map[string]string{envTZ: huge}, ExitError, "EMTIME_TZ is 100000 bytes long"},
-		{[]string{"analyze", "--demo"}, map[string]string{envMe: longAddress}, ExitError, "EMTIME_ME: \"aaaa"},
+		{[]string{"config", "show"}, map[string]string{config.EnvTZ: huge}, ExitError, "EMTIME_TZ is 100000 bytes long"},
+		{[]string{"analyze", "--demo"}, map[string]string{config.EnvMe: longAddress}, ExitError, "EMTIME_ME: \"aaaa"},
 	}
 	for _, tt := range tests {
 		name := strings.Join(tt.args, " ")

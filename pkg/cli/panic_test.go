@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/emtime/emtime/pkg/bug"
+	"github.com/emtime/emtime/pkg/config"
 )
 
 // TestPanicIsReportedAsABug makes a command panic half-way through a run
@@ -32,7 +33,7 @@ func TestPanicIsReportedAsABug(t *testing.T) {
 		{"environment", []string{"config", "show"}, func(f *Factory) {
 			getenv := f.Getenv
 			f.Getenv = func(k string) string {
-				if k == envTZ {
+				if k == config.EnvTZ {
 					panic(fmt.Sprintf("cannot read %s", k))
 				}
 				return getenv(k)

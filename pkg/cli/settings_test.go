@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/classify"
 	"github.com/emtime/emtime/pkg/config"
 	"github.com/spf13/cobra"
@@ -72,16 +71,16 @@ func writeTestFile(t *testing.T, dir, name, data string) string {
 }
 
 // showSettings runs `config show -o json` and returns the settings by key.
-func showSettings(t *testing.T, f *Factory, out *bytes.Buffer, args ...string) (provenance, map[string]setting) {
+func showSettings(t *testing.T, f *Factory, out *bytes.Buffer, args ...string) (configShown, map[string]config.Setting) {
 	t.Helper()
 	if err := runRoot(testRoot(f), append([]string{"config", "show", "-o", "json"}, args...)...); err != nil {
 		t.Fatal(err)
 	}
-	var pv provenance
+	var pv configShown
 	if err := json.Unmarshal(out.Bytes(), &pv); err != nil {
 		t.Fatalf("%v in\n%s", err, out)
 	}
-	byKey := map[string]setting{}
+	byKey := map[string]config.Setting{}
 	for _, s := range pv.Settings {
 		byKey[s.Key] = s
 	}
@@ -110,33 +109,33 @@ func TestPrecedence(t *testing.T) {
 		args   []string
 		key    string
 		value  string // the value as JSON
-		source origin
+		source config.Origin
 		where  string // the line, variable or flag
 	}{
-		{"zone: default", false, nil, nil, "timezone", `null`, originDefault, ""},
-		{"zone: file", true, nil, nil, "timezone", `"Europe/Berlin"`, originConfig, "1"},
-		{"zone: environment over file", true, map[string]string{envTZ: "Asia/Tokyo"}, nil, "timezone", `"Asia/Tokyo"`, originEnv, envTZ},
-		{"zone: flag over environment", true, map[string]string{envTZ: "Asia/Tokyo"}, []string{"--tz", "America/New_York"}, "timezone", `"America/New_York"`, originFlag, "--tz"},
+		{"zone: default", false, nil, nil, "timezone", `null`, config.OriginDefault, ""},
+		{"zone: file", true, nil, nil, "timezone", `"Europe/Berlin"`, config.OriginConfig, "1"},
+		{"zone: environment over file", true, map[string]string{config.EnvTZ: "Asia/Tokyo"}, nil, "timezone", `"Asia/Tokyo"`, config.OriginEnv, config.EnvTZ},
+		{"zone: flag over environment", true, map[string]string{config.EnvTZ: "Asia/Tokyo"}, []string{"--tz", "America/New_York"}, "timezone", `"America/New_York"`, config.OriginFlag, "--tz"},
 
-		{"me: default", false, nil, nil, "me", `[]`, originDefault, ""},
-		{"me: file", true, nil, nil, "me", `["file@example.com"]`, originConfig, "2"},
-		{"me: environment, two addresses", true, map[string]string{envMe: "a@example.com, B@example.com"}, nil, "me", `["a@example.com","b@example.com"]`, originEnv, envMe},
-		{"me: flag", true, map[string]string{envMe: "a@example.com"}, []string{"--me", "c@example.com"}, "me", `["c@example.com"]`, originFlag, "--me"},
+		{"me: default", false, nil, nil, "me", `[]`, config.OriginDefault, ""},
+		{"me: file", true, nil, nil, "me", `["file@example.com"]`, config.OriginConfig, "2"},
+		{"me: environment, two addresses", true, map[string]string{config.EnvMe: "a@example.com, B@example.com"}, nil, "me", `["a@example.com","b@example.com"]`, config.OriginEnv, config.EnvMe},
+		{"me: flag", true, map[string]string{config.EnvMe: "a@example.com"}, []string{"--me", "c@example.com"}, "me", `["c@example.com"]`, config.OriginFlag, "--me"},
 
-		{"hours: default", false, nil, nil, "work_hours", `{"fri":"09:00-17:00","mon":"09:00-17:00","thu":"09:00-17:00","tue":"09:00-17:00","wed":"09:00-17:00"}`, originDefault, ""},
-		{"hours: file", true, nil, nil, "work_hours", `{"fri":"09:00-13:00","mon":"09:00-17:00","thu":"09:00-17:00","tue":"09:00-17:00","wed":"09:00-17:00"}`, originConfig, "3"},
-		{"hours: environment days keep the file's hours", true, map[string]string{envWorkDays: "mon-thu"}, nil, "work_hours", `{"mon":"09:00-17:00","thu":"09:00-17:00","tue":"09:00-17:00","wed":"09:00-17:00"}`, originEnv, envWorkDays + "; 3"},
-		{"hours: environment hours", true, map[string]string{envWorkHours: "08:00-16:00"}, nil, "work_hours", `{"fri":"08:00-16:00","mon":"08:00-16:00","thu":"08:00-16:00","tue":"08:00-16:00","wed":"08:00-16:00"}`, originEnv, envWorkHours + "; 3"},
-		{"hours: flag days over environment hours", true, map[string]string{envWorkHours: "08:00-16:00"}, []string{"--work-days", "sun-tue"}, "work_hours", `{"mon":"08:00-16:00","sun":"08:00-16:00","tue":"08:00-16:00"}`, originFlag, "--work-days; " + envWorkHours},
-		{"hours: flag hours keep the file's days", true, nil, []string{"--work-hours", "10:00-18:00"}, "work_hours", `{"fri":"10:00-18:00","mon":"10:00-18:00","thu":"10:00-18:00","tue":"10:00-18:00","wed":"10:00-18:00"}`, originFlag, "--work-hours; 3"},
+		{"hours: default", false, nil, nil, "work_hours", `{"fri":"09:00-17:00","mon":"09:00-17:00","thu":"09:00-17:00","tue":"09:00-17:00","wed":"09:00-17:00"}`, config.OriginDefault, ""},
+		{"hours: file", true, nil, nil, "work_hours", `{"fri":"09:00-13:00","mon":"09:00-17:00","thu":"09:00-17:00","tue":"09:00-17:00","wed":"09:00-17:00"}`, config.OriginConfig, "3"},
+		{"hours: environment days keep the file's hours", true, map[string]string{config.EnvWorkDays: "mon-thu"}, nil, "work_hours", `{"mon":"09:00-17:00","thu":"09:00-17:00","tue":"09:00-17:00","wed":"09:00-17:00"}`, config.OriginEnv, config.EnvWorkDays + "; 3"},
+		{"hours: environment hours", true, map[string]string{config.EnvWorkHours: "08:00-16:00"}, nil, "work_hours", `{"fri":"08:00-16:00","mon":"08:00-16:00","thu":"08:00-16:00","tue":"08:00-16:00","wed":"08:00-16:00"}`, config.OriginEnv, config.EnvWorkHours + "; 3"},
+		{"hours: flag days over environment hours", true, map[string]string{config.EnvWorkHours: "08:00-16:00"}, []string{"--work-days", "sun-tue"}, "work_hours", `{"mon":"08:00-16:00","sun":"08:00-16:00","tue":"08:00-16:00"}`, config.OriginFlag, "--work-days; " + config.EnvWorkHours},
+		{"hours: flag hours keep the file's days", true, nil, []string{"--work-hours", "10:00-18:00"}, "work_hours", `{"fri":"10:00-18:00","mon":"10:00-18:00","thu":"10:00-18:00","tue":"10:00-18:00","wed":"10:00-18:00"}`, config.OriginFlag, "--work-hours; 3"},
 
-		{"hours: both flags leave nothing to the environment or the file", true, map[string]string{envWorkDays: "mon-thu"}, []string{"--work-days", "mon-tue", "--work-hours", "07:00-15:00"}, "work_hours", `{"mon":"07:00-15:00","tue":"07:00-15:00"}`, originFlag, "--work-hours, --work-days"},
+		{"hours: both flags leave nothing to the environment or the file", true, map[string]string{config.EnvWorkDays: "mon-thu"}, []string{"--work-days", "mon-tue", "--work-hours", "07:00-15:00"}, "work_hours", `{"mon":"07:00-15:00","tue":"07:00-15:00"}`, config.OriginFlag, "--work-hours, --work-days"},
 
-		{"focus: default", false, nil, nil, "focus_min", `"2h"`, originDefault, ""},
-		{"focus: file", true, nil, nil, "focus_min", `"1h30m"`, originConfig, "9"},
-		{"focus: flag", true, nil, []string{"--focus-min", "45m"}, "focus_min", `"45m"`, originFlag, "--focus-min"},
-		{"band: flag", true, nil, []string{"--em-meeting-min", "40"}, "bands.em_meeting_min", `40`, originFlag, "--em-meeting-min"},
-		{"band: default", true, nil, nil, "bands.em_meeting_max", `75`, originDefault, ""},
+		{"focus: default", false, nil, nil, "focus_min", `"2h"`, config.OriginDefault, ""},
+		{"focus: file", true, nil, nil, "focus_min", `"1h30m"`, config.OriginConfig, "9"},
+		{"focus: flag", true, nil, []string{"--focus-min", "45m"}, "focus_min", `"45m"`, config.OriginFlag, "--focus-min"},
+		{"band: flag", true, nil, []string{"--em-meeting-min", "40"}, "bands.em_meeting_min", `40`, config.OriginFlag, "--em-meeting-min"},
+		{"band: default", true, nil, nil, "bands.em_meeting_max", `75`, config.OriginDefault, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,8 +160,8 @@ func TestPrecedence(t *testing.T) {
 				parts = append(parts, strconv.Itoa(s.Line))
 			}
 			where := strings.Join(parts, "; ")
-			if string(value) != tt.value || s.Source != tt.source || where != tt.where {
-				t.Errorf("%s = %s from %s (%s), want %s from %s (%s)", tt.key, value, s.Source, where, tt.value, tt.source, tt.where)
+			if string(value) != tt.value || s.Origin != tt.source || where != tt.where {
+				t.Errorf("%s = %s from %s (%s), want %s from %s (%s)", tt.key, value, s.Origin, where, tt.value, tt.source, tt.where)
 			}
 		})
 	}
@@ -171,7 +170,7 @@ func TestPrecedence(t *testing.T) {
 func TestConfigShowTable(t *testing.T) {
 	dir := t.TempDir()
 	writeTestFile(t, dir, config.FileName, fridayFile)
-	f, out, _ := envFactory(t, map[string]string{"EMTIME_CONFIG_DIR": dir, envTZ: "Asia/Tokyo"})
+	f, out, _ := envFactory(t, map[string]string{"EMTIME_CONFIG_DIR": dir, config.EnvTZ: "Asia/Tokyo"})
 	if err := runRoot(testRoot(f), "config", "show", "--large-meeting", "6"); err != nil {
 		t.Fatal(err)
 	}
@@ -200,23 +199,20 @@ func TestConfigShowTable(t *testing.T) {
 }
 
 // probeRoot is a root with a command that settles its settings the way
-// analyze does: the settings, then check, then what the flags cannot say.
-func probeRoot(f *Factory, got **plan, opts *sourceOptions) *cobra.Command {
+// analyze does.
+func probeRoot(f *Factory, got **loadPlan) *cobra.Command {
 	root := testRoot(f)
+	var src sourceFlags
+	var rng rangeFlags
 	cmd := &cobra.Command{Use: "probe", Args: noArgs, RunE: func(cmd *cobra.Command, _ []string) error {
-		pv, err := opts.applyConfig(cmd)
+		p, err := checkLoad(cmd, &src, &rng)
 		if err != nil {
 			return err
 		}
-		p, err := opts.check(cmd)
-		if err != nil {
-			return err
-		}
-		pv.fill(p)
 		*got = p
 		return nil
 	}}
-	opts.addFlags(cmd, 4)
+	addLoadFlags(cmd, &src, &rng, 4)
 	root.AddCommand(cmd)
 	return root
 }
@@ -237,48 +233,40 @@ categories:
     title: incident
 `)
 	f, _, _ := envFactory(t, nil)
-	var p *plan
-	var opts sourceOptions
-	if err := runRoot(probeRoot(f, &p, &opts), "--config", path, "probe", "--demo", "--focus-min", "3h"); err != nil {
+	var p *loadPlan
+	if err := runRoot(probeRoot(f, &p), "--config", path, "probe", "--demo", "--focus-min", "3h"); err != nil {
 		t.Fatal(err)
 	}
-	s := p.settings
+	s := p.Settings
 	if s.Hours[time.Friday].String() != "09:00-13:00" || s.Hours[time.Monday].String() != "09:00-17:00" || !s.Hours[time.Saturday].IsZero() {
 		t.Errorf("hours %v: want Friday 09:00-13:00 from the file", s.Hours)
 	}
-	if p.tz == nil || p.tz.String() != "Europe/Berlin" || s.WeekStart != time.Sunday || s.FocusMin != 3*time.Hour || s.Domain != "corp.example.com" {
-		t.Errorf("zone %v, week start %v, focus %v (the flag's 3h), domain %q", p.tz, s.WeekStart, s.FocusMin, s.Domain)
+	if p.Zone == nil || p.Zone.String() != "Europe/Berlin" || s.WeekStart != time.Sunday || s.FocusMin != 3*time.Hour || s.Domain != "corp.example.com" {
+		t.Errorf("zone %v, week start %v, focus %v (the flag's 3h), domain %q", p.Zone, s.WeekStart, s.FocusMin, s.Domain)
 	}
-	r := p.rules
+	r := p.Rules
 	if !r.OnlyAccepted || r.LargeMeeting != 6 || !slices.Equal(r.Personal, []string{"siesta"}) || !slices.Equal(r.Focus, classify.DefaultRules().Focus) {
 		t.Errorf("rules %+v", r)
 	}
 	if len(r.Custom) != 1 || r.Custom[0].Name != "incident" {
 		t.Errorf("custom categories %+v", r.Custom)
 	}
-	if p.bands.EMMeetingMin != 0.40 || p.bands.EMMeetingMax != 0.75 {
-		t.Errorf("bands %+v", p.bands)
+	if p.Bands.EMMeetingMin != 0.40 || p.Bands.EMMeetingMax != 0.75 {
+		t.Errorf("bands %+v", p.Bands)
 	}
-	if !slices.Equal(opts.Me, []string{"file@example.com"}) {
-		t.Errorf("me %v", opts.Me)
+	if !slices.Equal(p.Me, []string{"file@example.com"}) {
+		t.Errorf("me %v", p.Me)
 	}
-	if len(opts.Google.Calendars) != 0 {
-		t.Errorf("the file's calendars %v were taken with --demo", opts.Google.Calendars)
+	if p.kind.provider != "" {
+		t.Errorf("with --demo, %s is read: the file's calendars would be", p.kind.name)
 	}
 
-	// With no other source named, the file's calendars are read.
-	var o sourceOptions
-	cmd := &cobra.Command{}
-	o.addFlags(cmd, 4)
-	cfg, err := config.Load(path)
-	if err != nil {
+	// With no other calendar named, the file's calendars are read.
+	if err := runRoot(probeRoot(f, &p), "--config", path, "probe"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.applySettings(cmd.Flags(), cfg, func(string) string { return "" }); err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(o.Google.Calendars, []string{"primary", "team@group.calendar.google.com"}) {
-		t.Errorf("calendars %v", o.Google.Calendars)
+	if p.kind.provider != config.ProviderGoogle || !slices.Equal(p.inForce.Calendars, []string{"primary", "team@group.calendar.google.com"}) {
+		t.Errorf("%s read, calendars %v", p.kind.name, p.inForce.Calendars)
 	}
 }
 
@@ -298,10 +286,10 @@ func TestSettingsMistakes(t *testing.T) {
 			[]string{dir + "/folder/config.yaml:1: week_start: "}, "'emtime config init --force'"},
 		{"named file missing", nil, []string{"--config", filepath.Join(dir, "nope.yaml")},
 			[]string{"config file " + filepath.Join(dir, "nope.yaml") + " does not exist"}, "emtime config init --config"},
-		{"bad zone in the environment", map[string]string{envTZ: "Mars/Olympus"}, nil, []string{`EMTIME_TZ: unknown time zone "Mars/Olympus"`}, ""},
-		{"bad address in the environment", map[string]string{envMe: "me@example.com,alex"}, nil, []string{`EMTIME_ME: "alex" is not an e-mail address`}, ""},
-		{"bad hours in the environment", map[string]string{envWorkHours: "9-5"}, nil, []string{`EMTIME_WORK_HOURS: "9" is not a time like 09:00`}, ""},
-		{"bad days in the environment", map[string]string{envWorkDays: "mon-funday"}, nil, []string{`EMTIME_WORK_DAYS: "funday" is not a day of the week`}, ""},
+		{"bad zone in the environment", map[string]string{config.EnvTZ: "Mars/Olympus"}, nil, []string{`EMTIME_TZ: unknown time zone "Mars/Olympus"`}, ""},
+		{"bad address in the environment", map[string]string{config.EnvMe: "me@example.com,alex"}, nil, []string{`EMTIME_ME: "alex" is not an e-mail address`}, ""},
+		{"bad hours in the environment", map[string]string{config.EnvWorkHours: "9-5"}, nil, []string{`EMTIME_WORK_HOURS: "9" is not a time like 09:00`}, ""},
+		{"bad days in the environment", map[string]string{config.EnvWorkDays: "mon-funday"}, nil, []string{`EMTIME_WORK_DAYS: "funday" is not a day of the week`}, ""},
 	}
 	if err := os.MkdirAll(dir+"/folder", 0o700); err != nil {
 		t.Fatal(err)
@@ -311,9 +299,8 @@ func TestSettingsMistakes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, command := range [][]string{{"config", "show"}, {"probe", "--demo"}} {
 				f, out, _ := envFactory(t, tt.env)
-				var p *plan
-				var opts sourceOptions
-				err := runRoot(probeRoot(f, &p, &opts), append(slices.Clone(tt.args), command...)...)
+				var p *loadPlan
+				err := runRoot(probeRoot(f, &p), append(slices.Clone(tt.args), command...)...)
 				if err == nil {
 					t.Fatalf("%v: no error", command)
 				}
@@ -349,45 +336,6 @@ func TestFlagMistakesStayUsageErrors(t *testing.T) {
 		if err == nil || !isUsage(err) {
 			t.Errorf("%v: %v, want a usage error", args, err)
 		}
-	}
-}
-
-func TestReshapeWeek(t *testing.T) {
-	nine, short := analyze.Span{Start: 9 * time.Hour, End: 17 * time.Hour}, analyze.Span{Start: 9 * time.Hour, End: 13 * time.Hour}
-	file := [7]analyze.Span{time.Monday: nine, time.Tuesday: nine, time.Wednesday: nine, time.Thursday: nine, time.Friday: short}
-	tests := []struct {
-		hours, days string
-		want        string
-	}{
-		{"", "", "mon-thu 09:00-17:00, fri 09:00-13:00"},
-		{"", "mon-fri", "mon-thu 09:00-17:00, fri 09:00-13:00"},
-		{"", "fri-sun", "fri 09:00-13:00, sat-sun 09:00-17:00"},
-		{"08:00-12:00", "", "mon-fri 08:00-12:00"},
-		{"08:00-12:00", "sat", "sat 08:00-12:00"},
-	}
-	for _, tt := range tests {
-		got, err := reshapeWeek(file, file, tt.hours, tt.days, "h: ", "d: ")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if weekWords(got) != tt.want {
-			t.Errorf("hours %q days %q: %s, want %s", tt.hours, tt.days, weekWords(got), tt.want)
-		}
-	}
-	// A day dropped by one layer and brought back by the next gets the
-	// file's hours back.
-	monThu, _ := reshapeWeek(file, file, "", "mon-thu", "h: ", "d: ")
-	if got, _ := reshapeWeek(monThu, file, "", "mon-fri", "h: ", "d: "); weekWords(got) != "mon-thu 09:00-17:00, fri 09:00-13:00" {
-		t.Errorf("Friday back: %s", weekWords(got))
-	}
-	if got := workDays(file); got != "mon,tue,wed,thu,fri" {
-		t.Errorf("workDays = %s", got)
-	}
-	if got := typicalSpan(file); got != nine {
-		t.Errorf("typicalSpan = %s", got)
-	}
-	if got := typicalSpan([7]analyze.Span{}); got != nine {
-		t.Errorf("typicalSpan of no day = %s", got)
 	}
 }
 
@@ -441,13 +389,33 @@ func TestConfigInit(t *testing.T) {
 	out.Reset()
 	_, got := showSettings(t, f, out, "--config", other)
 	for _, key := range []string{"work_hours", "week_start", "focus_min", "bands.ic_focus_min", "keywords.interview", "only_accepted", "large_meeting"} {
-		if got[key].Source != originConfig {
-			t.Errorf("%s from %s, want config", key, got[key].Source)
+		if got[key].Origin != config.OriginConfig {
+			t.Errorf("%s from %s, want config", key, got[key].Origin)
 		}
 	}
 	for _, key := range []string{"me", "timezone", "calendars", "categories"} {
-		if got[key].Source != originDefault {
-			t.Errorf("%s from %s: the default file only shows it in a comment", key, got[key].Source)
+		if got[key].Origin != config.OriginDefault {
+			t.Errorf("%s from %s: the default file only shows it in a comment", key, got[key].Origin)
+		}
+	}
+}
+
+// TestEverySettingHasItsFlag checks that each command taking settings has
+// every flag the settings table reads, and that `config --help` names
+// every variable.
+func TestEverySettingHasItsFlag(t *testing.T) {
+	f := testFactory()
+	for _, cmd := range []*cobra.Command{NewCmdAnalyze(f, nil), NewCmdEvents(f, nil), NewCmdConfigShow(f, nil)} {
+		for _, name := range config.Flags() {
+			if cmd.Flags().Lookup(name) == nil {
+				t.Errorf("%s has no --%s", cmd.Name(), name)
+			}
+		}
+	}
+	long := NewCmdConfig(f).Long
+	for _, v := range config.Variables() {
+		if !strings.Contains(long, v) {
+			t.Errorf("config --help does not name %s", v)
 		}
 	}
 }

@@ -64,8 +64,10 @@ type File struct {
 	Bands verdict.Bands
 	// Keywords replace the built-in keyword lists they give.
 	Keywords Keywords
-	// Calendars are the Google calendar ids read by default.
-	Calendars []string
+	// Calendars are the calendars read by default, by provider
+	// ([ProviderGoogle]: calendar ids; [ProviderMicrosoft]: names or
+	// ids). A plain list in the file is Google's.
+	Calendars map[string][]string
 	// OnlyAccepted counts only the meetings I accepted.
 	OnlyAccepted bool
 	// LargeMeeting is the number of people (me included) from which a
@@ -113,7 +115,8 @@ func (f *File) Line(key string) int { return f.lines[key] }
 
 // Rules returns the classification rules of the file: the keyword lists,
 // the custom categories, OnlyAccepted and LargeMeeting; Me is left to the
-// caller.
+// caller. [Resolve] gives the rules with the flags and the environment laid
+// over the file.
 func (f *File) Rules() classify.Rules {
 	r := classify.DefaultRules()
 	r.OnlyAccepted, r.LargeMeeting = f.OnlyAccepted, f.LargeMeeting

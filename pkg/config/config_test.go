@@ -84,7 +84,7 @@ func TestParseGood(t *testing.T) {
 	check("personal", f.Keywords.Personal, []string{})
 	check("focus", f.Keywords.Focus, []string{"maker time"})
 	check("interview (default kept)", f.Keywords.Interview, classify.DefaultRules().Interview)
-	check("calendars", f.Calendars, []string{"primary", "team@group.calendar.google.com"})
+	check("calendars", f.Calendars[ProviderGoogle], []string{"primary", "team@group.calendar.google.com"})
 	check("only accepted", f.OnlyAccepted, true)
 	check("large meeting", f.LargeMeeting, 8)
 
@@ -142,7 +142,7 @@ func TestDefaultYAML(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the commented examples do not read: %v", err)
 	}
-	if len(f.Me) != 2 || f.Timezone != "Europe/Berlin" || len(f.Categories) != 3 || len(f.Calendars) != 2 || f.Domain != "example.com" {
+	if len(f.Me) != 2 || f.Timezone != "Europe/Berlin" || len(f.Categories) != 3 || len(f.Calendars[ProviderGoogle]) != 2 || f.Domain != "example.com" {
 		t.Errorf("examples read as me %v, zone %q, %d categories, calendars %v, domain %q", f.Me, f.Timezone, len(f.Categories), f.Calendars, f.Domain)
 	}
 }

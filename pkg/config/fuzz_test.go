@@ -115,7 +115,7 @@ func checkAccepted(t *testing.T, data string, f *File) {
 			fail("me %q", m)
 		}
 	}
-	if len(f.Me) > maxAddresses || len(f.Calendars) > maxCalendars || len(f.Categories) > maxRules ||
+	if len(f.Me) > maxAddresses || len(f.Calendars[ProviderGoogle]) > maxCalendars || len(f.Calendars[ProviderMicrosoft]) > maxCalendars || len(f.Categories) > maxRules ||
 		len(f.Keywords.Focus) > maxKeywords || len(f.Keywords.OutOfOffice) > maxKeywords ||
 		len(f.Keywords.Personal) > maxKeywords || len(f.Keywords.Interview) > maxKeywords {
 		fail("a list over its bound")

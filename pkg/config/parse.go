@@ -200,7 +200,7 @@ func (p *parser) me(key string, n *yaml.Node) {
 	var me []string
 	for i, s := range list {
 		a, err := mail.ParseAddress(s)
-		if err != nil || a.Address != s || len(s) > 254 { // RFC 5321's longest address
+		if err != nil || a.Address != s || len(s) > maxAddress {
 			p.fail(nodes[i], key, "%q is not an e-mail address", s)
 			return
 		}
@@ -392,18 +392,40 @@ func (p *parser) keywords(key string, n *yaml.Node) {
 	})
 }
 
+// calendars reads the calendars to read by provider ("calendars: {google:
+// [primary], microsoft: [Team]}"); a plain list is Google's, as the file
+// said it before there was another provider.
 func (p *parser) calendars(key string, n *yaml.Node) {
+	if n.Kind != yaml.MappingNode {
+		p.f.lines[join(key, ProviderGoogle)] = p.f.lines[key]
+		p.calendarList(key, n, ProviderGoogle)
+		return
+	}
+	p.mapping(n, key, map[string]func(string, *yaml.Node){
+		ProviderGoogle:    func(k string, v *yaml.Node) { p.calendarList(k, v, ProviderGoogle) },
+		ProviderMicrosoft: func(k string, v *yaml.Node) { p.calendarList(k, v, ProviderMicrosoft) },
+	})
+}
+
+func (p *parser) calendarList(key string, n *yaml.Node, provider string) {
 	ids, nodes, ok := p.strings(key, n)
 	if !ok || !p.atMost(n, key, len(ids), maxCalendars, "calendars") {
 		return
 	}
 	for i, id := range ids {
 		if strings.TrimSpace(id) == "" {
-			p.fail(nodes[i], key, "a calendar id cannot be empty (primary is your main calendar)")
+			if provider == ProviderGoogle {
+				p.fail(nodes[i], key, "a calendar id cannot be empty (primary is your main calendar)")
+			} else {
+				p.fail(nodes[i], key, "a calendar name cannot be empty (leave the list out for your default calendar)")
+			}
 			return
 		}
 	}
-	p.f.Calendars = ids
+	if p.f.Calendars == nil {
+		p.f.Calendars = map[string][]string{}
+	}
+	p.f.Calendars[provider] = ids
 }
 
 // categories reads the custom category rules; they are numbered from 1, as

@@ -28,6 +28,7 @@ package textsafe
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -214,4 +215,17 @@ func JSON(doc []byte) []byte {
 		return doc
 	}
 	return append(out, doc[last:]...)
+}
+
+// maxQuoted is how many characters of a value [Quote] keeps.
+const maxQuoted = 60
+
+// Quote quotes a value for a message, as Go would, clipped to 60
+// characters: a message need not repeat a whole megabyte given by mistake.
+// Go's quoting escapes every control character.
+func Quote(s string) string {
+	if r := []rune(s); len(r) > maxQuoted {
+		return strconv.Quote(string(r[:maxQuoted])) + fmt.Sprintf("… (%d bytes)", len(s))
+	}
+	return strconv.Quote(s)
 }
