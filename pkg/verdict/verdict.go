@@ -12,7 +12,7 @@
 // measured from ([Coding]). The calendar alone can only say how much time
 // was free to code in, so [FromCalendar] takes the focus share — free
 // stretches long enough to code in — and the reasons say so. A measure of
-// coding of its own (commits from git, say) is a new [CodingSource]: the
+// coding of its own (commits from git, say) is a new [CodingMeasure]: the
 // caller fills Coding from it, and the reasons name it.
 package verdict
 
@@ -109,29 +109,29 @@ type Input struct {
 type Coding struct {
 	// Share is a fraction of capacity (0.6 is 60%).
 	Share float64
-	// Source is what measured it; the reasons name it.
-	Source CodingSource
+	// Measure is what measured it; the reasons name it.
+	Measure CodingMeasure
 }
 
-// CodingSource is what a coding share was measured from.
-type CodingSource int
+// CodingMeasure is what a coding share was measured from.
+type CodingMeasure int
 
 const (
 	// CodingFromFocus takes focus time, the free stretches long enough to
 	// code in, as coding time: all a calendar can say of it.
-	CodingFromFocus CodingSource = iota
+	CodingFromFocus CodingMeasure = iota
 )
 
 // FromCalendar is the input for a stretch known from its calendar alone:
 // its focus share stands in for coding time.
 func FromCalendar(t analyze.Tally) Input {
 	focus, _ := t.FocusShare()
-	return Input{Tally: t, Coding: Coding{Share: focus, Source: CodingFromFocus}}
+	return Input{Tally: t, Coding: Coding{Share: focus, Measure: CodingFromFocus}}
 }
 
 // says is the start of a reason about the coding share, given as text.
 func (c Coding) says(share string) string {
-	switch c.Source {
+	switch c.Measure {
 	case CodingFromFocus:
 		return "focus time (free stretches long enough to code in) is " + share
 	}

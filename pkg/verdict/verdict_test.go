@@ -145,7 +145,7 @@ func TestJudgeOutOfOfficeWeek(t *testing.T) {
 func TestJudgeReadsTheCodingShare(t *testing.T) {
 	week := tally(2000, 3000, 5000) // 30% focus: hybrid from the calendar
 	in := FromCalendar(week)
-	if in.Coding != (Coding{Share: 0.3, Source: CodingFromFocus}) {
+	if in.Coding != (Coding{Share: 0.3, Measure: CodingFromFocus}) {
 		t.Errorf("from the calendar, coding is %+v, want the focus share", in.Coding)
 	}
 	if v := Judge(in, DefaultBands()); v.Track != TrackHybrid {
