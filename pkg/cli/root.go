@@ -2,6 +2,14 @@
 // Each command is a constructor over an options struct (NewCmdAnalyze and
 // so on) whose run function can be called directly in tests with [Test]
 // streams.
+//
+// A command that counts time checks its flags once (the settings through
+// [github.com/emtime/emtime/pkg/config.Resolve], the calendar through the list of kinds in sources.go,
+// the range), then loads once through [github.com/emtime/emtime/pkg/pipeline.Load] and says the notices
+// the loading returns; analyze and events share that RunE. A new kind of
+// calendar is an entry of that list; a new command that counts time
+// (trend, meetings) calls the same RunE and load, then counts the loaded
+// events again as it needs.
 package cli
 
 import (

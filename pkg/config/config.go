@@ -4,9 +4,15 @@
 // the keyword lists, the default calendars and their own meeting categories.
 //
 // The file is YAML. [Load] reads it over the defaults of [Default] and
-// checks every key; [File.Line] says which keys the file gave and where, so
-// that the command line can say where each setting came from. [DefaultYAML]
-// is the commented file `emtime config init` writes.
+// checks every key; [File.Line] says which keys the file gave and where.
+// [DefaultYAML] is the commented file `emtime config init` writes.
+//
+// [Resolve] lays the environment and the command line's flags over the
+// file, from one table with a row per setting (its key, its flag and
+// variable, how they are read, where the setting goes, how it is said):
+// the settings, rules and bands a run uses, and where each came from, as
+// `emtime config show` prints it. A new setting is a row of that table (in
+// settings.go), a key of the parser, and its flag on the commands.
 //
 // Error contract: a file with any mistake — an unknown key, a value of the
 // wrong type, a bad time, a pattern that does not compile, an unknown
