@@ -20,9 +20,7 @@ import (
 // AnalyzeOptions are the flags of `emtime analyze`.
 type AnalyzeOptions struct {
 	IO *IOStreams
-	// Source chooses the calendar, Range the days.
-	Source sourceFlags
-	Range  rangeFlags
+	loading
 	Output string
 	// Out is the file the report goes to; empty (or -) is standard output.
 	Out string
@@ -32,7 +30,6 @@ type AnalyzeOptions struct {
 	Redact bool
 
 	factory *Factory
-	plan    *loadPlan
 }
 
 // NewCmdAnalyze builds `emtime analyze`. runF replaces the run function in
@@ -51,14 +48,14 @@ the whole range and the current week resemble, and why.`,
   emtime analyze --ics work.ics --from 2026-03-02 --to 2026-03-29 -o json | jq .summary
   emtime analyze --demo -o html --out report.html`,
 		Args: noArgs,
-		RunE: runLoading(&opts.Source, &opts.Range, &opts.Output, analyzeFormats, &opts.plan, func(ctx context.Context) error {
+		RunE: opts.runE(&opts.Output, analyzeFormats, func(ctx context.Context) error {
 			if runF != nil {
 				return runF(ctx, opts)
 			}
 			return analyzeRun(ctx, opts)
 		}),
 	}
-	addLoadFlags(cmd, &opts.Source, &opts.Range, 4)
+	opts.addFlags(cmd, 4)
 	addOutputFlag(cmd, &opts.Output, analyzeFormats)
 	cmd.Flags().StringVar(&opts.Out, "out", "", "write the report to this file instead of standard output")
 	cmd.Flags().BoolVar(&opts.NoChart, "no-chart", false, "leave the heat map out of the table")

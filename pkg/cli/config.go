@@ -115,10 +115,8 @@ func writeConfig(path string, data []byte, force bool) error {
 // ConfigShowOptions are the flags of `emtime config show`.
 type ConfigShowOptions struct {
 	IO *IOStreams
-	// Source and Range are analyze's, so that show refuses what analyze
-	// would.
-	Source sourceFlags
-	Range  rangeFlags
+	// loading is analyze's, so that show refuses what analyze would.
+	loading
 	Output string
 
 	// settings are the settings in force, filled before the run function.
@@ -157,7 +155,7 @@ everywhere.`,
 			return configShowRun(opts)
 		},
 	}
-	addLoadFlags(cmd, &opts.Source, &opts.Range, 4)
+	opts.addFlags(cmd, 4)
 	// The calendar and the range are not settings.
 	for _, name := range []string{"ics", "demo", "from", "to", "weeks"} {
 		_ = cmd.Flags().MarkHidden(name)

@@ -13,9 +13,7 @@ import (
 // EventsOptions are the flags of `emtime events`.
 type EventsOptions struct {
 	IO *IOStreams
-	// Source chooses the calendar, Range the days.
-	Source sourceFlags
-	Range  rangeFlags
+	loading
 	Output string
 	// Out is the file the list goes to; empty (or -) is standard output.
 	Out string
@@ -23,7 +21,6 @@ type EventsOptions struct {
 	Redact bool
 
 	factory *Factory
-	plan    *loadPlan
 }
 
 // NewCmdEvents builds `emtime events`.
@@ -40,14 +37,14 @@ The range defaults to the current week.`,
   emtime events --ics work.ics --from 2026-03-02 --to 2026-03-08
   emtime events --ics work.ics -o ndjson | jq 'select(.kind == "meeting")'`,
 		Args: noArgs,
-		RunE: runLoading(&opts.Source, &opts.Range, &opts.Output, eventsFormats, &opts.plan, func(ctx context.Context) error {
+		RunE: opts.runE(&opts.Output, eventsFormats, func(ctx context.Context) error {
 			if runF != nil {
 				return runF(ctx, opts)
 			}
 			return eventsRun(ctx, opts)
 		}),
 	}
-	addLoadFlags(cmd, &opts.Source, &opts.Range, 1)
+	opts.addFlags(cmd, 1)
 	addOutputFlag(cmd, &opts.Output, eventsFormats)
 	cmd.Flags().StringVar(&opts.Out, "out", "", "write the list to this file instead of standard output")
 	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "replace titles, people and calendar names with stable pseudonyms, for sharing")

@@ -130,19 +130,36 @@ func checkLoad(cmd *cobra.Command, src *sourceFlags, rng *rangeFlags) (*loadPlan
 	return lp, nil
 }
 
-// runLoading is the RunE of a command that loads calendars (analyze,
-// events): it checks the output format and the flags, keeps the plan, then
-// runs the command.
-func runLoading(src *sourceFlags, rng *rangeFlags, output *string, formats []string, plan **loadPlan, run func(context.Context) error) func(*cobra.Command, []string) error {
+// loading is what a command that counts time keeps of its command line:
+// the flags that choose the calendar and the days, and, once they are
+// checked, the plan of the loading. analyze and events embed it; so does
+// any command that counts the same events another way.
+type loading struct {
+	// Source chooses the calendar, Range the days.
+	Source sourceFlags
+	Range  rangeFlags
+
+	plan *loadPlan
+}
+
+// addFlags adds the flags of the loading: see [addLoadFlags].
+func (ld *loading) addFlags(cmd *cobra.Command, defaultWeeks int) {
+	addLoadFlags(cmd, &ld.Source, &ld.Range, defaultWeeks)
+}
+
+// runE is the RunE of a command that loads calendars: it checks the
+// output format and the flags, keeps the plan, then runs the command,
+// which loads with ld.plan.load.
+func (ld *loading) runE(output *string, formats []string, run func(context.Context) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, _ []string) error {
 		if err := checkOutput(*output, formats); err != nil {
 			return err
 		}
-		p, err := checkLoad(cmd, src, rng)
+		p, err := checkLoad(cmd, &ld.Source, &ld.Range)
 		if err != nil {
 			return err
 		}
-		*plan = p
+		ld.plan = p
 		return run(cmd.Context())
 	}
 }

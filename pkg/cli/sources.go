@@ -35,7 +35,8 @@ type sourceFlags struct {
 type calendarSource struct {
 	// name is how messages call it: "Google Calendar".
 	name string
-	// choice is the flag that chooses it ("ics"); empty for the default.
+	// choice is the flag that chooses it ("ics"); empty for the default,
+	// read when no other is chosen.
 	choice string
 	// own are the flags only this kind reads: given while another kind is
 	// chosen, they are a usage error.
@@ -54,7 +55,7 @@ type calendarSource struct {
 }
 
 // calendarSources are the kinds of calendar, in the order messages name
-// them; the last is the default.
+// them; the one no flag chooses is the default.
 func calendarSources() []calendarSource {
 	return []calendarSource{
 		{
@@ -122,13 +123,16 @@ func addSourceFlags(cmd *cobra.Command, o *sourceFlags) {
 // pick is the kind of calendar the flags choose, else the default. It
 // checks nothing: [checkSources] does.
 func (o *sourceFlags) pick() calendarSource {
-	kinds := calendarSources()
-	for _, k := range kinds {
+	var fallback calendarSource
+	for _, k := range calendarSources() {
 		if k.chosen(o) {
 			return k
 		}
+		if k.choice == "" {
+			fallback = k
+		}
 	}
-	return kinds[len(kinds)-1]
+	return fallback
 }
 
 // checkSources checks the calendar flags in one place: one kind chosen at
