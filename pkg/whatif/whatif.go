@@ -67,7 +67,7 @@ type Shares struct {
 	// Coding is the share the verdict takes as coding time, and CodingFrom
 	// what measured it: with the calendar alone, the focus share.
 	Coding     float64
-	CodingFrom verdict.CodingSource
+	CodingFrom verdict.CodingMeasure
 }
 
 // Shares gives the shares of a stretch of time, as it is judged.
@@ -75,7 +75,7 @@ func (j Judging) Shares(t analyze.Tally) Shares {
 	meeting, ok := t.MeetingShare()
 	focus, _ := t.FocusShare()
 	in := j.input(t)
-	return Shares{Capacity: ok, Meeting: meeting, Focus: focus, Coding: in.Coding.Share, CodingFrom: in.Coding.Source}
+	return Shares{Capacity: ok, Meeting: meeting, Focus: focus, Coding: in.Coding.Share, CodingFrom: in.Coding.Measure}
 }
 
 // A Calendar is a range's accounting, ready to be counted again on a

@@ -91,7 +91,7 @@ func trackHas(t verdict.Track) string {
 }
 
 // codingWords names what a coding share was measured from.
-func codingWords(src verdict.CodingSource) string {
+func codingWords(src verdict.CodingMeasure) string {
 	if src == verdict.CodingFromFocus {
 		return "focus time"
 	}
