@@ -3,8 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -144,7 +148,14 @@ func judgeResult(l *pipeline.Loaded, res analyze.Result) report.Verdicts {
 // buffer written to that file once complete. toFile tells write which.
 func output(ios *IOStreams, path string, write func(w io.Writer, toFile bool) error) error {
 	if path == "" || path == "-" {
-		return write(ios.Out, false)
+		// A writer may not check every write (a table is many small
+		// ones): the first failure is kept, so that a full disk or a
+		// closed pipe is an error, not a report that silently stopped.
+		w := &stickyWriter{w: ios.Out}
+		if err := write(w, false); err != nil {
+			return err
+		}
+		return w.err
 	}
 	var buf bytes.Buffer
 	if err := write(&buf, true); err != nil {
@@ -153,10 +164,59 @@ func output(ios *IOStreams, path string, write func(w io.Writer, toFile bool) er
 	return writeFile(path, buf.Bytes())
 }
 
-// writeFile replaces the file at path with data, readable by all (0644),
-// atomically: a reader sees the old file or the new one, never half of it.
+// stickyWriter writes to w until a write fails, then keeps that error.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	if err != nil {
+		s.err = fmt.Errorf("cannot write the report: %w", err)
+	}
+	return n, err
+}
+
+// writeFile writes a report to path. A regular file, or a link to one, is
+// replaced atomically, readable by all (0644): a reader sees the old report
+// or the new one, never half of it, and a link stays a link. Anything else
+// already there (a device such as /dev/stdout, a named pipe, /dev/fd/3) is
+// written to as it is, never replaced by a file.
 func writeFile(path string, data []byte) error {
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.IsDir():
+		return fmt.Errorf("cannot write %s: it is a folder", path)
+	case err == nil && !fi.Mode().IsRegular():
+		return writeThrough(path, data)
+	}
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
 	return atomicfile.Write(path, data, 0o644)
+}
+
+// writeThrough writes data to what path opens, as a shell's > would.
+func writeThrough(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	if err == nil {
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	return nil
 }
 
 func style(io *IOStreams) report.Style {

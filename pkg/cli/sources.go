@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -213,11 +211,9 @@ func openICS(_ context.Context, f *Factory, o *sourceFlags, _ *config.Resolved) 
 	var out []pipeline.Calendar
 	for _, path := range o.ICS {
 		if path == "-" {
-			var buf bytes.Buffer
-			if _, err := buf.ReadFrom(f.IO.In); err != nil {
-				return nil, fmt.Errorf("reading standard input: %w", err)
-			}
-			cal, err := ics.Parse("stdin", &buf)
+			// ics.Parse reads no more than a calendar may hold: a stream
+			// that never ends is an error, not a machine out of memory.
+			cal, err := ics.Parse("stdin", f.IO.In)
 			if err != nil {
 				return nil, err
 			}
