@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -769,5 +770,43 @@ func TestDateExdateDropsOverride(t *testing.T) {
 	want := []string{"2026-03-02 09:00 – 2026-03-02 10:00 Daily", "2026-03-04 09:00 – 2026-03-04 10:00 Daily"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestRuleNumbersReadAsWritten checks that a COUNT or an INTERVAL no
+// calendar should hold is read one documented way, with a warning where
+// it is a repair, and never silently as another series.
+func TestRuleNumbersReadAsWritten(t *testing.T) {
+	tests := []struct {
+		rule    string
+		starts  int    // occurrences from 2026-03-02 to 2026-03-09
+		warning string // "" for none
+	}{
+		{"FREQ=DAILY;COUNT=0", 1, "RRULE with COUNT=0 repeats nothing; counted its DTSTART alone"},
+		{"FREQ=DAILY;COUNT=-1", 7, ""},
+		{"FREQ=DAILY;INTERVAL=0;COUNT=3", 3, "INTERVAL=0 read as INTERVAL=1"},
+		{"FREQ=DAILY;INTERVAL=-2", 7, "INTERVAL=-2 read as INTERVAL=1"},
+		{"FREQ=DAILY;COUNT=99999999999999999999", 7, "COUNT=99999999999999999999 is more than emtime counts to; read it as COUNT=2147483647"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.rule, func(t *testing.T) {
+			doc := strings.Join([]string{"BEGIN:VCALENDAR", "BEGIN:VEVENT", "UID:u", "SUMMARY:s",
+				"DTSTART:20260302T100000Z", "DTEND:20260302T110000Z", "RRULE:" + tt.rule, "END:VEVENT", "END:VCALENDAR", ""}, "\r\n")
+			c, err := Parse("n.ics", strings.NewReader(doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := query(t, c, calendar.Query{From: day(2026, 3, 2), To: day(2026, 3, 9), Zone: time.UTC})
+			if len(r.Events) != tt.starts {
+				t.Errorf("%d occurrences, want %d", len(r.Events), tt.starts)
+			}
+			var want []string
+			if tt.warning != "" {
+				want = []string{"n.ics:2 (UID u): " + tt.warning}
+			}
+			if !slices.Equal(r.Warnings, want) {
+				t.Errorf("warnings %q, want %q", r.Warnings, want)
+			}
+		})
 	}
 }

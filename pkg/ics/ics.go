@@ -105,7 +105,12 @@
 //   - A DTSTART that is not one of the rule's (BYDAY=MO, DTSTART a Tuesday):
 //     DTSTART is an occurrence too, and COUNT counts the rule's own.
 //   - A COUNT larger than a series keeps: expanded as far as the budgets
-//     allow, with a warning when they cut it.
+//     allow, with a warning when they cut it; one too large to be a number
+//     is read as 2^31-1 (repair).
+//   - COUNT=0: the rule repeats nothing, DTSTART alone counts (repair).
+//     A negative COUNT (COUNT=-1, as some exporters write it): no COUNT,
+//     a series without end.
+//   - INTERVAL=0 or below: INTERVAL=1 (repair).
 //   - A value written twice in a BY list (BYHOUR=9,9): once.
 //   - RECURRENCE-ID;RANGE=THISANDFUTURE: this and every later occurrence,
 //     RDATEs included, moves by the override's change of start and takes

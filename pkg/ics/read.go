@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"regexp"
 	"slices"
@@ -53,6 +54,10 @@ type rule struct {
 	opt   rrule.ROption
 	until *dateTime
 	text  string
+	// repairs say how a value the rule gives was read another way; none
+	// says it repeats nothing (COUNT=0).
+	repairs []string
+	none    bool
 }
 
 // rdate is one RDATE value, maybe a PERIOD with its own end or duration.
@@ -185,6 +190,11 @@ func readEvent(ev *component, zones *zoneBook) (*entry, error) {
 		if err != nil {
 			return e, fmt.Errorf("RRULE %q: %w; skipped it", clip(p.Value, 80), err)
 		}
+		repairs = append(repairs, r.repairs...)
+		if r.none {
+			repairs = append(repairs, "RRULE with COUNT=0 repeats nothing; counted its DTSTART alone")
+			continue
+		}
 		if r.until != nil && r.until.kind == kindDate && e.start.kind != kindDate {
 			repairs = append(repairs, fmt.Sprintf("UNTIL %s is a date on a series of date-times; read it as the end of that day", r.until))
 		}
@@ -308,8 +318,9 @@ const maxInterval = 1_000_000
 // count". A COUNT is kept whatever its size: the budgets of [expansion]
 // bound what it costs.
 func readRule(text string, zones *zoneBook) (rule, error) {
-	var parts []string
+	var parts, repairs []string
 	var until *dateTime
+	none := false
 	for _, part := range strings.Split(strings.TrimPrefix(strings.TrimSpace(text), "RRULE:"), ";") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -327,12 +338,29 @@ func readRule(text string, zones *zoneBook) (rule, error) {
 			until = &u
 			continue
 		case "COUNT":
-			if n, err := strconv.Atoi(v); err == nil && n < 0 {
+			n, err := strconv.Atoi(v)
+			switch {
+			case err != nil && isDigits(v):
+				// More than any calendar holds: the budgets bound it,
+				// and say so when they do.
+				repairs = append(repairs, fmt.Sprintf("COUNT=%s is more than emtime counts to; read it as COUNT=%d", clip(v, 24), math.MaxInt32))
+				v = strconv.Itoa(math.MaxInt32)
+			case err == nil && n < 0:
+				// Some exporters write COUNT=-1 for a series without
+				// end, and mean it (a documented reading, not a repair).
+				continue
+			case err == nil && n == 0:
+				none = true
 				continue
 			}
 		case "INTERVAL":
-			if n, err := strconv.Atoi(v); err == nil && n > maxInterval {
+			n, err := strconv.Atoi(v)
+			switch {
+			case err == nil && n > maxInterval:
 				return rule{}, fmt.Errorf("INTERVAL=%d is more than %d", n, maxInterval)
+			case err == nil && n < 1:
+				repairs = append(repairs, fmt.Sprintf("INTERVAL=%d read as INTERVAL=1", n))
+				continue
 			}
 		default:
 			if strings.HasPrefix(k, "X-") {
@@ -362,7 +390,11 @@ func readRule(text string, zones *zoneBook) (rule, error) {
 	if _, err := rrule.NewRRule(check); err != nil {
 		return rule{}, err
 	}
-	return rule{opt: *opt, until: until, text: text}, nil
+	return rule{opt: *opt, until: until, text: text, repairs: repairs, none: none}, nil
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 // person reads an ORGANIZER or ATTENDEE: the address without "mailto:",
