@@ -113,6 +113,7 @@ func scan(name, text string) (*document, error) {
 	// the shortest is BEGIN:VEVENT, END:VEVENT and two line ends.
 	r.doc.events = make([]component, 0, min(strings.Count(text, "BEGIN:VEVENT"), len(text)/24))
 	started, ended := false, false
+	junk := false // lines after END:VCALENDAR passed over
 	endLine := 0
 	for {
 		s, line, size, ok := lx.next()
@@ -141,15 +142,33 @@ func scan(name, text string) (*document, error) {
 			continue
 		}
 		if ended {
-			if p, _ := splitLine(s); p.name == "BEGIN" && componentName(p.Value) == "VCALENDAR" {
-				ended = false // a second calendar in the same file: read on as one
+			p, _ := splitLine(s)
+			comp := ""
+			if p.name == "BEGIN" {
+				comp = componentName(p.Value)
+			}
+			switch comp {
+			case "VCALENDAR":
+				ended, junk = false, false // a second calendar in the same file: read on as one
 				r.stack = append(r.stack, frame{name: "VCALENDAR", line: line, kind: frameCalendar})
 				continue
+			case "VEVENT", "VTIMEZONE":
+				// An event outside any calendar: read it as the
+				// calendar's, as the file plainly means.
+				if r.repair() {
+					r.note(line, "BEGIN:%s after END:VCALENDAR (line %d); read it as part of the calendar", comp, endLine)
+				}
+				ended, junk = false, false
+				r.stack = append(r.stack, frame{name: "VCALENDAR", line: line, kind: frameCalendar})
+			default:
+				// Whatever else follows the calendar is passed over, up to
+				// a calendar or an event that begins after it.
+				if !junk && r.repair() {
+					r.note(line, "ignored what follows END:VCALENDAR (line %d) up to the next BEGIN:VCALENDAR or BEGIN:VEVENT", endLine)
+				}
+				junk = true
+				continue
 			}
-			if r.repair() {
-				r.note(line, "ignored what follows END:VCALENDAR (line %d)", endLine)
-			}
-			break
 		}
 		top := &r.stack[len(r.stack)-1]
 		if (top.kind == frameOther || top.kind == frameSkipped) && !beginOrEnd(s) {
