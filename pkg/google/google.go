@@ -13,7 +13,10 @@
 // (429, 403 rateLimitExceeded and userRateLimitExceeded), 5xx answers,
 // dropped connections, reset HTTP/2 streams and tries that ran out of time
 // are retried with exponential backoff and jitter, honouring Retry-After,
-// within [Retry]'s bounds; each retry is told to [Options.Retrying]. A
+// within [Retry]'s bounds; each retry is told to [Options.Retrying]. The
+// retries are package httpretry's, shared with the other sources; what is
+// Google's here is which of its errors are worth another try (its rate
+// limits come as 403 with a reason) and how they are told. A
 // Retry-After longer than what may still be waited (MaxWait, or the time
 // left before the caller's deadline) fails at once, saying how long Google
 // asked to wait. A call whose context ends says what it was waiting for,
@@ -115,7 +118,11 @@ func New(ctx context.Context, opts Options) (*Source, error) {
 		opts.Concurrency = DefaultConcurrency
 	}
 	s := &Source{svc: svc, opts: opts, ids: ids, cbMu: &sync.Mutex{}}
-	s.caller = caller{retry: opts.Retry.withDefaults()}
+	retry := opts.Retry
+	if retry.Service == "" {
+		retry.Service = service
+	}
+	s.caller = caller{retry: retry.WithDefaults()}
 	if opts.Retrying != nil {
 		s.caller.notify = func(n RetryNotice) {
 			s.cbMu.Lock()
