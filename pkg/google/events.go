@@ -1,11 +1,9 @@
 package google
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -43,7 +41,8 @@ const maxAttendees = 5_000
 // Events lists the occurrences of every chosen calendar that overlap
 // [q.From, q.To), recurring series expanded by Google, cancelled ones left
 // out, sorted by start. An event on several calendars (same iCalUID and
-// start) is kept once, from the first calendar listing it. Any calendar
+// start) is kept once, from the first calendar listing it
+// ([calendar.Merge], as for every source). Any calendar
 // failing fails the call. An event Google sends without a start or an
 // end, or with one that cannot be read, is skipped with a warning naming
 // the calendar and the event; so is a null in the list.
@@ -102,23 +101,11 @@ func (s *Source) Events(ctx context.Context, q calendar.Query) (calendar.Result,
 		return calendar.Result{}, firstErr
 	}
 
-	var res calendar.Result
-	seen := map[string]bool{}
-	for _, r := range results {
-		for _, e := range r.events {
-			key := e.UID + "\x00" + e.Start.UTC().Format(time.RFC3339Nano)
-			if e.UID != "" && seen[key] {
-				continue
-			}
-			seen[key] = true
-			res.Events = append(res.Events, e)
-		}
-		res.Warnings = append(res.Warnings, r.warnings...)
+	parts := make([]calendar.Result, len(results))
+	for i, r := range results {
+		parts[i] = calendar.Result{Events: r.events, Warnings: r.warnings}
 	}
-	slices.SortStableFunc(res.Events, func(a, b calendar.Event) int {
-		return cmp.Or(a.Start.Compare(b.Start), a.End.Compare(b.End),
-			cmp.Compare(a.Title, b.Title), cmp.Compare(a.UID, b.UID))
-	})
+	res := calendar.Merge(parts...)
 	return res, nil
 }
 
