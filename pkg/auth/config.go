@@ -1,30 +1,44 @@
-// Package auth signs emtime in to Google Calendar and keeps the sign-in.
+// Package auth signs emtime in to the calendar providers (Google,
+// Microsoft) and keeps the sign-in.
 //
-// [Login] runs the installed-app OAuth flow: a loopback redirect on
-// 127.0.0.1, PKCE (S256) and a checked state, the browser opened by the
-// caller's opener or the address printed and the redirected address pasted
-// back. A [Store] keeps the result in the system keyring or in a file of the
-// config dir ([ConfigDir]). [Resolve] turns what is configured (a service
-// account, EMTIME_ACCESS_TOKEN, or the stored sign-in) into [Credentials],
-// whose [Credentials.Client] calls Google, saves refreshed and rotated
-// tokens, retries a 401 once after a forced refresh and then fails with
-// [ErrSignInAgain]. [Logout] revokes the grant at Google and deletes it here;
-// [CurrentStatus] says who is signed in and where the token is kept.
+// One flow serves every provider; what differs is a [Provider], a small
+// table of endpoints, scopes, extra parameters, how the client is given
+// and the provider's words ([Google], [Microsoft]). [Login] runs the
+// installed-app OAuth flow: a loopback redirect on 127.0.0.1, PKCE (S256)
+// and a checked state, the browser opened by the caller's opener or the
+// address printed and the redirected address pasted back. [DeviceLogin]
+// runs the device flow (Microsoft's), for a machine without a browser. A
+// [Store] keeps the result in the system keyring or in a file of the
+// config dir ([ConfigDir]), one of each per provider
+// ([Provider.OpenStore]): Google's is token.json and the keyring entry
+// "google", as before there were two. [Resolve] turns what is configured
+// (a service account, a ready access token from the environment, or the
+// stored sign-in) into [Credentials], whose [Credentials.Client] calls the
+// provider, saves refreshed and rotated tokens, retries a 401 once after
+// a forced refresh and then fails with [ErrSignInAgain]. [Logout] revokes
+// the grant at the provider, where it can be, and deletes it here;
+// [Provider.Status] says who is signed in and where the token is kept.
 //
-// Only read-only scopes are ever asked for: [Scopes].
+// Only read-only scopes are ever asked for: [Provider.Scopes].
 //
-// Every call to the token endpoint (a refresh, the code exchange, a
-// service account's token, a revocation) has a deadline per try; 5xx
-// answers, 429 and dropped connections are tried again within
-// [TokenRetry]'s bounds; no redirect to another origin is followed, and
-// [Credentials.Client] authorizes no request a redirect sent to another
-// origin. The loopback sign-in answers only its own Host, and a request
-// that is not its answer does not end it.
+// Every call to a token endpoint (a refresh, the code exchange, a device
+// code's poll, a service account's token, a revocation) has a deadline
+// per try; 5xx answers, 429 and dropped connections are tried again
+// within [TokenRetry]'s bounds (package httpretry); no redirect to
+// another origin is followed, and [Credentials.Client] authorizes no
+// request a redirect sent to another origin. The loopback sign-in answers
+// only its own Host, and a request that is not its answer does not end
+// it.
 //
 // Error contract: no error returned by this package, and nothing it writes,
 // contains an access token, a refresh token or a client secret. Errors from
-// the token endpoint are described by Google's error code and description
-// only; the original error stays reachable through errors.Is and errors.As.
+// the token endpoint are described by the provider's error code and the
+// first line of its description, or in plain words where the provider's
+// refusal has a remedy (Microsoft's AADSTS numbers: consent, an
+// administrator's consent, public client flows, a wrong client id or
+// tenant); the original error stays reachable through errors.Is and
+// errors.As. Errors of one provider that match a sentinel of this package
+// ([ErrSignInAgain], [ErrNotSignedIn], …) say the provider's own words.
 package auth
 
 import (
@@ -36,7 +50,6 @@ import (
 	"strings"
 
 	"github.com/emtime/emtime/pkg/atomicfile"
-	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/google"
 	calendarapi "google.golang.org/api/calendar/v3"
 )
@@ -56,7 +69,8 @@ const (
 	EnvTokenStore = "EMTIME_TOKEN_STORE"
 )
 
-// Google's OAuth endpoints.
+// Google's OAuth endpoints, and those of [Google] when its Endpoints are
+// empty.
 const (
 	DefaultAuthURL   = "https://accounts.google.com/o/oauth2/auth"
 	DefaultTokenURL  = "https://oauth2.googleapis.com/token"
@@ -75,11 +89,15 @@ func Scopes() []string {
 	}
 }
 
-// Endpoints are the OAuth endpoints used. Empty fields mean Google's.
+// Endpoints are the OAuth endpoints of a [Provider]. For [Google], empty
+// fields mean Google's own.
 type Endpoints struct {
 	AuthURL   string
 	TokenURL  string
 	RevokeURL string
+	// DeviceURL starts the device flow ([DeviceLogin]); "" when the
+	// provider offers none to emtime.
+	DeviceURL string
 }
 
 // EndpointsFromEnv reads EMTIME_OAUTH_AUTH_URL, EMTIME_OAUTH_TOKEN_URL and
@@ -90,19 +108,6 @@ func EndpointsFromEnv(getenv func(string) string) Endpoints {
 		TokenURL:  getenv(EnvTokenURL),
 		RevokeURL: getenv(EnvRevokeURL),
 	}
-}
-
-func (e Endpoints) withDefaults() Endpoints {
-	if e.AuthURL == "" {
-		e.AuthURL = DefaultAuthURL
-	}
-	if e.TokenURL == "" {
-		e.TokenURL = DefaultTokenURL
-	}
-	if e.RevokeURL == "" {
-		e.RevokeURL = DefaultRevokeURL
-	}
-	return e
 }
 
 // ConfigDir is where emtime keeps its client JSON and token file:
@@ -121,7 +126,9 @@ func ConfigDir(getenv func(string) string) (string, error) {
 }
 
 // Client is an OAuth client: the user's own "Desktop app" client from the
-// Google Cloud console.
+// Google Cloud console (an id and a secret), or the application (client)
+// id of the user's app registration in Entra ID (an id alone: a public
+// client).
 type Client struct {
 	ID     string
 	Secret string
@@ -177,21 +184,6 @@ func LoadClient(dir string, getenv func(string) string) (Client, error) {
 		return Client{}, fmt.Errorf("read oauth client: %w", err)
 	}
 	return ParseClientJSON(data)
-}
-
-func (c Client) config(ep Endpoints, redirectURL string) *oauth2.Config {
-	ep = ep.withDefaults()
-	return &oauth2.Config{
-		ClientID:     c.ID,
-		ClientSecret: c.Secret,
-		Endpoint: oauth2.Endpoint{
-			AuthURL:   ep.AuthURL,
-			TokenURL:  ep.TokenURL,
-			AuthStyle: oauth2.AuthStyleInParams,
-		},
-		RedirectURL: redirectURL,
-		Scopes:      Scopes(),
-	}
 }
 
 // writeFileAtomic is [WritePrivateFile] into emtime's own config folder:

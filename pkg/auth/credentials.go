@@ -19,17 +19,23 @@ const expiryMargin = 30 * time.Second
 
 // Options configure [Resolve].
 type Options struct {
-	// Dir is the config dir ([ConfigDir]): where the client JSON is.
+	// Provider is who is signed in to; nil means [Google] with Endpoints.
+	Provider *Provider
+	// Dir is the config dir ([ConfigDir]): where the client JSON and the
+	// token file are.
 	Dir string
-	// Getenv reads EMTIME_ACCESS_TOKEN, EMTIME_CLIENT_ID,
+	// Getenv reads the provider's ready access token (EMTIME_ACCESS_TOKEN,
+	// EMTIME_MICROSOFT_ACCESS_TOKEN), EMTIME_CLIENT_ID,
 	// EMTIME_CLIENT_SECRET and EMTIME_TOKEN_STORE; nil reads nothing.
 	Getenv func(string) string
-	// Store keeps the sign-in; nil means OpenStore(Dir, Getenv).
+	// Store keeps the sign-in; nil means the provider's
+	// [Provider.OpenStore] of Dir.
 	Store Store
-	// Endpoints are the OAuth endpoints ([EndpointsFromEnv]).
+	// Endpoints are Google's OAuth endpoints ([EndpointsFromEnv]) when
+	// Provider is nil.
 	Endpoints Endpoints
-	// ServiceAccountKey, when set, is a service account key JSON used
-	// instead of any sign-in, impersonating Impersonate (domain-wide
+	// ServiceAccountKey, when set, is a Google service account key JSON
+	// used instead of any sign-in, impersonating Impersonate (domain-wide
 	// delegation) when that is set.
 	ServiceAccountKey []byte
 	Impersonate       string
@@ -47,23 +53,33 @@ type Options struct {
 	Now func() time.Time
 }
 
-// DefaultTokenTimeout bounds each try of a call to Google's token and
-// revoke endpoints, which answer in well under a second when they answer
-// at all.
+// DefaultTokenTimeout bounds each try of a call to a token or revoke
+// endpoint, which answers in well under a second when it answers at all.
 const DefaultTokenTimeout = 30 * time.Second
 
-// Credentials are a way to call Google as the user.
+// Credentials are a way to call a provider as the user.
 type Credentials struct {
-	// Via says where they come from: "service account", "EMTIME_ACCESS_TOKEN"
-	// or "signed in".
+	// Via says where they come from: "service account", the ready token's
+	// variable ("EMTIME_ACCESS_TOKEN") or "signed in".
 	Via string
 	// Account is the user's address when known: the impersonated user, or
 	// the one saved at sign-in.
 	Account string
-	src     refresher
-	refused error
-	base    *http.Client
-	ctx     context.Context // Resolve's: for a token asked for no request
+	// Provider is who they are for.
+	Provider Provider
+	src      refresher
+	refused  error
+	base     *http.Client
+	ctx      context.Context // Resolve's: for a token asked for no request
+}
+
+// provider is the provider of opts: Google with its Endpoints unless
+// another is given.
+func (o Options) provider() Provider {
+	if o.Provider != nil {
+		return *o.Provider
+	}
+	return Google(o.Endpoints)
 }
 
 // refresher is a token source that can be told a token was refused. A
@@ -75,11 +91,15 @@ type refresher interface {
 	Refresh(ctx context.Context, failed string) (*oauth2.Token, error)
 }
 
-// Resolve picks the credentials, first found wins: the service account key
-// when given; EMTIME_ACCESS_TOKEN, used as is; the sign-in in the store,
-// refreshed with the OAuth client from [LoadClient] and saved back on every
-// refresh. It returns [ErrNotSignedIn] when there is none of them.
+// Resolve picks the credentials of the provider, first found wins: the
+// service account key when given (Google's only); the ready access token
+// of the environment ([Provider.AccessTokenEnv]), used as is; the sign-in
+// in the store, refreshed and saved back on every refresh: with the OAuth
+// client from [LoadClient] (Google), or with the public client and tenant
+// the sign-in was made with (Microsoft). It returns an error matching
+// [ErrNotSignedIn] when there is none of them.
 func Resolve(ctx context.Context, opts Options) (*Credentials, error) {
+	p := opts.provider()
 	getenv := opts.Getenv
 	if getenv == nil {
 		getenv = func(string) string { return "" }
@@ -92,37 +112,55 @@ func Resolve(ctx context.Context, opts Options) (*Credentials, error) {
 	if now == nil {
 		now = time.Now
 	}
-	thc := tokenClient(hc, opts.TokenTimeout, opts.TokenRetry)
+	thc := tokenClient(hc, opts.TokenTimeout, opts.TokenRetry, p)
 	tctx := context.WithValue(ctx, oauth2.HTTPClient, thc)
+	creds := func(via, account string, src refresher, refused error) *Credentials {
+		return &Credentials{Via: via, Account: account, Provider: p, src: src, refused: refused, base: hc, ctx: ctx}
+	}
 
 	if len(opts.ServiceAccountKey) > 0 {
-		src, err := newServiceAccount(tctx, opts.ServiceAccountKey, opts.Impersonate, opts.Endpoints.TokenURL)
+		if p.Name != ProviderGoogle {
+			return nil, fmt.Errorf("a service account signs in to Google only, not to %s", p.Title)
+		}
+		src, err := newServiceAccount(tctx, opts.ServiceAccountKey, opts.Impersonate, p.Endpoints.TokenURL)
 		if err != nil {
 			return nil, err
 		}
-		return &Credentials{Via: "service account", Account: opts.Impersonate, src: src, refused: ErrServiceAccountRefused, base: hc, ctx: ctx}, nil
+		return creds("service account", opts.Impersonate, src, ErrServiceAccountRefused), nil
 	}
-	if tok := getenv(EnvAccessToken); tok != "" {
-		return &Credentials{Via: EnvAccessToken, src: staticSource{tok}, refused: ErrAccessTokenRefused, base: hc, ctx: ctx}, nil
+	if tok := getenv(p.AccessTokenEnv); tok != "" {
+		return creds(p.AccessTokenEnv, "", staticSource{token: tok, refused: p.accessTokenRefused()}, p.accessTokenRefused()), nil
 	}
 	store := opts.Store
 	if store == nil {
 		var err error
-		if store, err = OpenStore(opts.Dir, getenv); err != nil {
+		if store, err = p.OpenStore(opts.Dir, getenv); err != nil {
 			return nil, err
 		}
 	}
 	st, err := store.Load()
+	if errors.Is(err, ErrNotSignedIn) {
+		return nil, p.notSignedIn()
+	}
 	if err != nil {
 		return nil, err
 	}
 	src := &savingSource{hc: thc, store: store, cur: st, now: now}
-	if client, err := LoadClient(opts.Dir, getenv); err != nil {
-		src.confErr = err
-	} else {
-		src.conf = client.config(opts.Endpoints, "")
+	switch {
+	case p.PublicClient && st.ClientID == "":
+		src.confErr = fmt.Errorf("the saved sign-in names no client: sign in again: %s", p.Login)
+	case p.PublicClient:
+		p = p.withTenant(st.Tenant)
+		src.conf = p.config(Client{ID: st.ClientID}, "")
+	default:
+		if client, err := LoadClient(opts.Dir, getenv); err != nil {
+			src.confErr = err
+		} else {
+			src.conf = p.config(client, "")
+		}
 	}
-	return &Credentials{Via: "signed in", Account: st.Account, src: src, refused: ErrSignInAgain, base: hc, ctx: ctx}, nil
+	src.p = p
+	return creds("signed in", st.Account, src, p.signInAgain("")), nil
 }
 
 // Client is an HTTP client that authorizes every request. On a 401 it
@@ -134,16 +172,16 @@ func (c *Credentials) Client() *http.Client {
 		base = http.DefaultTransport
 	}
 	return &http.Client{
-		Transport:     &transport{src: c.src, base: base, refused: c.refused},
+		Transport:     &transport{src: c.src, base: base, refused: c.refused, elsewhere: redirectElsewhere(c.Provider)},
 		CheckRedirect: c.base.CheckRedirect,
 		Jar:           c.base.Jar,
 		Timeout:       c.base.Timeout,
 	}
 }
 
-// SetAccount records the user's address (the primary calendar's id, read
-// after [Login]) with a stored sign-in and saves it; for other credentials
-// it only sets Account.
+// SetAccount records the user's address (Google's primary calendar's id,
+// Microsoft's mail address, read after [Login]) with a stored sign-in and
+// saves it; for other credentials it only sets Account.
 func (c *Credentials) SetAccount(account string) error {
 	c.Account = account
 	if s, ok := c.src.(*savingSource); ok {
@@ -163,14 +201,17 @@ func (c *Credentials) Token() (*oauth2.Token, error) {
 
 // transport authorizes requests and answers a 401 with one forced refresh.
 type transport struct {
-	src     refresher
-	base    http.RoundTripper
-	refused error
+	src       refresher
+	base      http.RoundTripper
+	refused   error
+	elsewhere error
 }
 
-// errRedirectElsewhere is a redirect to another origin than the first
-// request's, which the transport will not authorize.
-var errRedirectElsewhere = errors.New("the answer redirected to another site: refused, so that your Google sign-in is not sent there")
+// redirectElsewhere is the error of a redirect to another origin than the
+// first request's, which the transport will not authorize.
+func redirectElsewhere(p Provider) error {
+	return errors.New("the answer redirected to another site: refused, so that your " + p.Title + " sign-in is not sent there")
+}
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	first := req
@@ -179,7 +220,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if first != req && origin(first.URL) != origin(req.URL) {
 		closeBody(req)
-		return nil, errRedirectElsewhere
+		return nil, t.elsewhere
 	}
 	tok, err := t.src.Token(req.Context())
 	if err != nil {
@@ -236,6 +277,7 @@ func closeBody(req *http.Request) {
 // savingSource is the stored sign-in: it refreshes an expired access token
 // and saves the new one, with any rotated refresh token, to the store.
 type savingSource struct {
+	p       Provider
 	hc      *http.Client   // calls the token endpoint
 	conf    *oauth2.Config // nil when no client is configured: confErr
 	confErr error
@@ -272,17 +314,18 @@ func (s *savingSource) Refresh(ctx context.Context, failed string) (*oauth2.Toke
 
 func (s *savingSource) refreshLocked(ctx context.Context) (*oauth2.Token, error) {
 	if s.cur.Token.RefreshToken == "" {
-		return nil, ErrSignInAgain
+		return nil, s.p.signInAgain("")
 	}
 	if s.conf == nil {
-		return nil, fmt.Errorf("refresh the google sign-in: %w", s.confErr)
+		return nil, fmt.Errorf("refresh the %s sign-in: %w", s.p.Name, s.confErr)
 	}
 	tok, err := s.conf.TokenSource(ctx, &oauth2.Token{RefreshToken: s.cur.Token.RefreshToken}).Token()
 	if err != nil {
+		reason := s.p.describeTokenErr(err, s.conf.ClientID)
 		if isInvalidGrant(err) {
-			return nil, newSafe(signInAgain(describeTokenErr(err)), ErrSignInAgain, err)
+			return nil, s.p.signInAgain(reason, err)
 		}
-		return nil, newSafe("refresh the google sign-in: "+describeTokenErr(err), err)
+		return nil, newSafe("refresh the "+s.p.Name+" sign-in: "+reason, err)
 	}
 	next := cleanToken(tok)
 	if next.RefreshToken == "" {
@@ -305,15 +348,20 @@ func copyToken(t *oauth2.Token) *oauth2.Token {
 	return &c
 }
 
-// staticSource is EMTIME_ACCESS_TOKEN: used as is, never refreshed.
-type staticSource struct{ token string }
+// staticSource is a ready access token of the environment
+// (EMTIME_ACCESS_TOKEN, EMTIME_MICROSOFT_ACCESS_TOKEN): used as is, never
+// refreshed.
+type staticSource struct {
+	token   string
+	refused error
+}
 
 func (s staticSource) Token(context.Context) (*oauth2.Token, error) {
 	return &oauth2.Token{AccessToken: s.token, TokenType: "Bearer"}, nil
 }
 
 func (s staticSource) Refresh(context.Context, string) (*oauth2.Token, error) {
-	return nil, ErrAccessTokenRefused
+	return nil, s.refused
 }
 
 // serviceAccount mints tokens for a service account key, impersonating a
@@ -364,7 +412,7 @@ func (s *serviceAccount) Token(context.Context) (*oauth2.Token, error) {
 func (s *serviceAccount) tokenLocked() (*oauth2.Token, error) {
 	tok, err := s.ts.Token()
 	if err != nil {
-		msg := "get a token for the service account: " + describeTokenErr(err)
+		msg := "get a token for the service account: " + Google(Endpoints{}).describeTokenErr(err, "")
 		if isInvalidGrant(err) || isUnauthorizedClient(err) {
 			return nil, newSafe(msg+" (check its domain-wide delegation)", ErrServiceAccountRefused, err)
 		}

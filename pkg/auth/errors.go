@@ -9,27 +9,56 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/emtime/emtime/pkg/httpretry"
 	"golang.org/x/oauth2"
 )
 
-// ErrSignInAgain means Google no longer accepts the saved sign-in: the
-// refresh token was revoked or expired, or a fresh access token was refused.
-var ErrSignInAgain = errors.New(signInAgain(""))
+// ErrSignInAgain means the provider no longer accepts the saved sign-in:
+// the refresh token was revoked or expired, or a fresh access token was
+// refused. Its message is Google's; other providers' errors that match it
+// say their own words.
+var ErrSignInAgain = errors.New("google no longer accepts the saved sign-in: sign in again: emtime auth login")
 
-// signInAgain is the message of ErrSignInAgain, with Google's reason when
-// there is one.
-func signInAgain(reason string) string {
+// signInAgainText is the message of a refused sign-in, with the
+// provider's reason when there is one.
+func (p Provider) signInAgainText(reason string) string {
 	if reason != "" {
 		reason = " (" + reason + ")"
 	}
-	return "google no longer accepts the saved sign-in" + reason + ": sign in again: emtime auth login"
+	return p.Name + " no longer accepts the saved sign-in" + reason + ": sign in again: " + p.Login
 }
 
-// ErrAccessTokenRefused means Google refused the token in EMTIME_ACCESS_TOKEN.
+// signInAgain is [ErrSignInAgain] in p's words, keeping errs reachable.
+func (p Provider) signInAgain(reason string, errs ...error) error {
+	if reason == "" && len(errs) == 0 && p.Name == ProviderGoogle {
+		return ErrSignInAgain // the same words
+	}
+	return newSafe(p.signInAgainText(reason), append([]error{ErrSignInAgain}, errs...)...)
+}
+
+// ErrAccessTokenRefused means the provider refused the ready access token
+// of the environment (EMTIME_ACCESS_TOKEN for Google, whose words its
+// message has).
 var ErrAccessTokenRefused = errors.New("google refused the access token in " + EnvAccessToken + ": set a fresh one (for example from gcloud auth print-access-token)")
+
+// accessTokenRefused is [ErrAccessTokenRefused] in p's words.
+func (p Provider) accessTokenRefused() error {
+	if p.Name == ProviderGoogle {
+		return ErrAccessTokenRefused
+	}
+	return newSafe(p.Name+" refused the access token in "+p.AccessTokenEnv+": set a fresh one", ErrAccessTokenRefused)
+}
 
 // ErrServiceAccountRefused means Google refused the service account's token.
 var ErrServiceAccountRefused = errors.New("google refused the service account's token: check its domain-wide delegation for the calendar scopes and the user it impersonates")
+
+// notSignedIn is [ErrNotSignedIn] in p's words.
+func (p Provider) notSignedIn() error {
+	if p.Name == ProviderGoogle {
+		return ErrNotSignedIn
+	}
+	return newSafe("not signed in to "+strings.ToLower(p.Service), ErrNotSignedIn)
+}
 
 // safeError shows a message known to hold no token while keeping the errors
 // it stands for reachable through errors.Is and errors.As.
@@ -47,9 +76,12 @@ func newSafe(msg string, errs ...error) error {
 
 // describeTokenErr names what went wrong at a token endpoint without
 // repeating the response body or anything else that may carry a token.
-func describeTokenErr(err error) string {
+// A refusal the provider explains in plain words ([Provider]'s explain,
+// Microsoft's) is told in them; the others by the error code and the
+// first line of its description.
+func (p Provider) describeTokenErr(err error, clientID string) string {
 	var re *oauth2.RetrieveError
-	var gu *tokenGaveUp
+	var gu *httpretry.GaveUpError
 	var rd *redirectError
 	switch {
 	case errors.As(err, &gu):
@@ -70,11 +102,7 @@ func describeTokenErr(err error) string {
 			}
 		}
 		if code != "" {
-			code = clip(code, 60)
-			if desc != "" {
-				return code + ": " + clip(desc, 300)
-			}
-			return code
+			return p.describeRefusal(code, desc, re.Body, clientID)
 		}
 		if re.Response != nil {
 			return fmt.Sprintf("status %d %s", re.Response.StatusCode, http.StatusText(re.Response.StatusCode))
@@ -94,6 +122,32 @@ func describeTokenErr(err error) string {
 		return ue.Op + " " + ue.URL + ": " + ue.Err.Error()
 	}
 	return "unexpected answer from the token endpoint"
+}
+
+// describeRefusal tells an OAuth error code and its description (of a
+// token endpoint's answer, or of the redirect back from the consent page):
+// in the provider's plain words when it has them, else as the code and
+// the description's first line, clipped.
+func (p Provider) describeRefusal(code, desc string, body []byte, clientID string) string {
+	tp := p.problem(code, desc, body, clientID)
+	if p.explain != nil {
+		if msg := p.explain(tp); msg != "" {
+			return msg
+		}
+	}
+	code = clip(code, 60)
+	if tp.Description != "" {
+		return code + ": " + clip(tp.Description, 300)
+	}
+	return code
+}
+
+// problem is a refusal for p's explain: code, the first line of desc (or
+// the numbers of body), and who was signing in.
+func (p Provider) problem(code, desc string, body []byte, clientID string) tokenProblem {
+	tp := newTokenProblem(code, desc, body)
+	tp.ClientID, tp.Tenant = clientID, p.Tenant
+	return tp
 }
 
 // isInvalidGrant reports whether the token endpoint refused the grant

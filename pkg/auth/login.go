@@ -25,7 +25,7 @@ import (
 const DefaultLoginTimeout = 5 * time.Minute
 
 // ErrLoginTimeout is returned, wrapped, when nobody approved the sign-in in
-// time.
+// time. Its message is Google's; other providers' say their own words.
 var ErrLoginTimeout = errors.New("timed out waiting for the google sign-in")
 
 // ErrStateMismatch means an answer that reached the loopback address, or
@@ -41,14 +41,20 @@ var ErrNothingPasted = errors.New("nothing was pasted (standard input is closed)
 
 // LoginOptions configure [Login].
 type LoginOptions struct {
-	Client    Client
+	// Provider is who is signed in to; nil means [Google] with Endpoints.
+	Provider *Provider
+	// Client is the OAuth client: for a public client (Microsoft's), its
+	// id alone.
+	Client Client
+	// Endpoints are Google's OAuth endpoints when Provider is nil.
 	Endpoints Endpoints
 	// Open opens the sign-in page in a browser ([OpenBrowser], or a test
 	// playing the browser). Nil means no browser: the address is printed on
 	// Out for the user to open.
 	Open func(url string) error
 	// Paste, when set, is read line by line for the address the browser was
-	// sent to after approval (http://127.0.0.1:PORT/?code=…&state=…), copied
+	// sent to after approval (http://127.0.0.1:PORT/?code=…&state=…, or
+	// localhost for Microsoft), copied
 	// from its address bar: for SSH sessions, where the browser runs on
 	// another machine and cannot reach the loopback address. When it ends
 	// (EOF) with no such address, Login fails at once with
@@ -73,25 +79,31 @@ type LoginOptions struct {
 	ExchangeTimeout time.Duration
 }
 
-// Login runs the installed-app sign-in: it listens on
-// http://127.0.0.1:<free port>/, sends the user to Google's consent page with
-// a PKCE challenge and a random state, waits for the redirect (or a pasted
-// address) carrying the code, checks the state and exchanges the code with
-// the PKCE verifier. The returned sign-in has no Account yet: the caller
-// looks the user up (the primary calendar's id) and saves it to a [Store].
+// Login runs the installed-app sign-in: it listens on 127.0.0.1:<free
+// port>, sends the user to the provider's consent page with a PKCE
+// challenge, a random state and the provider's extra parameters, waits for
+// the redirect to http://<RedirectHost>:<port>/ (or a pasted address)
+// carrying the code, checks the state and exchanges the code with the PKCE
+// verifier. The returned sign-in has no Account yet: the caller looks the
+// user up (Google's primary calendar's id, Microsoft's /me) and saves it
+// to a [Store]. A public client's sign-in holds the client id and the
+// tenant it was made with, which its refreshes need.
 //
 // The loopback address answers only requests whose Host is the address
-// it listens on (127.0.0.1:PORT), never a name that resolves there (DNS
-// rebinding); a request without this sign-in's state (a stray local
-// request, an old tab, a forged answer) gets an error page and the wait
-// goes on. The pages it serves are escaped HTML.
+// it was named by (127.0.0.1:PORT or localhost:PORT), never another name
+// that resolves there (DNS rebinding); a request without this sign-in's
+// state (a stray local request, an old tab, a forged answer) gets an
+// error page and the wait goes on. The pages it serves are escaped HTML.
 //
-// It fails when Google refused (the answer's error, clipped), when Google
-// did not grant every scope of [Scopes] (revoking the partial grant first,
-// as far as Google can be reached), and with [ErrLoginTimeout] wrapped
-// when nothing came back in time ([ErrStateMismatch] too when an answer
-// for another sign-in came meanwhile).
+// It fails when the provider refused (the answer's error, clipped, or in
+// plain words where there is a remedy, such as an administrator's
+// consent), when it did not grant every scope of [Provider.Scopes]
+// (revoking the partial grant first, where it can be and as far as the
+// provider can be reached), and with [ErrLoginTimeout] wrapped when
+// nothing came back in time ([ErrStateMismatch] too when an answer for
+// another sign-in came meanwhile).
 func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
+	p := opts.provider()
 	var out io.Writer = io.Discard
 	if opts.Out != nil {
 		out = &lockedWriter{w: opts.Out}
@@ -108,16 +120,12 @@ func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
 	if err != nil {
 		return Stored{}, fmt.Errorf("listen on a loopback port for the sign-in: %w", err)
 	}
-	host := fmt.Sprintf("127.0.0.1:%d", ln.Addr().(*net.TCPAddr).Port)
+	host := fmt.Sprintf("%s:%d", p.RedirectHost, ln.Addr().(*net.TCPAddr).Port)
 	redirect := "http://" + host + "/"
-	conf := opts.Client.config(opts.Endpoints, redirect)
+	conf := p.config(opts.Client, redirect)
 	state := oauth2.GenerateVerifier()
 	verifier := oauth2.GenerateVerifier()
-	authURL := conf.AuthCodeURL(state,
-		oauth2.AccessTypeOffline,
-		oauth2.S256ChallengeOption(verifier),
-		oauth2.SetAuthURLParam("prompt", "consent"),
-	)
+	authURL := conf.AuthCodeURL(state, append(p.authOptions(), oauth2.S256ChallengeOption(verifier))...)
 
 	answers := make(chan answer, 2)
 	strays := make(chan struct{}, 1)
@@ -135,12 +143,12 @@ func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
 	}()
 
 	if opts.Open != nil {
-		fmt.Fprintf(out, "Opening your browser to sign in to Google. If it does not open, visit:\n\n  %s\n\n", authURL)
+		fmt.Fprintf(out, "Opening your browser to sign in to %s. If it does not open, visit:\n\n  %s\n\n", p.Title, authURL)
 		if err := opts.Open(authURL); err != nil {
 			fmt.Fprintf(out, "Could not open a browser (%v): open the address above yourself.\n", err)
 		}
 	} else {
-		fmt.Fprintf(out, "Open this address in a browser to sign in to Google:\n\n  %s\n\n", authURL)
+		fmt.Fprintf(out, "Open this address in a browser to sign in to %s:\n\n  %s\n\n", p.Title, authURL)
 	}
 	if opts.Paste != nil {
 		fmt.Fprintf(out, "After you approve, the browser goes to %s?code=… . If that page does not load\n"+
@@ -155,15 +163,19 @@ func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
 	select {
 	case a = <-answers:
 	case <-timer.C:
+		msg := fmt.Sprintf("timed out waiting for the %s sign-in after %s: run %s again (with --no-browser to paste the address instead)", p.Name, timeout, p.Login)
 		select {
 		case <-strays:
-			return Stored{}, fmt.Errorf("%w after %s: run emtime auth login again (with --no-browser to paste the address instead); an answer came meanwhile but was refused: %w",
-				ErrLoginTimeout, timeout, ErrStateMismatch)
+			return Stored{}, newSafe(msg+"; an answer came meanwhile but was refused: "+ErrStateMismatch.Error(), ErrLoginTimeout, ErrStateMismatch)
 		default:
 		}
-		return Stored{}, fmt.Errorf("%w after %s: run emtime auth login again (with --no-browser to paste the address instead)", ErrLoginTimeout, timeout)
+		return Stored{}, newSafe(msg, ErrLoginTimeout)
 	case <-ctx.Done():
 		return Stored{}, fmt.Errorf("sign-in: %w", ctx.Err())
+	}
+	var ref *refusal
+	if errors.As(a.err, &ref) {
+		return Stored{}, errors.New(p.Name + " refused the sign-in: " + p.refusalText(ref, conf.ClientID))
 	}
 	if a.err != nil {
 		return Stored{}, a.err
@@ -174,31 +186,49 @@ func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
 		ctx, cancel = context.WithTimeout(ctx, opts.ExchangeTimeout)
 		defer cancel()
 	}
-	hc := tokenClient(opts.HTTPClient, opts.TokenTimeout, opts.TokenRetry)
+	hc := tokenClient(opts.HTTPClient, opts.TokenTimeout, opts.TokenRetry, p)
 	tok, err := conf.Exchange(context.WithValue(ctx, oauth2.HTTPClient, hc), a.code, oauth2.VerifierOption(verifier))
 	if err != nil {
-		return Stored{}, newSafe("finish the sign-in at the token endpoint: "+describeTokenErr(err), err)
+		return Stored{}, newSafe("finish the sign-in at the token endpoint: "+p.describeTokenErr(err, conf.ClientID), err)
 	}
-	scopes := Scopes()
+	return p.signedIn(ctx, hc, conf, tok)
+}
+
+// signedIn is the sign-in a token endpoint's answer tok makes: its scopes
+// checked against what p asks for (a grant of too little is taken back,
+// as far as p lets it be) and, for a public client, the client and tenant
+// it is bound to.
+func (p Provider) signedIn(ctx context.Context, hc *http.Client, conf *oauth2.Config, tok *oauth2.Token) (Stored, error) {
+	scopes := slices.Clone(p.Scopes)
 	if granted, _ := tok.Extra("scope").(string); granted != "" {
 		scopes = scopeList(granted)
-		var missing []string
-		for _, s := range Scopes() {
-			if !slices.Contains(scopes, s) {
-				missing = append(missing, s)
-			}
-		}
-		if len(missing) > 0 {
+		if missing := p.missingScopes(scopes, tok); len(missing) > 0 {
 			// The grant is of no use: take it back rather than leave it
-			// behind at Google (best effort).
-			msg := fmt.Sprintf("google granted too little: emtime needs %s: sign in again and allow every box", strings.Join(missing, ", "))
-			if err := revoke(ctx, LogoutOptions{RevokeURL: opts.Endpoints.RevokeURL, HTTPClient: hc}, Stored{Token: tok}); err != nil {
-				msg += " (the partial access could not be revoked: remove it at https://myaccount.google.com/permissions)"
+			// behind at the provider (best effort).
+			msg := fmt.Sprintf("%s granted too little: emtime needs %s: sign in again and %s", p.Name, strings.Join(missing, ", "), p.grantAll)
+			switch {
+			case !p.Revocable():
+				msg += " (remove the partial access at " + p.RevokeByHand + ")"
+			case revoke(ctx, hc, p.endpoint().RevokeURL, Stored{Token: tok}) != nil:
+				msg += " (the partial access could not be revoked: remove it at " + p.RevokeByHand + ")"
 			}
 			return Stored{}, errors.New(msg)
 		}
 	}
-	return Stored{Token: cleanToken(tok), Scopes: scopes}, nil
+	st := Stored{Token: cleanToken(tok), Scopes: scopes}
+	if p.PublicClient {
+		st.ClientID, st.Tenant = conf.ClientID, p.Tenant
+	}
+	return st, nil
+}
+
+// provider is the provider of opts: Google with its Endpoints unless
+// another is given.
+func (o LoginOptions) provider() Provider {
+	if o.Provider != nil {
+		return *o.Provider
+	}
+	return Google(o.Endpoints)
 }
 
 // cleanToken drops the raw token response, which Stored never keeps.
@@ -209,6 +239,35 @@ func cleanToken(t *oauth2.Token) *oauth2.Token {
 		RefreshToken: t.RefreshToken,
 		Expiry:       t.Expiry,
 	}
+}
+
+// refusal is the provider's error, sent back instead of a code: its OAuth
+// error and description, as they came. Its message, shown on the page the
+// browser comes back to, is clipped; [Provider.refusalText] tells it in
+// the provider's words.
+type refusal struct{ code, desc string }
+
+func (r *refusal) Error() string {
+	msg := "the sign-in was refused: " + clip(r.code, 100)
+	if r.desc != "" {
+		msg += ": " + clip(r.desc, 300)
+	}
+	return msg
+}
+
+// refusalText is what the user is told of a refusal: in p's plain words
+// where there is a remedy, else its error and description, clipped.
+func (p Provider) refusalText(r *refusal, clientID string) string {
+	if p.explain != nil {
+		if why := p.explain(p.problem(r.code, r.desc, nil, clientID)); why != "" {
+			return why
+		}
+	}
+	msg := clip(r.code, 100)
+	if r.desc != "" {
+		msg += ": " + clip(r.desc, 300)
+	}
+	return msg
 }
 
 // answer is what came back to the loopback address or was pasted.
@@ -230,11 +289,7 @@ func parseAnswer(q url.Values, state string) (a answer, ok, stray bool) {
 		return answer{}, true, true
 	}
 	if gerr != "" {
-		msg := "google refused the sign-in: " + clip(gerr, 100)
-		if d := q.Get("error_description"); d != "" {
-			msg += ": " + clip(d, 300)
-		}
-		return answer{err: errors.New(msg)}, true, false
+		return answer{err: &refusal{code: gerr, desc: q.Get("error_description")}}, true, false
 	}
 	return answer{code: code}, true, false
 }
@@ -251,7 +306,7 @@ func callbackHandler(host, state string, answers chan<- answer, strays chan<- st
 		})
 		if r.Host != host {
 			// A name that resolves to 127.0.0.1 (DNS rebinding), not the
-			// address Google was told to send the browser to.
+			// address the provider was told to send the browser to.
 			writePage(w, http.StatusMisdirectedRequest, "Wrong address", "emtime answers only at http://"+host+"/.")
 			return
 		}

@@ -16,13 +16,17 @@ import (
 )
 
 // ErrNotRevoked is returned, wrapped, by [Logout] when the sign-in was
-// deleted here but Google did not confirm its revocation.
+// deleted here but the provider did not confirm its revocation. Its
+// message is Google's.
 var ErrNotRevoked = errors.New("google did not confirm the revocation")
 
 // LogoutOptions configure [Logout].
 type LogoutOptions struct {
-	Store Store
-	// RevokeURL is Google's revoke endpoint; "" means [DefaultRevokeURL].
+	// Provider is who to sign out of; nil means [Google].
+	Provider *Provider
+	Store    Store
+	// RevokeURL replaces the provider's revoke endpoint; "" means its own
+	// (Google's [DefaultRevokeURL]).
 	RevokeURL string
 	// HTTPClient calls the revoke endpoint; nil means http.DefaultClient.
 	// Without a Timeout of its own, each try is given [DefaultTokenTimeout];
@@ -30,37 +34,49 @@ type LogoutOptions struct {
 	HTTPClient *http.Client
 }
 
-// Logout revokes the stored sign-in at Google (the refresh token, which
-// ends the whole grant) and deletes it from the store, returning what was
-// removed. A token Google no longer knows counts as revoked. When Google
-// cannot be reached or refuses, the sign-in is deleted all the same and the
-// error wraps [ErrNotRevoked]. With nothing stored it returns
-// [ErrNotSignedIn].
+// Logout revokes the stored sign-in at the provider (the refresh token,
+// which ends the whole grant) and deletes it from the store, returning
+// what was removed. A token the provider no longer knows counts as
+// revoked. When it cannot be reached or refuses, the sign-in is deleted
+// all the same and the error wraps [ErrNotRevoked]. A provider that has no
+// revoke endpoint for emtime (Microsoft's public clients) is not asked:
+// the sign-in is deleted here, and the user removes the access at
+// [Provider.RevokeByHand] ([Provider.Revocable] is false). With nothing
+// stored it returns an error matching [ErrNotSignedIn].
 func Logout(ctx context.Context, opts LogoutOptions) (Stored, error) {
+	p := Google(Endpoints{RevokeURL: opts.RevokeURL})
+	if opts.Provider != nil {
+		p = *opts.Provider
+		if opts.RevokeURL != "" {
+			p.Endpoints.RevokeURL = opts.RevokeURL
+		}
+	}
 	st, err := opts.Store.Load()
+	if errors.Is(err, ErrNotSignedIn) {
+		return Stored{}, p.notSignedIn()
+	}
 	if err != nil {
 		return Stored{}, err
 	}
-	revokeErr := revoke(ctx, opts, st)
+	var revokeErr error
+	if p.Revocable() {
+		revokeErr = revoke(ctx, tokenClient(opts.HTTPClient, 0, TokenRetry{}, p), p.endpoint().RevokeURL, st)
+	}
 	if err := opts.Store.Delete(); err != nil {
 		return st, err
 	}
 	if revokeErr != nil {
-		return st, fmt.Errorf("signed out here, but %w (%s): remove emtime's access at https://myaccount.google.com/permissions", ErrNotRevoked, revokeErr.Error())
+		return st, newSafe(fmt.Sprintf("signed out here, but %s did not confirm the revocation (%s): remove emtime's access at %s", p.Name, revokeErr.Error(), p.RevokeByHand), ErrNotRevoked)
 	}
 	return st, nil
 }
 
-func revoke(ctx context.Context, opts LogoutOptions, st Stored) error {
+// revoke revokes st's grant at endpoint, through hc (a [tokenClient]).
+func revoke(ctx context.Context, hc *http.Client, endpoint string, st Stored) error {
 	tok := st.Token.RefreshToken
 	if tok == "" {
 		tok = st.Token.AccessToken
 	}
-	endpoint := opts.RevokeURL
-	if endpoint == "" {
-		endpoint = DefaultRevokeURL
-	}
-	hc := tokenClient(opts.HTTPClient, 0, TokenRetry{})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(url.Values{"token": {tok}}.Encode()))
 	if err != nil {
 		return errors.New("bad revoke address")
@@ -89,16 +105,19 @@ func revoke(ctx context.Context, opts LogoutOptions, st Stored) error {
 	return fmt.Errorf("status %s", res.Status)
 }
 
-// Status is what `emtime auth status` shows.
+// Status is what `emtime auth status` shows of one provider.
 type Status struct {
-	// SignedIn is true when a sign-in is stored or EMTIME_ACCESS_TOKEN is
-	// set.
+	// SignedIn is true when a sign-in is stored or the provider's ready
+	// access token (EMTIME_ACCESS_TOKEN) is set.
 	SignedIn bool
-	// Via is "signed in" or "EMTIME_ACCESS_TOKEN".
+	// Via is "signed in" or the ready token's variable.
 	Via string
 	// Account is the signed-in user's address, when known.
 	Account string
 	Scopes  []string
+	// ClientID and Tenant are the public client and tenant of a Microsoft
+	// sign-in; empty for Google.
+	ClientID, Tenant string
 	// Store says where the sign-in is kept ([Store.Describe]).
 	Store string
 	// Expiry is when the access token expires (zero when unknown);
@@ -110,13 +129,20 @@ type Status struct {
 	FileMode, FolderMode fs.FileMode
 }
 
-// CurrentStatus says who is signed in and where the sign-in is kept.
-// Nothing stored is not an error: SignedIn is false.
+// CurrentStatus says who is signed in to Google and where the sign-in is
+// kept ([Provider.Status]).
 func CurrentStatus(store Store, getenv func(string) string) (Status, error) {
+	return Google(Endpoints{}).Status(store, getenv)
+}
+
+// Status says who is signed in to p and where the sign-in is kept, from
+// store and p's ready access token in the environment. It asks nothing of
+// the provider. Nothing stored is not an error: SignedIn is false.
+func (p Provider) Status(store Store, getenv func(string) string) (Status, error) {
 	s := Status{Store: store.Describe()}
-	if getenv != nil && getenv(EnvAccessToken) != "" {
+	if getenv != nil && getenv(p.AccessTokenEnv) != "" {
 		s.SignedIn = true
-		s.Via = EnvAccessToken
+		s.Via = p.AccessTokenEnv
 		return s, nil
 	}
 	st, err := store.Load()
@@ -130,6 +156,7 @@ func CurrentStatus(store Store, getenv func(string) string) (Status, error) {
 	s.Via = "signed in"
 	s.Account = st.Account
 	s.Scopes = st.Scopes
+	s.ClientID, s.Tenant = st.ClientID, st.Tenant
 	s.Expiry = st.Token.Expiry
 	s.Refreshable = st.Token.RefreshToken != ""
 	if f, ok := store.(*FileStore); ok {

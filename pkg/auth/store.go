@@ -13,20 +13,28 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// ErrNotSignedIn means there is no sign-in to use.
+// ErrNotSignedIn means there is no sign-in to use. Its message is
+// Google's; other providers' errors that match it say their own words.
 var ErrNotSignedIn = errors.New("not signed in to google calendar")
 
 // Stored is a sign-in as kept in a [Store].
 type Stored struct {
 	Token *oauth2.Token
-	// Account is the signed-in user's address (the primary calendar's id),
-	// when known.
+	// Account is the signed-in user's address (Google's primary calendar's
+	// id, Microsoft's mail address), when known.
 	Account string
-	// Scopes are the scopes Google granted.
+	// Scopes are the scopes the provider granted.
 	Scopes []string
+	// ClientID and Tenant are the public client and the Microsoft tenant
+	// signed in with, which its refresh token is bound to; empty for
+	// Google, whose client is read from the client JSON.
+	ClientID string
+	Tenant   string
 }
 
-// storedJSON is the form a [Stored] is kept in.
+// storedJSON is the form a [Stored] is kept in. Google's is the same as
+// before there were several providers, which a sign-in kept by an older
+// emtime is read as: client_id and tenant are left out when empty.
 type storedJSON struct {
 	AccessToken  string    `json:"access_token"`
 	TokenType    string    `json:"token_type,omitempty"`
@@ -34,6 +42,8 @@ type storedJSON struct {
 	Expiry       time.Time `json:"expiry,omitzero"`
 	Account      string    `json:"account,omitempty"`
 	Scopes       []string  `json:"scopes,omitempty"`
+	ClientID     string    `json:"client_id,omitempty"`
+	Tenant       string    `json:"tenant,omitempty"`
 }
 
 func encodeStored(s Stored) ([]byte, error) {
@@ -47,6 +57,8 @@ func encodeStored(s Stored) ([]byte, error) {
 		Expiry:       s.Token.Expiry,
 		Account:      s.Account,
 		Scopes:       s.Scopes,
+		ClientID:     s.ClientID,
+		Tenant:       s.Tenant,
 	}, "", "  ")
 }
 
@@ -66,12 +78,14 @@ func decodeStored(data []byte) (Stored, error) {
 			RefreshToken: j.RefreshToken,
 			Expiry:       j.Expiry,
 		},
-		Account: j.Account,
-		Scopes:  j.Scopes,
+		Account:  j.Account,
+		Scopes:   j.Scopes,
+		ClientID: j.ClientID,
+		Tenant:   j.Tenant,
 	}, nil
 }
 
-// Store keeps one sign-in.
+// Store keeps the sign-in of one provider.
 type Store interface {
 	// Load returns the sign-in, or [ErrNotSignedIn] when there is none.
 	Load() (Stored, error)
@@ -89,9 +103,17 @@ type FileStore struct {
 	Path string
 }
 
-// NewFileStore is the file store of a config dir: <dir>/token.json.
+// NewFileStore is Google's file store of a config dir: <dir>/token.json
+// ([Provider.FileStore]).
 func NewFileStore(dir string) *FileStore {
-	return &FileStore{Path: filepath.Join(dir, "token.json")}
+	return Google(Endpoints{}).FileStore(dir)
+}
+
+// FileStore is p's file store of a config dir: <dir>/token.json for
+// Google (the file emtime has always kept it in), <dir>/token-microsoft.json
+// for Microsoft.
+func (p Provider) FileStore(dir string) *FileStore {
+	return &FileStore{Path: filepath.Join(dir, p.TokenFile)}
 }
 
 func (f *FileStore) Load() (Stored, error) {
@@ -132,9 +154,16 @@ type KeyringStore struct {
 	User    string
 }
 
-// NewKeyringStore is emtime's entry in the system keyring.
+// NewKeyringStore is Google's entry in the system keyring
+// ([Provider.KeyringStore]).
 func NewKeyringStore() *KeyringStore {
-	return &KeyringStore{Service: "emtime", User: "google"}
+	return Google(Endpoints{}).KeyringStore()
+}
+
+// KeyringStore is p's entry in the system keyring: service "emtime", user
+// "google" (the entry emtime has always kept it in) or "microsoft".
+func (p Provider) KeyringStore() *KeyringStore {
+	return &KeyringStore{Service: "emtime", User: p.KeyringUser}
 }
 
 func (k *KeyringStore) Load() (Stored, error) {
@@ -173,22 +202,28 @@ func (k *KeyringStore) Describe() string {
 // keyringProbeTimeout bounds the wait for a keyring service to answer.
 const keyringProbeTimeout = 3 * time.Second
 
-// OpenStore picks where the sign-in is kept, following EMTIME_TOKEN_STORE:
-// "file" is <dir>/token.json; "keyring" is the system keyring; "auto" or
-// unset is the token file when one already exists, else the keyring when a
-// keyring service answers, else the file.
+// OpenStore picks where Google's sign-in is kept ([Provider.OpenStore]).
 func OpenStore(dir string, getenv func(string) string) (Store, error) {
-	file := NewFileStore(dir)
+	return Google(Endpoints{}).OpenStore(dir, getenv)
+}
+
+// OpenStore picks where p's sign-in is kept, following EMTIME_TOKEN_STORE:
+// "file" is its token file ([Provider.FileStore]); "keyring" is its entry
+// in the system keyring; "auto" or unset is the token file when one
+// already exists, else the keyring when a keyring service answers, else
+// the file.
+func (p Provider) OpenStore(dir string, getenv func(string) string) (Store, error) {
+	file := p.FileStore(dir)
 	switch mode := getenv(EnvTokenStore); mode {
 	case "file":
 		return file, nil
 	case "keyring":
-		return NewKeyringStore(), nil
+		return p.KeyringStore(), nil
 	case "", "auto":
 		if _, err := os.Stat(file.Path); err == nil {
 			return file, nil
 		}
-		kr := NewKeyringStore()
+		kr := p.KeyringStore()
 		if keyringAnswers(kr) {
 			return kr, nil
 		}
