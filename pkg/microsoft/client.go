@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/emtime/emtime/pkg/httpretry"
 )
 
 // DefaultBaseURL is Microsoft Graph's v1.0 endpoint.
@@ -41,8 +43,9 @@ const preferUTC = `outlook.timezone="UTC"`
 // client makes the GET requests of Graph's API: it joins paths to the base
 // URL, follows next links only to that base, bounds what it reads, and turns
 // Graph's error answers into [*Error]. It has no retry loop of its own: a
-// retrying http.RoundTripper in the HTTP client's transport does that (it
-// sees every try, a next link included, as a plain GET).
+// retrying http.RoundTripper in the HTTP client's transport
+// ([RetryTransport]) does that (it sees every try, a next link included,
+// as a plain GET), and the tries it made are counted for the error.
 type client struct {
 	http *http.Client
 	base *url.URL
@@ -111,6 +114,7 @@ type request struct {
 // get fetches u and decodes the JSON answer into v.
 func (c *client) get(ctx context.Context, r request, u *url.URL, v any) error {
 	what := r.what
+	ctx, tries := httpretry.Track(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return &Error{What: what, Err: err}
@@ -119,7 +123,13 @@ func (c *client) get(ctx context.Context, r request, u *url.URL, v any) error {
 	req.Header.Set("Prefer", preferUTC)
 	res, err := c.http.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
+		var stopped *httpretry.StoppedError
+		switch {
+		case errors.As(err, &stopped):
+			// What the retries were waiting for when ctx ended, with its
+			// cause (the run's --timeout).
+			return &Error{What: what, Err: stopped}
+		case ctx.Err() != nil:
 			return ctx.Err()
 		}
 		var ue *url.Error
@@ -139,6 +149,7 @@ func (c *client) get(ctx context.Context, r request, u *url.URL, v any) error {
 	}
 	if res.StatusCode < 200 || res.StatusCode > 299 {
 		e := newError(what, res, body)
+		e.Attempts = tries.N()
 		if e.Is(ErrAccessDenied) {
 			e.Permission = r.need
 		}
@@ -148,6 +159,21 @@ func (c *client) get(ctx context.Context, r request, u *url.URL, v any) error {
 		return &Error{What: what, Status: res.StatusCode, Err: fmt.Errorf("unreadable answer: %w", err)}
 	}
 	return nil
+}
+
+// RetryTransport is the retrying transport a Graph client needs in front
+// of its authorizing one (base, which asks for the current token on every
+// try): package httpretry's, shared with the other sources, trying a GET
+// again on 429, 5xx, a dropped connection or a reset stream, waiting as
+// Retry-After asks, each try within policy's Timeout, its answer read
+// within it and at most [MaxAnswerBytes]. When it gives up on an answer,
+// that answer becomes the [*Error], which says how many tries were made.
+// policy's Service defaults to "Microsoft Graph".
+func RetryTransport(base http.RoundTripper, policy httpretry.Policy) *httpretry.Transport {
+	if policy.Service == "" {
+		policy.Service = "Microsoft Graph"
+	}
+	return &httpretry.Transport{Base: base, Policy: policy, MaxBody: MaxAnswerBytes}
 }
 
 // errTooLarge is an answer past MaxAnswerBytes.

@@ -10,11 +10,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/emtime/emtime/pkg/calendar"
+	"github.com/emtime/emtime/pkg/httpretry"
 	"github.com/emtime/emtime/pkg/microsoft"
 	"github.com/emtime/emtime/pkg/microsoft/graphtest"
 )
@@ -222,37 +224,37 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// retrier is the least a retrying transport does, for these tests only: it
-// tries a throttled GET again after the wait Graph asked for, recording
-// the waits instead of sleeping. The real one is shared with Google's
-// source and lives elsewhere.
-type retrier struct {
-	next  http.RoundTripper
-	max   int
-	waits []time.Duration
+// sleeps records the waits of a retrying transport instead of sleeping
+// them.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
 }
 
-func (r *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
-	for attempt := 1; ; attempt++ {
-		res, err := r.next.RoundTrip(req)
-		if err != nil || attempt == r.max {
-			return res, err
-		}
-		switch res.StatusCode {
-		case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			secs, _ := strconv.Atoi(res.Header.Get("Retry-After"))
-			r.waits = append(r.waits, time.Duration(secs)*time.Second)
-			io.Copy(io.Discard, res.Body)
-			res.Body.Close()
-			continue
-		}
-		return res, nil
-	}
+func (w *sleeps) sleep(ctx context.Context, d time.Duration) error {
+	w.mu.Lock()
+	w.d = append(w.d, d)
+	w.mu.Unlock()
+	return ctx.Err()
 }
 
-// TestThrottlingWithARetryingTransport: the client composes with a
-// retrying transport: throttled pages are tried again, after the waits
-// Graph asked for, and the read is whole.
+func (w *sleeps) got() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.d)
+}
+
+// retrying is a client with the retrying transport the commands put in
+// front of the sign-in's, the waits recorded.
+func retrying(hc *http.Client) (*http.Client, *sleeps) {
+	w := &sleeps{}
+	return &http.Client{Transport: microsoft.RetryTransport(hc.Transport, httpretry.Policy{Sleep: w.sleep})}, w
+}
+
+// TestThrottlingWithARetryingTransport: the client composes with the
+// shared retrying transport: throttled pages are tried again, after the
+// waits Graph asked for, and the read is whole; so are pages whose
+// connection dropped.
 func TestThrottlingWithARetryingTransport(t *testing.T) {
 	api := graphtest.New()
 	defer api.Close()
@@ -260,18 +262,57 @@ func TestThrottlingWithARetryingTransport(t *testing.T) {
 	api.SetPageSizes(2)
 	api.InjectFault(graphtest.Fault{Path: "calendarView", Skip: 1, Status: 429, RetryAfter: "3", Times: 2})
 	api.InjectFault(graphtest.Fault{Path: "calendarView", Status: 503, RetryAfter: "1"})
-	rt := &retrier{next: bearer("t").Transport, max: 5}
-	res, err := newSource(t, api, &http.Client{Transport: rt}).Events(context.Background(), week())
+	hc, w := retrying(bearer("t"))
+	res, err := newSource(t, api, hc).Events(context.Background(), week())
 	if err != nil || len(res.Events) != 5 {
 		t.Fatalf("events %d, err %v", len(res.Events), err)
 	}
-	if want := []time.Duration{3 * time.Second, 3 * time.Second, time.Second}; !slices.Equal(rt.waits, want) {
-		t.Errorf("waits %v, want %v", rt.waits, want)
+	if want := []time.Duration{3 * time.Second, 3 * time.Second, time.Second}; !slices.Equal(w.got(), want) {
+		t.Errorf("waits %v, want %v", w.got(), want)
 	}
-	// Given up by the transport, the last answer is the error.
+
+	api.InjectFault(graphtest.Fault{Path: "calendarView", Skip: 2, Drop: true, Times: 2})
+	hc, w = retrying(bearer("t"))
+	if res, err = newSource(t, api, hc).Events(context.Background(), week()); err != nil || len(res.Events) != 5 || len(w.got()) < 1 {
+		t.Errorf("dropped connections: events %d, err %v, waits %v", len(res.Events), err, w.got())
+	}
+
+	// Given up by the transport, the last answer is the error, and it
+	// says how many tries were made.
 	api.InjectFault(graphtest.Fault{Path: "calendarView", Status: 429, RetryAfter: "30", Times: 5})
-	_, err = newSource(t, api, &http.Client{Transport: &retrier{next: bearer("t").Transport, max: 5}}).Events(context.Background(), week())
-	if !errors.Is(err, microsoft.ErrThrottled) || !strings.HasSuffix(err.Error(), "asked to wait 30s") {
+	hc, w = retrying(bearer("t"))
+	_, err = newSource(t, api, hc).Events(context.Background(), week())
+	if !errors.Is(err, microsoft.ErrThrottled) || !strings.HasSuffix(err.Error(), "asked to wait 30s (gave up after 5 tries)") {
+		t.Errorf("error %v", err)
+	}
+	if want := slices.Repeat([]time.Duration{30 * time.Second}, 4); !slices.Equal(w.got(), want) {
+		t.Errorf("waits %v, want %v", w.got(), want)
+	}
+
+	// Never tried again: a refusal.
+	api.InjectFault(graphtest.Fault{Path: "calendarView", Status: 403})
+	hc, w = retrying(bearer("t"))
+	_, err = newSource(t, api, hc).Events(context.Background(), week())
+	if !errors.Is(err, microsoft.ErrAccessDenied) || len(w.got()) != 0 || strings.Contains(err.Error(), "gave up") {
+		t.Errorf("403: error %v, waits %v", err, w.got())
+	}
+}
+
+// TestStoppedWhileRetrying: the run's time limit ending the waits is told
+// as what the read was waiting for, with the limit.
+func TestStoppedWhileRetrying(t *testing.T) {
+	api := graphtest.New()
+	defer api.Close()
+	someEvents(t, api, 1)
+	api.InjectFault(graphtest.Fault{Path: "calendarView", Stall: true})
+	ctx, cancel := httpretry.NewRunLimit(100 * time.Millisecond).Within(context.Background())
+	defer cancel()
+	hc := &http.Client{Transport: microsoft.RetryTransport(bearer("t").Transport, httpretry.Policy{})}
+	src := newSource(t, api, hc)
+	_, err := src.Events(ctx, week())
+	var limit *httpretry.RunTimeout
+	if !errors.As(err, &limit) || !errors.Is(err, context.DeadlineExceeded) ||
+		err.Error() != "calendar Calendar: stopped at the --timeout of 100ms, waiting for Microsoft Graph to answer try 1 of 5" {
 		t.Errorf("error %v", err)
 	}
 }

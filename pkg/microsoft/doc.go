@@ -119,10 +119,11 @@
 // control characters and clipped.
 //
 // The package has no retry loop: the caller's HTTP client carries a
-// retrying http.RoundTripper (shared with the Google source) that tries a
-// GET again on 429, 503, 504, other 5xx, dropped connections and reset
-// streams, waiting as Retry-After asks, each try within a deadline. Every
-// request here, a next link included, is a plain GET with no body that
-// such a transport can repeat as it is; when it gives up it returns the
-// last answer, which becomes the [*Error].
+// retrying http.RoundTripper ([RetryTransport], package httpretry's,
+// shared with the Google source) that tries a GET again on 429, 503, 504,
+// other 5xx, dropped connections and reset streams, waiting as
+// Retry-After asks, each try within a deadline. Every request here, a
+// next link included, is a plain GET with no body that such a transport
+// can repeat as it is; when it gives up it returns the last answer, which
+// becomes the [*Error], saying "(gave up after N tries)".
 package microsoft

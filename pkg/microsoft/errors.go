@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/emtime/emtime/pkg/httpretry"
 )
 
 // The kinds of failure an [*Error] can be; test with errors.Is.
@@ -41,6 +42,10 @@ type Error struct {
 	Message string
 	// RetryAfter is how long Graph asked to wait (Retry-After), or 0.
 	RetryAfter time.Duration
+	// Attempts is how many times the request was tried, when a retrying
+	// transport ([RetryTransport]) tried it; the error says "(gave up
+	// after N tries)" when it gave up on Graph's answer after several.
+	Attempts int
 	// RequestID is Graph's id of the request, for a support case.
 	RequestID string
 	// Permission is what the request needs ("Calendars.ReadBasic"), named
@@ -73,7 +78,7 @@ func newError(what string, res *http.Response, body []byte) *Error {
 		}
 	}
 	e.RequestID = clean(e.RequestID, 80)
-	e.RetryAfter = retryAfter(res.Header.Get("Retry-After"), time.Now())
+	e.RetryAfter = httpretry.RetryAfter(res.Header)
 	return e
 }
 
@@ -90,21 +95,6 @@ func clean(s string, n int) string {
 		s = string(r[:n]) + "…"
 	}
 	return s
-}
-
-// retryAfter reads a Retry-After header: seconds, or an HTTP date.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // Is makes errors.Is(err, ErrThrottled) and the like work.
@@ -161,7 +151,7 @@ func (e *Error) Error() string {
 	default:
 		msg = fmt.Sprintf("%d %s", e.Status, said)
 	}
-	return e.What + ": " + msg
+	return e.What + ": " + msg + httpretry.GaveUpAfter(e.Attempts, false)
 }
 
 // Hint says what the user can do about the error, or "" when nothing

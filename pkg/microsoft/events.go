@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/emtime/emtime/pkg/calendar"
+	"github.com/emtime/emtime/pkg/httpretry"
 )
 
 // EventSelect is the $select of calendarView: the event fields
@@ -183,7 +184,8 @@ func (s *Source) fetch(ctx context.Context, t target, q calendar.Query, m mappin
 		return nil
 	})
 	if err != nil {
-		if ctx.Err() != nil {
+		var stopped *httpretry.StoppedError
+		if ctx.Err() != nil && !errors.As(err, &stopped) {
 			return calendar.Result{}, ctx.Err()
 		}
 		return calendar.Result{}, err
