@@ -15,6 +15,7 @@ import (
 	"github.com/emtime/emtime/pkg/calendar"
 	"github.com/emtime/emtime/pkg/google"
 	"github.com/emtime/emtime/pkg/pipeline"
+	"github.com/emtime/emtime/pkg/httpretry"
 	"github.com/spf13/pflag"
 )
 
@@ -36,29 +37,13 @@ const EnvTimeout = "EMTIME_GOOGLE_TIMEOUT"
 // googleTimeout reads EMTIME_GOOGLE_TIMEOUT: zero when unset, for the
 // defaults.
 func (f *Factory) googleTimeout() (time.Duration, error) {
-	v := f.Getenv(EnvTimeout)
-	if v == "" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%s=%q: want a duration such as 30s", EnvTimeout, v)
-	}
-	return d, nil
+	return f.durationEnv(EnvTimeout, "30s")
 }
 
 // retryDelay reads EMTIME_GOOGLE_RETRY_DELAY: zero when unset, for the
 // defaults.
 func (f *Factory) retryDelay() (time.Duration, error) {
-	v := f.Getenv(EnvRetryDelay)
-	if v == "" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%s=%q: want a duration such as 1s", EnvRetryDelay, v)
-	}
-	return d, nil
+	return f.durationEnv(EnvRetryDelay, "1s")
 }
 
 // defaultGoogleTimeout bounds all of a run's work with Google (--timeout):
@@ -66,35 +51,29 @@ func (f *Factory) retryDelay() (time.Duration, error) {
 // the run for five tries of a minute each.
 const defaultGoogleTimeout = 2 * time.Minute
 
-// runTimeout is why a run's Google work was stopped: --timeout ran out.
-type runTimeout struct{ limit time.Duration }
-
-func (e *runTimeout) Error() string { return fmt.Sprintf("stopped at the --timeout of %s", e.limit) }
-
-// googleDeadline is the end of a run's Google work, --timeout after it
-// started.
-type googleDeadline struct {
-	at    time.Time
-	limit time.Duration
-}
+// googleDeadline is the end of a run's work with a provider, --timeout
+// after it started ([httpretry.RunLimit]): when it comes, the error says
+// "stopped at the --timeout of 2m0s" and what the run was waiting for.
+type googleDeadline struct{ limit httpretry.RunLimit }
 
 func newGoogleDeadline(limit time.Duration) googleDeadline {
 	if limit <= 0 {
 		limit = defaultGoogleTimeout
 	}
-	return googleDeadline{at: time.Now().Add(limit), limit: limit}
+	return googleDeadline{httpretry.NewRunLimit(limit)}
 }
 
-// within is ctx ending at the deadline, with [runTimeout] as its cause.
+// within is ctx ending at the deadline, with an [httpretry.RunTimeout] as
+// its cause.
 func (d googleDeadline) within(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithDeadlineCause(ctx, d.at, &runTimeout{d.limit})
+	return d.limit.Within(ctx)
 }
 
 // googleError is how a failed Google call is told: a refused sign-in in
 // the sign-in package's own words, a run out of time with a hint.
 func googleError(err error) error {
 	err = plainAuthError(err)
-	var rt *runTimeout
+	var rt *httpretry.RunTimeout
 	if errors.As(err, &rt) {
 		return withHint(err, "Google is slow or not answering: try again later, or give it longer with --timeout 5m")
 	}

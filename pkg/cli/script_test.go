@@ -16,6 +16,9 @@ import (
 	"github.com/emtime/emtime/pkg/auth/oauthtest"
 	"github.com/emtime/emtime/pkg/cli"
 	"github.com/emtime/emtime/pkg/google/googletest"
+	"github.com/emtime/emtime/pkg/microsoft"
+	"github.com/emtime/emtime/pkg/microsoft/graphtest"
+	"github.com/emtime/emtime/pkg/microsoft/identitytest"
 	"github.com/rogpeppe/go-internal/testscript"
 	"golang.org/x/oauth2"
 )
@@ -60,7 +63,19 @@ func TestScripts(t *testing.T) {
 			o := oauthtest.New()
 			env.Defer(o.Close)
 			api.SetTokenCheck(o.ValidAccessToken)
-			env.Values[fakesKey] = &fakes{api: api, oauth: o}
+			// Microsoft, on loopback: Graph accepts only the access tokens
+			// the identity platform issued; device codes are polled every
+			// second, not five.
+			graph := graphtest.New()
+			env.Defer(graph.Close)
+			id := identitytest.New()
+			env.Defer(id.Close)
+			graph.SetTokenCheck(id.ValidAccessToken)
+			id.SetDeviceInterval(1)
+			env.Setenv(microsoft.EnvAPIURL, graph.Endpoint())
+			env.Setenv(auth.EnvMicrosoftAuthority, id.AuthorityURL())
+			env.Setenv(cli.EnvMicrosoftRetryDelay, "10ms")
+			env.Values[fakesKey] = &fakes{api: api, oauth: o, graph: graph, identity: id}
 			env.Setenv("EMTIME_GOOGLE_API_URL", api.Endpoint())
 			env.Setenv("EMTIME_OAUTH_AUTH_URL", o.AuthURL())
 			env.Setenv("EMTIME_OAUTH_TOKEN_URL", o.TokenURL())
@@ -83,14 +98,23 @@ func TestScripts(t *testing.T) {
 			"oauth-requests":     cmdOAuthRequests,
 			"service-account":    cmdServiceAccount,
 			"json-without":       cmdJSONWithout,
+			"microsoft-signin":   cmdMicrosoftSignin,
+			"microsoft-token":    cmdMicrosoftToken,
+			"identity-requests":  cmdIdentityRequests,
+			"identity-consent":   cmdIdentityConsent,
+			"identity-device":    cmdIdentityDevice,
 		},
 	})
 }
 
-// fakes are the Google fakes of one script.
+// fakes are the Google and Microsoft fakes of one script.
 type fakes struct {
-	api   *googletest.Server
-	oauth *oauthtest.Server
+	api      *googletest.Server
+	oauth    *oauthtest.Server
+	graph    *graphtest.Server
+	identity *identitytest.Server
+	// identitySeen is the requests identity-requests has shown.
+	identitySeen int
 	// access and refresh are the tokens google-signin kept, to tell them
 	// from refreshed or rotated ones.
 	access, refresh string
@@ -335,4 +359,114 @@ func cmdJSONWithout(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		fmt.Fprintf(out, "%s\n", b)
 	}
+}
+
+// microsoft-signin [-expired] [-account addr]: the state `emtime auth login
+// --provider microsoft` leaves, without the browser: a sign-in of the fake
+// identity platform's client in $EMTIME_CONFIG_DIR/token-microsoft.json.
+// -expired saves an access token past its expiry.
+func cmdMicrosoftSignin(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "microsoft-signin")
+	fs := flag.NewFlagSet("microsoft-signin", flag.ContinueOnError)
+	expired := fs.Bool("expired", false, "")
+	account := fs.String("account", graphtest.DefaultUser, "")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		ts.Fatalf("usage: microsoft-signin [-expired] [-account addr]")
+	}
+	f := fakesOf(ts)
+	access, refresh := f.identity.Issue(strings.Join(microsoft.Scopes(), " "))
+	expiry := time.Now().Add(time.Hour)
+	if *expired {
+		expiry = time.Now().Add(-time.Hour)
+		f.identity.ExpireAccessToken(access)
+	}
+	ts.Check(auth.Microsoft("", "").FileStore(ts.Getenv("EMTIME_CONFIG_DIR")).Save(auth.Stored{
+		Token:    &oauth2.Token{AccessToken: access, TokenType: "Bearer", RefreshToken: refresh, Expiry: expiry},
+		Account:  *account,
+		Scopes:   []string{"User.Read", "Calendars.ReadBasic", "MailboxSettings.Read"},
+		ClientID: f.identity.ClientID,
+		Tenant:   "organizations",
+	}))
+}
+
+// microsoft-token: describes $EMTIME_CONFIG_DIR/token-microsoft.json
+// without showing a token: its mode, the account, client and tenant, and
+// whether its tokens are the fake's valid ones.
+func cmdMicrosoftToken(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "microsoft-token")
+	f := fakesOf(ts)
+	store := auth.Microsoft("", "").FileStore(ts.Getenv("EMTIME_CONFIG_DIR"))
+	fi, err := os.Stat(store.Path)
+	ts.Check(err)
+	st, err := store.Load()
+	ts.Check(err)
+	out := ts.Stdout()
+	valid := func(ok bool) string {
+		if ok {
+			return "valid"
+		}
+		return "invalid"
+	}
+	fmt.Fprintf(out, "file mode %04o\n", fi.Mode().Perm())
+	fmt.Fprintf(out, "account %s\n", st.Account)
+	fmt.Fprintf(out, "client %s\n", st.ClientID)
+	fmt.Fprintf(out, "tenant %s\n", st.Tenant)
+	fmt.Fprintf(out, "scopes %s\n", strings.Join(st.Scopes, " "))
+	fmt.Fprintf(out, "access token %s\n", valid(f.identity.ValidAccessToken(st.Token.AccessToken)))
+	fmt.Fprintf(out, "refresh token %s\n", valid(f.identity.RefreshTokenValid(st.Token.RefreshToken)))
+}
+
+// identity-requests: the requests the fake identity platform received
+// since the last identity-requests, one a line: the path, what the
+// request asked for (never a token or a code), whether a client secret
+// came along, and the status.
+func cmdIdentityRequests(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "identity-requests")
+	out := ts.Stdout()
+	f := fakesOf(ts)
+	reqs := f.identity.Requests()
+	defer func() { f.identitySeen = len(reqs) }()
+	for _, r := range reqs[f.identitySeen:] {
+		line := r.Path
+		for _, k := range []string{"grant_type", "response_type", "access_type", "prompt", "code_challenge_method", "scope"} {
+			if v := r.Form.Get(k); v != "" {
+				line += " " + k + "=" + v
+			}
+		}
+		if r.Form.Has("client_secret") {
+			line += " CLIENT SECRET SENT"
+		}
+		fmt.Fprintf(out, "%s %d\n", line, r.Status)
+	}
+}
+
+// identity-consent declined|admin|ok: what the fake's consent page answers
+// from now on.
+func cmdIdentityConsent(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "identity-consent")
+	if len(args) != 1 {
+		ts.Fatalf("usage: identity-consent declined|admin|ok")
+	}
+	switch args[0] {
+	case "declined":
+		fakesOf(ts).identity.SetConsent(identitytest.ConsentDeclined)
+	case "admin":
+		fakesOf(ts).identity.SetConsent(identitytest.ConsentAdminRequired)
+	case "ok":
+		fakesOf(ts).identity.SetConsent("")
+	default:
+		ts.Fatalf("usage: identity-consent declined|admin|ok")
+	}
+}
+
+// identity-device answer...: the answers to the polls of the next device
+// codes (authorization_pending, approve, ...; see identitytest), or
+// "public-client-flows off".
+func cmdIdentityDevice(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "identity-device")
+	if len(args) == 2 && args[0] == "public-client-flows" {
+		fakesOf(ts).identity.SetPublicClientFlows(args[1] != "off")
+		return
+	}
+	fakesOf(ts).identity.SetDevicePlan(args...)
 }
