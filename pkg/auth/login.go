@@ -113,6 +113,9 @@ func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
 		timeout = DefaultLoginTimeout
 	}
 	if opts.Client.ID == "" {
+		if p.PublicClient {
+			return Stored{}, newSafe(fmt.Sprintf("no client ID to sign in to %s with", p.Title), ErrNoClient)
+		}
 		return Stored{}, ErrNoClient
 	}
 
@@ -163,7 +166,11 @@ func Login(ctx context.Context, opts LoginOptions) (Stored, error) {
 	select {
 	case a = <-answers:
 	case <-timer.C:
-		msg := fmt.Sprintf("timed out waiting for the %s sign-in after %s: run %s again (with --no-browser to paste the address instead)", p.Name, timeout, p.Login)
+		instead := "with --no-browser to paste the address instead"
+		if p.endpoint().DeviceURL != "" {
+			instead = "with --device to sign in with a code instead, or --no-browser to paste the address"
+		}
+		msg := fmt.Sprintf("timed out waiting for the %s sign-in after %s: run %s again (%s)", p.Name, timeout, p.Login, instead)
 		select {
 		case <-strays:
 			return Stored{}, newSafe(msg+"; an answer came meanwhile but was refused: "+ErrStateMismatch.Error(), ErrLoginTimeout, ErrStateMismatch)

@@ -465,3 +465,21 @@ func TestProviderFromEnv(t *testing.T) {
 		t.Errorf("yahoo: %v", err)
 	}
 }
+
+// TestMicrosoftLoginTimeout: nobody approving in time says how to sign in
+// without a browser here, in Microsoft's words.
+func TestMicrosoftLoginTimeout(t *testing.T) {
+	id := startIdentity(t)
+	_, err := auth.Login(context.Background(), auth.LoginOptions{
+		Provider: microsoftAt(id, ""), Client: auth.Client{ID: id.ClientID},
+		Open: func(string) error { return nil }, Timeout: 50 * time.Millisecond,
+	})
+	want := "timed out waiting for the microsoft sign-in after 50ms: run emtime auth login --provider microsoft again (with --device to sign in with a code instead, or --no-browser to paste the address)"
+	if !errors.Is(err, auth.ErrLoginTimeout) || err.Error() != want {
+		t.Errorf("error %v\nwant %q", err, want)
+	}
+	_, err = auth.Login(context.Background(), auth.LoginOptions{Provider: microsoftAt(id, "")})
+	if !errors.Is(err, auth.ErrNoClient) || err.Error() != "no client ID to sign in to Microsoft with" {
+		t.Errorf("no client: %v", err)
+	}
+}
