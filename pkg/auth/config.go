@@ -176,7 +176,7 @@ func LoadClient(dir string, getenv func(string) string) (Client, error) {
 	if dir == "" {
 		return Client{}, ErrNoClient
 	}
-	data, err := os.ReadFile(filepath.Join(dir, clientFileName))
+	data, err := ReadKeyFile(filepath.Join(dir, clientFileName))
 	if errors.Is(err, os.ErrNotExist) {
 		return Client{}, ErrNoClient
 	}

@@ -117,7 +117,7 @@ func (p Provider) FileStore(dir string) *FileStore {
 }
 
 func (f *FileStore) Load() (Stored, error) {
-	data, err := os.ReadFile(f.Path)
+	data, err := ReadKeyFile(f.Path)
 	if errors.Is(err, os.ErrNotExist) {
 		return Stored{}, ErrNotSignedIn
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/emtime/emtime/pkg/auth"
 	"github.com/emtime/emtime/pkg/google"
 	"github.com/emtime/emtime/pkg/microsoft"
+	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -177,7 +177,7 @@ func authLoginRun(ctx context.Context, opts *AuthLoginOptions) error {
 	var client auth.Client
 	var clientJSON []byte
 	if opts.Credentials != "" {
-		if clientJSON, err = os.ReadFile(opts.Credentials); err != nil {
+		if clientJSON, err = auth.ReadKeyFile(opts.Credentials); err != nil {
 			return fmt.Errorf("--credentials: %w", err)
 		}
 		if client, err = auth.ParseClientJSON(clientJSON); err != nil {
@@ -242,11 +242,11 @@ func authLoginRun(ctx context.Context, opts *AuthLoginOptions) error {
 // the account could not be looked up, if it could not.
 func signedInAs(w io.Writer, account string, err error, store auth.Store) {
 	if err != nil {
-		fmt.Fprintf(w, "emtime: warning: signed in, but could not tell as whom: %v\n", err)
+		fmt.Fprintf(w, "emtime: warning: signed in, but could not tell as whom: %s\n", textsafe.Line(err.Error()))
 		fmt.Fprintf(w, "Signed in; the token is kept in %s.\n", where(store))
 		return
 	}
-	fmt.Fprintf(w, "Signed in as %s; the token is kept in %s.\n", account, where(store))
+	fmt.Fprintf(w, "Signed in as %s; the token is kept in %s.\n", textsafe.Line(account), where(store))
 }
 
 // lookUpAccount reads the signed-in user's address from Google and keeps
@@ -519,24 +519,26 @@ func showStatus(ios *IOStreams, f *Factory, p auth.Provider, store auth.Store, s
 		fmt.Fprintf(out, "Using the access token in %s, as is: it is never refreshed, and its account and scopes are not checked here.\n", p.AccessTokenEnv)
 		return
 	}
-	account := s.Account
+	// The account, tenant and scopes were a server's answers: shown
+	// without what a terminal would obey.
+	account := textsafe.Line(s.Account)
 	if account == "" {
 		account = "an account not yet looked up"
 	}
 	fmt.Fprintf(out, "Signed in to %s as %s\n", p.Service, account)
 	fmt.Fprintf(out, "  via:      %s\n", p.Login)
 	if s.Tenant != "" {
-		fmt.Fprintf(out, "  tenant:   %s\n", s.Tenant)
+		fmt.Fprintf(out, "  tenant:   %s\n", textsafe.Line(s.Tenant))
 	}
 	if s.ClientID != "" {
-		fmt.Fprintf(out, "  client:   %s\n", s.ClientID)
+		fmt.Fprintf(out, "  client:   %s\n", textsafe.Line(s.ClientID))
 	}
 	for i, scope := range s.Scopes {
 		label := "  scopes:  "
 		if i > 0 {
 			label = "           "
 		}
-		fmt.Fprintf(out, "%s %s\n", label, scope)
+		fmt.Fprintf(out, "%s %s\n", label, textsafe.Line(scope))
 	}
 	kept := where(store)
 	var loose []string
@@ -634,7 +636,7 @@ func authLogoutRun(ctx context.Context, opts *AuthLogoutOptions) error {
 	st, err := auth.Logout(ctx, auth.LogoutOptions{Provider: &p, Store: store})
 	who := ""
 	if st.Account != "" {
-		who = " of " + st.Account
+		who = " of " + textsafe.Line(st.Account)
 	}
 	errOut := opts.IO.ErrOut
 	switch {
@@ -652,7 +654,7 @@ func authLogoutRun(ctx context.Context, opts *AuthLogoutOptions) error {
 		}
 	case errors.Is(err, auth.ErrNotRevoked):
 		msg, _, _ := strings.Cut(err.Error(), ": remove emtime's access at")
-		fmt.Fprintf(errOut, "emtime: warning: %s\n", msg)
+		fmt.Fprintf(errOut, "emtime: warning: %s\n", textsafe.Line(msg))
 		fmt.Fprintf(errOut, "emtime: hint: remove emtime's access yourself at %s\n", p.RevokeByHand)
 		fmt.Fprintf(errOut, "Signed out%s: the token was deleted from %s.\n", who, where(store))
 	case err != nil:

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -14,8 +13,8 @@ import (
 	"github.com/emtime/emtime/pkg/auth"
 	"github.com/emtime/emtime/pkg/calendar"
 	"github.com/emtime/emtime/pkg/google"
-	"github.com/emtime/emtime/pkg/pipeline"
 	"github.com/emtime/emtime/pkg/httpretry"
+	"github.com/emtime/emtime/pkg/pipeline"
 	"github.com/spf13/pflag"
 )
 
@@ -310,7 +309,7 @@ func (f *Factory) googleCredentials(ctx context.Context, a googleAccess, forAnal
 	}
 	var key []byte
 	if a.ServiceAccount != "" {
-		if key, err = os.ReadFile(a.ServiceAccount); err != nil {
+		if key, err = auth.ReadKeyFile(a.ServiceAccount); err != nil {
 			return nil, fmt.Errorf("--service-account: %w", err)
 		}
 	}

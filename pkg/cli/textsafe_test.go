@@ -5,6 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/emtime/emtime/pkg/auth"
+	"golang.org/x/oauth2"
 )
 
 // Escape sequences and control characters an attacker could put in a
@@ -144,5 +148,31 @@ func TestErrorsAndHintsAreShownSafely(t *testing.T) {
 	}
 	if !strings.HasPrefix(lines[3], "emtime: hint: fix the file") {
 		t.Errorf("the last line is not the hint: %q", lines[3])
+	}
+}
+
+// TestSignedInAccountIsShownSafely checks that the account a provider
+// named, kept with the sign-in, reaches auth status and auth logout
+// without the escape sequences it carried.
+func TestSignedInAccountIsShownSafely(t *testing.T) {
+	dir := t.TempDir()
+	account := "me" + clearScreen + hyperlink + "x" + linkEnd + bell + rlo + "@example.com"
+	store := auth.NewFileStore(dir)
+	tok := &oauth2.Token{AccessToken: "at", RefreshToken: "rt", Expiry: settingsNow.Add(time.Hour)}
+	if err := store.Save(auth.Stored{Token: tok, Account: account, Scopes: []string{"scope" + bell}}); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"EMTIME_CONFIG_DIR": dir, "EMTIME_TOKEN_STORE": "file",
+		"EMTIME_OAUTH_REVOKE_URL": "http://127.0.0.1:1/revoke"}
+	for _, args := range [][]string{{"auth", "status"}, {"auth", "logout"}} {
+		f, out, errOut := envFactory(t, env)
+		Main(args, f)
+		all := out.String() + errOut.String()
+		if bad := unsafeRunes(all); len(bad) > 0 {
+			t.Errorf("%v shows %q:\n%s", args, bad, all)
+		}
+		if !strings.Contains(all, "mex@example.com") {
+			t.Errorf("%v does not show the account readably:\n%s", args, all)
+		}
 	}
 }
