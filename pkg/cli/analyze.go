@@ -232,7 +232,7 @@ const maxWarnings = 10
 func warn(io *IOStreams, warnings []string) {
 	for i, w := range warnings {
 		if i == maxWarnings {
-			fmt.Fprintf(io.ErrOut, "emtime: warning: and %d more (-o json lists them all)\n", len(warnings)-maxWarnings)
+			fmt.Fprintf(io.ErrOut, "emtime: warning: and %d more (emtime analyze -o json lists them all)\n", len(warnings)-maxWarnings)
 			break
 		}
 		fmt.Fprintf(io.ErrOut, "emtime: warning: %s\n", textsafe.Line(w))
