@@ -72,6 +72,8 @@
 //	                                       the answer itself is below)
 //	type occurrence, exception, or
 //	  a seriesMasterId                     Recurring; a seriesMaster in a view is left out
+//	seriesMasterId                         SeriesID: the series an occurrence is of, which its
+//	                                       iCalUId (one per occurrence) does not say
 //	organizer                              Organizer (address lower case); Self when isOrganizer on one
 //	                                       of the user's own calendars
 //	attendees: emailAddress, type          Attendees: Email (lower case), Name; type optional →

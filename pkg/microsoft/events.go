@@ -271,6 +271,9 @@ func (m mapping) event(g *event) (e calendar.Event, keep bool, err error) {
 	e.Title = g.Subject
 	e.Status = calendar.StatusConfirmed
 	e.Recurring = g.SeriesMasterID != "" || g.Type == "occurrence" || g.Type == "exception"
+	// Every occurrence has an iCalUId of its own: the series is named by
+	// its master.
+	e.SeriesID = g.SeriesMasterID
 	e.ConferenceURL = conferenceURL(g)
 	for _, c := range g.Categories {
 		if c != nil && strings.TrimSpace(*c) != "" {

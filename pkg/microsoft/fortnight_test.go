@@ -143,12 +143,13 @@ func byStartEndTitle(a, b calendar.Event) int {
 
 // comparable is an event as the analysis sees it, less what the two
 // providers cannot share: the UID (Graph's iCalUId is Exchange's global
-// object id, not the iCalendar UID), the origin, and the other people's
+// object id, not the iCalendar UID) and the series id (Graph names a
+// series by its master, Google by the UID its occurrences share), the origin, and the other people's
 // answers (on an attendee's copy Graph says "none" for everyone else, and
 // nothing counts them). Who organizes is compared wherever Google names an
 // organizer (google_pages' stand-ups name none, which Graph cannot say).
 func comparable(e calendar.Event, google calendar.Event, me map[string]bool) calendar.Event {
-	e.UID, e.Origin = "", ""
+	e.UID, e.SeriesID, e.Origin = "", "", ""
 	e.Attendees = slices.Clone(e.Attendees)
 	for i, a := range e.Attendees {
 		if !a.Self && !me[a.Email] {
@@ -194,6 +195,17 @@ func TestFortnightGraphEqualsGoogle(t *testing.T) {
 		if !strings.HasPrefix(m[i].Origin, "microsoft:") || m[i].UID == "" {
 			t.Errorf("event %q: origin %q, uid %q", m[i].Title, m[i].Origin, m[i].UID)
 		}
+	}
+	// Each stand-up names its series by its master, as Graph does: one
+	// series a week in the fixture.
+	series := map[string]int{}
+	for _, e := range m {
+		if e.Title == "Stand-up" {
+			series[e.SeriesID]++
+		}
+	}
+	if want := map[string]int{"AAMkSeriesStandup=": 5, "AAMkSeriesStandup2=": 5}; !reflect.DeepEqual(series, want) {
+		t.Errorf("stand-ups by series %v, want %v", series, want)
 	}
 	// The planning on both calendars is kept once, from the calendar named
 	// first.
