@@ -11,8 +11,11 @@
 // file, from one table with a row per setting (its key, its flag and
 // variable, how they are read, where the setting goes, how it is said):
 // the settings, rules and bands a run uses, and where each came from, as
-// `emtime config show` prints it. A new setting is a row of that table (in
-// settings.go), a key of the parser, and its flag on the commands.
+// `emtime config show` prints it. Under the file lies one more layer, known
+// only once the calendar is open: the working hours the user set at their
+// calendar provider ([Mailbox], Outlook's). A new setting is a row of that
+// table (in settings.go), a key of the parser, and its flag on the
+// commands.
 //
 // Error contract: a file with any mistake — an unknown key, a value of the
 // wrong type, a bad time, a pattern that does not compile, an unknown

@@ -149,7 +149,7 @@ func TestDefaultYAML(t *testing.T) {
 
 // isExample tells a commented-out setting of the default file from prose.
 func isExample(line string) bool {
-	for _, p := range []string{"# me:", "# domain:", "# timezone:", "# calendars:", "# categories:", "#   "} {
+	for _, p := range []string{"# me:", "# domain:", "# timezone:", "# work_hours:", "# calendars:", "# categories:", "#   "} {
 		if strings.HasPrefix(line, p) {
 			return true
 		}

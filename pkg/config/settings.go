@@ -43,11 +43,14 @@ const (
 
 // Origin is where a setting in force came from. A flag wins over the
 // environment, the environment over the config file, the file over the
-// defaults.
+// calendar provider's mailbox settings, and those over the defaults.
 type Origin string
 
 const (
 	OriginDefault Origin = "default"
+	// OriginMailbox is the user's own setting at their calendar provider
+	// (the working hours set in Outlook): see [Mailbox].
+	OriginMailbox Origin = "mailbox"
 	OriginConfig  Origin = "config"
 	OriginEnv     Origin = "environment"
 	OriginFlag    Origin = "flag"
@@ -56,12 +59,14 @@ const (
 // rank orders the origins: the stronger wins.
 func (o Origin) rank() int {
 	switch o {
-	case OriginConfig:
+	case OriginMailbox:
 		return 1
-	case OriginEnv:
+	case OriginConfig:
 		return 2
-	case OriginFlag:
+	case OriginEnv:
 		return 3
+	case OriginFlag:
+		return 4
 	}
 	return 0
 }
@@ -76,18 +81,24 @@ type Setting struct {
 	// bool, a list, or null when unset and left to the calendar.
 	Value  any    `json:"value"`
 	Origin Origin `json:"source"`
-	// Line is the config file's line, Env the variable, Flag the flag that
-	// gave it; a setting made of parts (the working hours: their days and
-	// their hours) names each place that still gives one.
-	Line int    `json:"line,omitempty"`
-	Env  string `json:"env,omitempty"`
-	Flag string `json:"flag,omitempty"`
+	// Line is the config file's line, Env the variable, Flag the flag and
+	// Mailbox the mailbox settings ([Mailbox.Source]) that gave it; a
+	// setting made of parts (the working hours: their days and their
+	// hours) names each place that still gives one.
+	Line    int    `json:"line,omitempty"`
+	Env     string `json:"env,omitempty"`
+	Flag    string `json:"flag,omitempty"`
+	Mailbox string `json:"mailbox,omitempty"`
 	// Shown is Value in words, for a table.
 	Shown string `json:"-"`
 }
 
 // Layers are what [Resolve] lays over the defaults, weakest first.
 type Layers struct {
+	// Mailbox is what the calendar provider keeps of the user's settings,
+	// known once the calendar is open (resolve again then): weaker than
+	// the file, stronger than the defaults. Nil: none.
+	Mailbox *Mailbox
 	// File is the config file read over the defaults; nil is the defaults.
 	File *File
 	// Getenv reads the environment; nil reads nothing.
@@ -99,6 +110,18 @@ type Layers struct {
 	// Provider is whose calendars the setting calendars holds
 	// ([ProviderGoogle], [ProviderMicrosoft]); empty is Google.
 	Provider string
+}
+
+// Mailbox is what a calendar provider keeps of the user's own settings:
+// the working hours set in Outlook, which Microsoft Graph's mailbox
+// settings hold. They stand where neither a flag, the environment nor the
+// config file sets the working hours.
+type Mailbox struct {
+	// Source names them for `config show`: "microsoft mailbox settings".
+	Source string
+	// Hours are the working hours by weekday (time.Sunday first); a zero
+	// span is a day off. A week with no working day is no setting.
+	Hours [7]analyze.Span
 }
 
 // Resolved is every setting in force, and where each came from.
@@ -132,7 +155,7 @@ func (e *FlagError) Unwrap() error { return e.Err }
 
 // Resolve lays the layers over the defaults, setting by setting: a flag
 // over the environment, the environment over the file, the file over the
-// defaults. Every setting is read, checked and applied by one entry of a
+// mailbox's settings, those over the defaults. Every setting is read, checked and applied by one entry of a
 // table, which also says where it came from: what Resolved holds and what
 // its Settings say cannot disagree.
 //
@@ -454,10 +477,10 @@ func keywords(key string, inFile func(*Keywords) *[]string, inRules func(*classi
 	}
 }
 
-// week is the working hours: the file's week (or the default one),
-// reshaped by the environment's hours and days, then by the flags'. The
-// hours and the days are two halves, each from where it was last given;
-// the setting names every place that still gives one.
+// week is the working hours: the file's week, else the mailbox's, else
+// the default one, reshaped by the environment's hours and days, then by
+// the flags'. The hours and the days are two halves, each from where it
+// was last given; the setting names every place that still gives one.
 type week struct{ hours, days input }
 
 func (w week) inputs() []input { return []input{w.hours, w.days} }
@@ -465,16 +488,21 @@ func (w week) inputs() []input { return []input{w.hours, w.days} }
 func (w week) resolve(l *Layers, r *Resolved) (Setting, error) {
 	file := fileOrigin(l.File, "work_hours", "work_hours")
 	type half struct {
-		origin    Origin
-		env, flag string
-		line      int
+		origin             Origin
+		env, flag, mailbox string
+		line               int
 	}
 	hours := half{origin: file.Origin, line: file.Line}
+	base := l.File.WorkHours
+	if file.Origin == OriginDefault && l.Mailbox != nil && worksAtAll(l.Mailbox.Hours) {
+		hours = half{origin: OriginMailbox, mailbox: l.Mailbox.Source}
+		base = l.Mailbox.Hours
+	}
 	days := hours
-	wk := l.File.WorkHours
+	wk := base
 	if h, d := env(l, w.hours.env), env(l, w.days.env); h != "" || d != "" {
 		var err error
-		if wk, err = reshapeWeek(wk, l.File.WorkHours, given(h, h != ""), given(d, d != ""), w.hours.env+": ", w.days.env+": "); err != nil {
+		if wk, err = reshapeWeek(wk, base, given(h, h != ""), given(d, d != ""), w.hours.env+": ", w.days.env+": "); err != nil {
 			return Setting{}, err
 		}
 		if h != "" {
@@ -488,7 +516,7 @@ func (w week) resolve(l *Layers, r *Resolved) (Setting, error) {
 	d, dok := flag(l, w.days.flag)
 	if hok || dok {
 		var err error
-		if wk, err = reshapeWeek(wk, l.File.WorkHours, given(last(h), hok), given(last(d), dok), "--"+w.hours.flag+": ", "--"+w.days.flag+": "); err != nil {
+		if wk, err = reshapeWeek(wk, base, given(last(h), hok), given(last(d), dok), "--"+w.hours.flag+": ", "--"+w.days.flag+": "); err != nil {
 			return Setting{}, &FlagError{err}
 		}
 		if hok {
@@ -500,15 +528,26 @@ func (w week) resolve(l *Layers, r *Resolved) (Setting, error) {
 	}
 	r.Analysis.Hours = wk
 	s := Setting{Key: "work_hours", Origin: hours.origin,
-		Flag: strings.Trim(hours.flag+", "+days.flag, ", "),
-		Env:  strings.Trim(hours.env+", "+days.env, ", "),
-		Line: max(hours.line, days.line),
+		Flag:    strings.Trim(hours.flag+", "+days.flag, ", "),
+		Env:     strings.Trim(hours.env+", "+days.env, ", "),
+		Line:    max(hours.line, days.line),
+		Mailbox: cmp.Or(hours.mailbox, days.mailbox),
 	}
 	if days.origin.rank() > hours.origin.rank() {
 		s.Origin = days.origin
 	}
 	s.Value, s.Shown = weekValue(wk), weekWords(wk)
 	return s, nil
+}
+
+// worksAtAll reports whether a week has a working day.
+func worksAtAll(week [7]analyze.Span) bool {
+	for _, s := range week {
+		if !s.IsZero() {
+			return true
+		}
+	}
+	return false
 }
 
 // given is a value given, or nil for one not given.
@@ -522,8 +561,8 @@ func given(v string, ok bool) *string {
 // reshapeWeek applies --work-hours and --work-days (or their variables) to
 // a week: days, when given, are the working days; hours, when given, are
 // the hours of every working day. A working day with no hours of its own
-// takes its hours in the file's week (file), else the week's most common
-// hours.
+// takes its hours in the week reshaped first (file: the file's, the
+// mailbox's or the default), else the week's most common hours.
 func reshapeWeek(week, file [7]analyze.Span, hours, days *string, hoursName, daysName string) ([7]analyze.Span, error) {
 	var span analyze.Span
 	if hours != nil {

@@ -256,3 +256,73 @@ func TestReshapeWeek(t *testing.T) {
 		t.Errorf("typicalSpan of no day = %s", got)
 	}
 }
+
+// TestMailboxHours: the working hours set in Outlook stand where nothing
+// else sets them, under the file, the environment and the flags; a half
+// given elsewhere reshapes them, and the setting names both places.
+func TestMailboxHours(t *testing.T) {
+	early := analyze.Span{Start: 8 * time.Hour, End: 16*time.Hour + 30*time.Minute}
+	outlook := &Mailbox{Source: "microsoft mailbox settings",
+		Hours: [7]analyze.Span{time.Monday: early, time.Tuesday: early, time.Wednesday: early, time.Thursday: early}}
+	tests := []struct {
+		name    string
+		file    string
+		env     map[string]string
+		flags   map[string][]string
+		mailbox *Mailbox
+		shown   string
+		from    Origin
+		words   string // as config show says where it came from
+	}{
+		{"no mailbox: the default", "", nil, nil, nil, "mon-fri 09:00-17:00", OriginDefault, ""},
+		{"the mailbox's, over the default", "", nil, nil, outlook, "mon-thu 08:00-16:30", OriginMailbox, "microsoft mailbox settings"},
+		{"a mailbox with no working day is no setting", "", nil, nil, &Mailbox{Source: "microsoft mailbox settings"}, "mon-fri 09:00-17:00", OriginDefault, ""},
+		{"the file's, over the mailbox's", fridayFile, nil, nil, outlook, "mon-thu 09:00-17:00, fri 09:00-13:00", OriginConfig, "line 3"},
+		{"the environment's days, the mailbox's hours", "", map[string]string{EnvWorkDays: "mon-fri"}, nil, outlook,
+			"mon-fri 08:00-16:30", OriginEnv, "EMTIME_WORK_DAYS; microsoft mailbox settings"},
+		{"the flag's hours on the mailbox's days", "", nil, map[string][]string{"work-hours": {"10:00-18:00"}}, outlook,
+			"mon-thu 10:00-18:00", OriginFlag, "--work-hours; microsoft mailbox settings"},
+		{"both halves by flags: the mailbox is not named", "", nil, map[string][]string{"work-hours": {"10:00-18:00"}, "work-days": {"sun-thu"}}, outlook,
+			"mon-thu 10:00-18:00, sun 10:00-18:00", OriginFlag, "--work-hours, --work-days"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := layers(t, tt.file, tt.env, tt.flags)
+			l.Mailbox = tt.mailbox
+			r, err := Resolve(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := byKey(r)["work_hours"]
+			if s.Shown != tt.shown || s.Origin != tt.from {
+				t.Errorf("work_hours %q from %s, want %q from %s", s.Shown, s.Origin, tt.shown, tt.from)
+			}
+			if got := weekWords(r.Analysis.Hours); got != tt.shown {
+				t.Errorf("hours in force %q, shown %q", got, tt.shown)
+			}
+			var places []string
+			for _, p := range []string{s.Flag, s.Env, s.Mailbox} {
+				if p != "" {
+					places = append(places, p)
+				}
+			}
+			if s.Line > 0 {
+				places = append(places, "line 3")
+			}
+			if got := strings.Join(places, "; "); got != tt.words {
+				t.Errorf("named %q, want %q", got, tt.words)
+			}
+		})
+	}
+	// The JSON of config show names the mailbox.
+	l := layers(t, "", nil, nil)
+	l.Mailbox = outlook
+	r, err := Resolve(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(byKey(r)["work_hours"])
+	if want := `{"key":"work_hours","value":{"mon":"08:00-16:30","thu":"08:00-16:30","tue":"08:00-16:30","wed":"08:00-16:30"},"source":"mailbox","mailbox":"microsoft mailbox settings"}`; string(got) != want {
+		t.Errorf("%s, want %s", got, want)
+	}
+}
