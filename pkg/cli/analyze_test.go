@@ -73,7 +73,9 @@ func TestAnalyzeUsageErrors(t *testing.T) {
 		{[]string{"--demo", "--me", "alex"}, "not an e-mail address"},
 		{[]string{"--demo", "-o", "xml"}, "--output must be table, json, csv, markdown or html"},
 		{[]string{"--demo", "--wekes", "2"}, "unknown flag"},
-		{[]string{"--demo", "--calendar", "primary"}, "cannot be combined with --ics or --demo"},
+		{[]string{"--demo", "--calendar", "primary"}, "--calendar reads Google Calendar or Microsoft 365: it cannot be combined with --demo"},
+		{[]string{"--source", "microsoft", "--impersonate", "me@example.com"}, "--impersonate needs --service-account"},
+		{[]string{"--source", "outlook"}, `--source "outlook": want google or microsoft`},
 		{[]string{"--impersonate", "me@example.com"}, "--impersonate needs --service-account"},
 		{[]string{"--demo", "extra"}, "takes no arguments"},
 	}

@@ -234,8 +234,22 @@ func authLoginRun(ctx context.Context, opts *AuthLoginOptions) error {
 	if getenv(auth.EnvAccessToken) != "" {
 		fmt.Fprintf(opts.IO.ErrOut, "emtime: warning: %s is set: it is used instead of this sign-in until you unset it\n", auth.EnvAccessToken)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Next: emtime analyze --weeks 4 (emtime calendars lists the calendars you can read)\n")
+	fmt.Fprintln(opts.IO.ErrOut, f.nextStep(auth.ProviderGoogle))
 	return nil
+}
+
+// nextStep is what to run after signing in to provider: analyze, naming
+// the provider with --source when the user is signed in to another one
+// too (analyze would ask which).
+func (f *Factory) nextStep(provider string) string {
+	source := ""
+	in := signedInWith(f.Getenv)
+	for _, other := range auth.ProviderNames() {
+		if ok, err := in(other); other != provider && ok && err == nil {
+			source = " --source " + provider
+		}
+	}
+	return fmt.Sprintf("Next: emtime analyze%s --weeks 4 (emtime calendars%s lists the calendars you can read)", source, source)
 }
 
 // signedInAs says who signed in and where the token is kept; err is why
@@ -358,6 +372,7 @@ func authLoginMicrosoft(ctx context.Context, opts *AuthLoginOptions) error {
 	if getenv(auth.EnvMicrosoftAccessToken) != "" {
 		fmt.Fprintf(opts.IO.ErrOut, "emtime: warning: %s is set: it is used instead of this sign-in until you unset it\n", auth.EnvMicrosoftAccessToken)
 	}
+	fmt.Fprintln(opts.IO.ErrOut, f.nextStep(auth.ProviderMicrosoft))
 	return nil
 }
 

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/emtime/emtime/pkg/config"
 	"github.com/emtime/emtime/pkg/google"
+	"github.com/emtime/emtime/pkg/microsoft"
 	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
@@ -17,6 +19,10 @@ type CalendarsOptions struct {
 	IO     *IOStreams
 	Access googleAccess
 	Output string
+	// Provider is --source: google or microsoft; empty: the one signed in
+	// to. Kind is the one to list, once checked.
+	Provider string
+	Kind     choice
 
 	factory *Factory
 }
@@ -26,26 +32,47 @@ func NewCmdCalendars(f *Factory, runF func(context.Context, *CalendarsOptions) e
 	opts := &CalendarsOptions{IO: f.IO, factory: f}
 	cmd := &cobra.Command{
 		Use:   "calendars",
-		Short: "List the Google calendars you can read, with their ids and zones",
-		Long: `Lists the calendars of your Google Calendar list, the primary one first: the id
-to give 'emtime analyze --calendar', the name, the time zone, and your access
-(owner, writer, reader, or freeBusyReader, which shows no details).`,
+		Short: "List the calendars you can read, with their ids and names",
+		Long: `Lists the calendars you can read at the provider you are signed in to (or
+the one of --source).
+
+Google Calendar: your calendar list, the primary one first: the id to give
+'emtime analyze --calendar', the name, the time zone, and your access (owner,
+writer, reader, or freeBusyReader, which shows no details).
+
+Microsoft 365: your calendars and those shared with you, the default one
+first: the name to give 'emtime analyze --calendar' (or the id, where two
+share a name), whose calendar it is, whether you can edit it, and its id.`,
 		Example: `  emtime calendars
-  emtime analyze --calendar primary --calendar team@group.calendar.google.com`,
+  emtime analyze --calendar primary --calendar team@group.calendar.google.com
+  emtime calendars --source microsoft
+  emtime analyze --source microsoft --calendar Calendar --calendar Team`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkOutput(opts.Output, tableOrJSON); err != nil {
 				return err
 			}
-			if err := opts.Access.check(); err != nil {
+			o := sourceFlags{Provider: opts.Provider, Google: googleSourceOptions{googleAccess: opts.Access}}
+			var getenv func(string) string
+			if sf := settingsFileOf(cmd); sf != nil {
+				getenv = sf.getenv
+			}
+			k, err := o.pick(signedInWith(getenv))
+			if err != nil {
 				return err
 			}
+			if err := o.checkSources(cmd.Flags(), k); err != nil {
+				return err
+			}
+			opts.Kind = k
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
 			return calendarsRun(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().StringVar(&opts.Provider, "source", "", "list the calendars of this provider: "+oneOf(providers())+" (default: the one you are signed in to)")
+	completeWith(cmd, "source", providers()...)
 	opts.Access.addFlags(cmd.Flags())
 	addOutputFlag(cmd, &opts.Output, tableOrJSON)
 	return cmd
@@ -61,6 +88,12 @@ type calendarJSON struct {
 }
 
 func calendarsRun(ctx context.Context, opts *CalendarsOptions) error {
+	switch {
+	case opts.Kind.nobody:
+		return opts.factory.notSignedInAnywhere(false)
+	case opts.Kind.provider == config.ProviderMicrosoft:
+		return microsoftCalendarsRun(ctx, opts)
+	}
 	cals, err := opts.factory.listCalendars(ctx, opts.Access)
 	if err != nil {
 		return err
@@ -109,4 +142,64 @@ func primaryMark(primary bool) string {
 		return "primary"
 	}
 	return ""
+}
+
+// microsoftCalendarJSON is a Microsoft 365 calendar in `emtime calendars
+// --source microsoft -o json`.
+type microsoftCalendarJSON struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Owner   string `json:"owner"`
+	CanEdit bool   `json:"can_edit"`
+	Default bool   `json:"default"`
+}
+
+// microsoftCalendarsRun is `emtime calendars` for Microsoft 365: the name
+// first, which is what --calendar takes; the id, which Graph makes long,
+// last.
+func microsoftCalendarsRun(ctx context.Context, opts *CalendarsOptions) error {
+	cals, err := opts.factory.listMicrosoftCalendars(ctx, opts.Access.Timeout)
+	if err != nil {
+		return err
+	}
+	if opts.Output == "json" {
+		list := make([]microsoftCalendarJSON, 0, len(cals))
+		for _, c := range cals {
+			list = append(list, microsoftCalendarJSON{c.ID, c.Name, c.Owner, c.CanEdit, c.Default})
+		}
+		return writeJSON(opts.IO.Out, list)
+	}
+	row := func(c microsoft.Calendar) []string {
+		access := "read"
+		if c.CanEdit {
+			access = "edit"
+		}
+		mark := ""
+		if c.Default {
+			mark = "default"
+		}
+		return []string{textsafe.Line(c.Name), textsafe.Line(c.Owner), access, mark, textsafe.Line(c.ID)}
+	}
+	if !opts.IO.OutTTY {
+		for _, c := range cals {
+			fmt.Fprintln(opts.IO.Out, strings.Join(row(c), "\t"))
+		}
+		return nil
+	}
+	if len(cals) == 0 {
+		fmt.Fprintln(opts.IO.Out, "No calendars in your mailbox.")
+		return nil
+	}
+	t := tablewriter.NewTable(opts.IO.Out,
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+	)
+	t.Header("Name", "Owner", "Access", "Default", "Id")
+	for _, c := range cals {
+		if err := t.Append(row(c)); err != nil {
+			return err
+		}
+	}
+	return t.Render()
 }

@@ -27,7 +27,8 @@ func NewCmdConfig(f *Factory) *cobra.Command {
 
 A flag wins over the environment (EMTIME_TZ, EMTIME_ME, EMTIME_WORK_HOURS,
 EMTIME_WORK_DAYS), the environment over the file, the file over the
-defaults. A file with a mistake stops every command with the file, the line
+defaults; for a Microsoft 365 calendar, the working hours set in Outlook
+stand between the file and the defaults. A file with a mistake stops every command with the file, the line
 and the key.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
@@ -121,19 +122,22 @@ type ConfigShowOptions struct {
 
 	// settings are the settings in force, filled before the run function.
 	settings *settingsInForce
+	factory  *Factory
 }
 
 // NewCmdConfigShow builds `emtime config show`.
 func NewCmdConfigShow(f *Factory, runF func(context.Context, *ConfigShowOptions) error) *cobra.Command {
-	opts := &ConfigShowOptions{IO: f.IO}
+	opts := &ConfigShowOptions{IO: f.IO, factory: f}
 	cmd := &cobra.Command{
 		Use:   "show",
 		Short: "Print the settings in force and where each came from",
 		Long: `Prints every setting analyze and events would use, and where it came from:
 default, config (with the line of the file), environment (with the
-variable) or flag. It takes the same setting flags as analyze, to see what a
-command line would change. A config file with a mistake is an error here as
-everywhere.`,
+variable), flag, or the working hours set in Outlook (microsoft mailbox
+settings), which it reads from Microsoft 365 when that is the calendar read
+and nothing else sets them. It takes the same setting flags as analyze, to
+see what a command line would change. A config file with a mistake is an
+error here as everywhere.`,
 		Example: `  emtime config show
   EMTIME_TZ=Asia/Tokyo emtime config show --work-days sun-thu
   emtime config show -o json | jq '.settings[] | select(.source != "default")'`,
@@ -148,11 +152,11 @@ everywhere.`,
 			if err != nil {
 				return err
 			}
-			opts.settings = p.inForce
+			opts.settings, opts.plan = p.inForce, p
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return configShowRun(opts)
+			return configShowRun(cmd.Context(), opts)
 		},
 	}
 	opts.addFlags(cmd, 4)
@@ -171,7 +175,10 @@ type configShown struct {
 	Settings    []config.Setting `json:"settings"`
 }
 
-func configShowRun(opts *ConfigShowOptions) error {
+func configShowRun(ctx context.Context, opts *ConfigShowOptions) error {
+	if opts.plan != nil {
+		opts.plan.showMailbox(ctx, opts.factory)
+	}
 	set := opts.settings
 	if opts.Output == "json" {
 		return writeJSON(opts.IO.Out, configShown{set.File, set.Found, set.Settings})
@@ -208,6 +215,9 @@ func originWords(s config.Setting) string {
 	}
 	if s.Line > 0 {
 		parts = append(parts, fmt.Sprintf("%s, line %d", config.OriginConfig, s.Line))
+	}
+	if s.Mailbox != "" {
+		parts = append(parts, s.Mailbox)
 	}
 	if len(parts) == 0 {
 		return string(s.Origin)

@@ -91,7 +91,7 @@ type googleAccess struct {
 func (a *googleAccess) addFlags(fl *pflag.FlagSet) {
 	fl.StringVar(&a.ServiceAccount, "service-account", "", "read Google Calendar with this service account key JSON (Google Workspace, domain-wide delegation)")
 	fl.StringVar(&a.Impersonate, "impersonate", "", "with --service-account: the Workspace user whose calendar is read, e.g. me@example.com")
-	fl.DurationVar(&a.Timeout, "timeout", defaultGoogleTimeout, "give up on Google Calendar after this long, retries and waits included")
+	fl.DurationVar(&a.Timeout, "timeout", defaultGoogleTimeout, "give up on Google Calendar or Microsoft 365 after this long, retries and waits included")
 }
 
 func (a *googleAccess) check() error {
@@ -116,7 +116,7 @@ type googleSourceOptions struct {
 }
 
 func (g *googleSourceOptions) addFlags(fl *pflag.FlagSet) {
-	fl.StringArrayVar(&g.Calendars, "calendar", nil, "read this Google calendar, by id (repeatable; default primary; see emtime calendars)")
+	fl.StringArrayVar(&g.Calendars, "calendar", nil, "read this calendar: a Google calendar's id (default primary), or a Microsoft 365 calendar's name or id (default: your default calendar); repeatable; see emtime calendars")
 	g.googleAccess.addFlags(fl)
 }
 
@@ -225,19 +225,26 @@ func (f *Factory) listCalendars(ctx context.Context, a googleAccess) ([]google.C
 // is not a terminal: [Factory.progressLine] is nil then, and so are its
 // calls.
 type progressLine struct {
-	mu    sync.Mutex
-	w     io.Writer
-	total int
-	drawn bool
+	mu      sync.Mutex
+	w       io.Writer
+	service string // what is read: "Google Calendar"
+	total   int
+	drawn   bool
 }
 
-// progressLine is a line for reading total calendars, or nil when stderr
-// is not a terminal.
+// progressLine is a line for reading total Google calendars, or nil when
+// stderr is not a terminal.
 func (f *Factory) progressLine(total int) *progressLine {
+	return f.progressLineOf("Google Calendar", total)
+}
+
+// progressLineOf is a line for reading total calendars of service
+// ("Microsoft 365"), or nil when stderr is not a terminal.
+func (f *Factory) progressLineOf(service string, total int) *progressLine {
 	if !f.IO.ErrTTY {
 		return nil
 	}
-	return &progressLine{w: f.IO.ErrOut, total: total}
+	return &progressLine{w: f.IO.ErrOut, service: service, total: total}
 }
 
 func (p *progressLine) status(text string) {
@@ -258,12 +265,16 @@ func (p *progressLine) show(calendarsDone, events int) {
 	if events == 1 {
 		noun = "event"
 	}
-	p.status(fmt.Sprintf("reading Google Calendar: %d of %d calendars, %d %s", calendarsDone, p.total, events, noun))
+	p.status(fmt.Sprintf("reading %s: %d of %d calendars, %d %s", p.service, calendarsDone, p.total, events, noun))
 }
 
 // retrying tells a retry: "calendar primary: Google asked to wait 20 s
 // (rate limit); retrying 2/5…".
 func (p *progressLine) retrying(n google.RetryNotice) {
+	if n.What == "" {
+		p.status(n.String())
+		return
+	}
 	p.status(n.What + ": " + n.String())
 }
 

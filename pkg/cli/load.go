@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emtime/emtime/pkg/analyze"
+	"github.com/emtime/emtime/pkg/config"
 	"github.com/emtime/emtime/pkg/ics"
 	"github.com/emtime/emtime/pkg/pipeline"
 	"github.com/emtime/emtime/pkg/textsafe"
@@ -84,28 +86,40 @@ func completeWith(cmd *cobra.Command, name string, values ...string) {
 // calendar to read and its flags, and the settings in force.
 type loadPlan struct {
 	pipeline.Plan
-	kind    calendarSource
+	kind    choice
 	sources *sourceFlags
 	inForce *settingsInForce
 }
 
+// settle makes r the settings in force, and the plan's.
+func (lp *loadPlan) settle(r *config.Resolved) {
+	lp.inForce.Resolved = r
+	lp.Settings, lp.Rules, lp.Bands, lp.Me, lp.Zone = r.Analysis, r.Rules, r.Bands, r.Me, r.Zone
+}
+
 // checkLoad checks the flags of a command that loads calendars and plans
-// the loading: the settings (flags over the environment over the config
-// file over the defaults), the calendar chosen, and the range. A mistake
-// in a flag is a usage error (exit 2), one in the environment or the file
-// an error (exit 1).
+// the loading: the calendar chosen (by the flags, else the provider signed
+// in to), the settings (flags over the environment over the config file
+// over the defaults), and the range. A mistake in a flag is a usage error
+// (exit 2), one in the environment or the file an error (exit 1).
 func checkLoad(cmd *cobra.Command, src *sourceFlags, rng *rangeFlags) (*loadPlan, error) {
-	kind := src.pick()
+	var getenv func(string) string
+	if sf := settingsFileOf(cmd); sf != nil {
+		getenv = sf.getenv
+	}
+	kind, err := src.pick(signedInWith(getenv))
+	if err != nil {
+		return nil, err
+	}
 	set, err := resolveSettings(cmd, kind.provider)
 	if err != nil {
 		return nil, err
 	}
-	if err := src.checkSources(cmd.Flags()); err != nil {
+	if err := src.checkSources(cmd.Flags(), kind); err != nil {
 		return nil, err
 	}
-	lp := &loadPlan{kind: kind, sources: src, inForce: set, Plan: pipeline.Plan{
-		Settings: set.Analysis, Rules: set.Rules, Bands: set.Bands, Me: set.Me, Zone: set.Zone, Weeks: rng.Weeks,
-	}}
+	lp := &loadPlan{kind: kind, sources: src, inForce: set, Plan: pipeline.Plan{Weeks: rng.Weeks}}
+	lp.settle(set.Resolved)
 	if rng.Weeks < 1 || rng.Weeks > maxWeeks {
 		return nil, usagef("--weeks must be between 1 and %d, got %d", maxWeeks, rng.Weeks)
 	}
@@ -172,7 +186,14 @@ func (lp *loadPlan) load(ctx context.Context, f *Factory) (*pipeline.Loaded, err
 	if err != nil {
 		return nil, err // the environment, not the command line: exit 1
 	}
+	if lp.kind.nobody {
+		return nil, f.notSignedInAnywhere(true)
+	}
 	cals, err := lp.kind.open(ctx, f, lp.sources, lp.inForce.Resolved)
+	if err != nil {
+		return nil, err
+	}
+	mb, err := lp.withMailbox(ctx, cals)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +207,123 @@ func (lp *loadPlan) load(ctx context.Context, f *Factory) (*pipeline.Loaded, err
 		return nil, err
 	}
 	say(f.IO.ErrOut, l.Notices)
+	mb.say(f.IO.ErrOut, lp.inForce.Resolved, l.Settings.Zone)
 	return l, nil
+}
+
+// mailboxSource is a calendar that keeps the user's own settings, as
+// Microsoft 365 keeps the working hours set in Outlook in the mailbox
+// settings.
+type mailboxSource interface {
+	Mailbox(ctx context.Context) (mailboxHours, error)
+}
+
+// mailboxHours are the working hours a calendar keeps for the user.
+type mailboxHours struct {
+	// layer is them as a layer of the settings; nil when none are kept.
+	layer *config.Mailbox
+	// zone is the IANA zone they are set in; "" when not known.
+	zone string
+	// warnings are the settings that could not be read.
+	warnings []string
+}
+
+// withMailbox reads the working hours the first calendar of cals that
+// keeps any keeps (Microsoft 365's: Outlook's working hours) and resolves
+// the settings again with them as a layer under the config file: they
+// count where neither a flag, the environment nor the file sets the
+// working hours ([config.Mailbox]).
+func (lp *loadPlan) withMailbox(ctx context.Context, cals []pipeline.Calendar) (mailboxHours, error) {
+	for _, c := range cals {
+		ms, ok := c.Source.(mailboxSource)
+		if !ok {
+			continue
+		}
+		mb, err := ms.Mailbox(ctx)
+		if err != nil {
+			return mailboxHours{}, fmt.Errorf("%s: %w", c.Name, err)
+		}
+		if mb.layer == nil {
+			return mb, nil
+		}
+		l := lp.inForce.layers
+		l.Mailbox = mb.layer
+		r, err := config.Resolve(l)
+		if _, ok := errors.AsType[*config.FlagError](err); ok {
+			return mailboxHours{}, usageError{err}
+		}
+		if err != nil {
+			return mailboxHours{}, err
+		}
+		lp.settle(r)
+		return mb, nil
+	}
+	return mailboxHours{}, nil
+}
+
+// mailboxCounts reports whether working hours a calendar keeps would count
+// under the settings in force: neither the file nor the flags and the
+// environment together set the working hours whole. The settings' own
+// table says, asked with a week that could be anyone's.
+func (lp *loadPlan) mailboxCounts() bool {
+	l := lp.inForce.layers
+	l.Mailbox = &config.Mailbox{Source: "any", Hours: [7]analyze.Span{time.Monday: {Start: 9 * time.Hour, End: 17 * time.Hour}}}
+	r, err := config.Resolve(l)
+	if err != nil {
+		return false
+	}
+	for _, s := range r.Settings {
+		if s.Key == "work_hours" {
+			return s.Mailbox != ""
+		}
+	}
+	return false
+}
+
+// showMailbox lays the working hours the calendar keeps (Outlook's) under
+// the settings `config show` shows, when the kind read keeps them and they
+// would count: it reads them as analyze does. What cannot be read is a
+// warning, and the rest is still shown.
+func (lp *loadPlan) showMailbox(ctx context.Context, f *Factory) {
+	if !lp.kind.keepsHours || lp.kind.nobody || !lp.mailboxCounts() {
+		return
+	}
+	cals, err := lp.kind.open(ctx, f, lp.sources, lp.inForce.Resolved)
+	var mb mailboxHours
+	if err == nil {
+		mb, err = lp.withMailbox(ctx, cals)
+	}
+	if err != nil {
+		fmt.Fprintf(f.IO.ErrOut, "emtime: warning: the working hours set at %s were not read, so they are not shown: %s\n",
+			lp.kind.name, textsafe.Line(err.Error()))
+		return
+	}
+	for _, text := range mb.warnings {
+		fmt.Fprintf(f.IO.ErrOut, "emtime: warning: your mailbox settings: %s\n", textsafe.Line(text))
+	}
+}
+
+// say tells what the loading took from the mailbox: the working hours in
+// force when they are the mailbox's, a zone they were set in other than
+// the analysis zone, and what could not be read.
+func (mb mailboxHours) say(w io.Writer, set *config.Resolved, zone *time.Location) {
+	for _, text := range mb.warnings {
+		fmt.Fprintf(w, "emtime: warning: your mailbox settings: %s\n", textsafe.Line(text))
+	}
+	if mb.layer == nil {
+		return
+	}
+	for _, s := range set.Settings {
+		if s.Key != "work_hours" || s.Mailbox == "" {
+			continue
+		}
+		fmt.Fprintf(w, "emtime: working hours %s, as set in Outlook (%s); use --work-hours and --work-days to say otherwise\n",
+			textsafe.Line(s.Shown), textsafe.Line(s.Mailbox))
+		if zone != nil && mb.zone != "" && mb.zone != zone.String() {
+			fmt.Fprintf(w, "emtime: warning: those working hours are set in %s; they are counted as the same hours in %s, the zone of the analysis\n",
+				textsafe.Line(mb.zone), textsafe.Line(zone.String()))
+		}
+	}
 }
 
 // say prints the loading's notices: a warning as a warning, an inference

@@ -5,11 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/auth"
+	"github.com/emtime/emtime/pkg/calendar"
+	"github.com/emtime/emtime/pkg/config"
 	"github.com/emtime/emtime/pkg/httpretry"
 	"github.com/emtime/emtime/pkg/microsoft"
+	"github.com/emtime/emtime/pkg/pipeline"
 )
 
 // EnvMicrosoftRetryDelay and EnvMicrosoftTimeout are to Microsoft what
@@ -144,4 +149,125 @@ func microsoftError(err error) error {
 		}
 	}
 	return err
+}
+
+// openMicrosoft opens the Microsoft 365 calendars named (each by the name
+// Outlook shows or its id, from --calendar or the config file; none: the
+// default calendar) as one source, me being more addresses of the user.
+// It reads nothing yet: the loading asks the source for its owner, zone
+// and working hours, then its events, all within timeout (--timeout).
+func (f *Factory) openMicrosoft(ctx context.Context, names, me []string, timeout time.Duration) ([]pipeline.Calendar, error) {
+	line := f.progressLineOf("Microsoft 365", max(len(names), 1))
+	var retrying func(httpretry.Notice)
+	if line != nil {
+		retrying = line.retrying
+	}
+	hc, _, err := f.microsoftClient(ctx, true, retrying)
+	if err != nil {
+		return nil, err
+	}
+	mopts := microsoft.Options{HTTPClient: hc, BaseURL: f.Getenv(microsoft.EnvAPIURL), Calendars: names, Me: me}
+	if line != nil {
+		mopts.Progress = line.show
+	}
+	src, err := microsoft.New(mopts)
+	if err != nil {
+		return nil, err
+	}
+	shown := names
+	if len(shown) == 0 {
+		shown = []string{"default"}
+	}
+	s := &microsoftSource{src: src, line: line, deadline: newGoogleDeadline(timeout)}
+	return []pipeline.Calendar{{Name: "microsoft:" + strings.Join(shown, ","), Source: s}}, nil
+}
+
+// microsoftSource is Microsoft 365 as the commands use it, as
+// [googleSource] is Google Calendar: who signed in, the mailbox settings
+// and the calendars read once, every call within the run's --timeout,
+// failures told plainly, and on a terminal a line saying what it waits
+// for, cleared when done. It also gives the working hours set in Outlook
+// ([mailboxSource]).
+type microsoftSource struct {
+	src      *microsoft.Source
+	line     *progressLine // nil when stderr is not a terminal
+	deadline googleDeadline
+	info     *calendar.Info
+}
+
+func (s *microsoftSource) Info(ctx context.Context) (calendar.Info, error) {
+	if s.info == nil {
+		ctx, cancel := s.deadline.within(ctx)
+		defer cancel()
+		s.line.status("reading your Microsoft 365 settings…")
+		info, err := s.src.Info(ctx)
+		s.line.clear()
+		if err != nil {
+			return calendar.Info{}, microsoftError(err)
+		}
+		s.info = &info
+	}
+	return *s.info, nil
+}
+
+func (s *microsoftSource) Events(ctx context.Context, q calendar.Query) (calendar.Result, error) {
+	ctx, cancel := s.deadline.within(ctx)
+	defer cancel()
+	s.line.show(0, 0)
+	res, err := s.src.Events(ctx, q)
+	s.line.clear()
+	return res, microsoftError(err)
+}
+
+// mailboxSettings names the working hours set in Outlook where `config
+// show` says where a setting came from.
+const mailboxSettings = "microsoft mailbox settings"
+
+// Mailbox is the working hours set in Outlook, read with the rest of what
+// the mailbox says of itself ([microsoftSource.Info]).
+func (s *microsoftSource) Mailbox(ctx context.Context) (mailboxHours, error) {
+	if _, err := s.Info(ctx); err != nil {
+		return mailboxHours{}, err
+	}
+	ctx, cancel := s.deadline.within(ctx)
+	defer cancel()
+	mb, err := s.src.Mailbox(ctx) // read by Info: asks Graph nothing more
+	if err != nil {
+		return mailboxHours{}, microsoftError(err)
+	}
+	out := mailboxHours{warnings: mb.Warnings}
+	if wh := mb.WorkingHours; wh != nil {
+		layer := &config.Mailbox{Source: mailboxSettings}
+		span := analyze.Span{Start: wh.Start.Truncate(time.Minute), End: wh.End.Truncate(time.Minute)}
+		for _, d := range wh.Days {
+			layer.Hours[d] = span
+		}
+		out.layer, out.zone = layer, wh.Zone
+	}
+	return out, nil
+}
+
+// listMicrosoftCalendars is the Microsoft 365 work of `emtime calendars
+// --source microsoft`: the calendar list, within timeout (--timeout), with
+// its retries shown on a terminal.
+func (f *Factory) listMicrosoftCalendars(ctx context.Context, timeout time.Duration) ([]microsoft.Calendar, error) {
+	ctx, cancel := newGoogleDeadline(timeout).within(ctx)
+	defer cancel()
+	line := f.progressLineOf("Microsoft 365", 0)
+	var retrying func(httpretry.Notice)
+	if line != nil {
+		retrying = line.retrying
+	}
+	hc, _, err := f.microsoftClient(ctx, false, retrying)
+	if err != nil {
+		return nil, err
+	}
+	src, err := microsoft.New(microsoft.Options{HTTPClient: hc, BaseURL: f.Getenv(microsoft.EnvAPIURL)})
+	if err != nil {
+		return nil, err
+	}
+	line.status("reading your Microsoft 365 calendar list…")
+	cals, err := src.ListCalendars(ctx)
+	line.clear()
+	return cals, microsoftError(err)
 }

@@ -100,6 +100,9 @@ type settingsInForce struct {
 	// there is no config folder. Found is whether it was there.
 	File  string
 	Found bool
+	// layers are what the settings were resolved from, to resolve them
+	// again with a calendar's mailbox settings ([loadPlan.withMailbox]).
+	layers config.Layers
 }
 
 // resolveSettings reads the settings of cmd: its flags over the
@@ -125,7 +128,7 @@ func resolveSettings(cmd *cobra.Command, provider string) (*settingsInForce, err
 	if err != nil {
 		return nil, err
 	}
-	out.Resolved = r
+	out.Resolved, out.layers = r, l
 	return out, nil
 }
 

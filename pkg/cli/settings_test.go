@@ -388,12 +388,13 @@ func TestConfigInit(t *testing.T) {
 	}
 	out.Reset()
 	_, got := showSettings(t, f, out, "--config", other)
-	for _, key := range []string{"work_hours", "week_start", "focus_min", "bands.ic_focus_min", "keywords.interview", "only_accepted", "large_meeting"} {
+	for _, key := range []string{"week_start", "focus_min", "bands.ic_focus_min", "keywords.interview", "only_accepted", "large_meeting"} {
 		if got[key].Origin != config.OriginConfig {
 			t.Errorf("%s from %s, want config", key, got[key].Origin)
 		}
 	}
-	for _, key := range []string{"me", "timezone", "calendars", "categories"} {
+	// The working hours too, so that those set in Outlook can stand.
+	for _, key := range []string{"me", "timezone", "work_hours", "calendars", "categories"} {
 		if got[key].Origin != config.OriginDefault {
 			t.Errorf("%s from %s: the default file only shows it in a comment", key, got[key].Origin)
 		}
