@@ -103,6 +103,8 @@ func TestScripts(t *testing.T) {
 			"identity-requests":  cmdIdentityRequests,
 			"identity-consent":   cmdIdentityConsent,
 			"identity-device":    cmdIdentityDevice,
+			"graph-fixture":      cmdGraphFixture,
+			"graph-requests":     cmdGraphRequests,
 		},
 	})
 }
@@ -113,8 +115,11 @@ type fakes struct {
 	oauth    *oauthtest.Server
 	graph    *graphtest.Server
 	identity *identitytest.Server
-	// identitySeen is the requests identity-requests has shown.
-	identitySeen int
+	// identitySeen and graphSeen are the requests identity-requests and
+	// graph-requests have shown; graphTokens numbers the tokens Graph was
+	// shown, in the order it first saw them.
+	identitySeen, graphSeen int
+	graphTokens             map[string]int
 	// access and refresh are the tokens google-signin kept, to tell them
 	// from refreshed or rotated ones.
 	access, refresh string
@@ -469,4 +474,51 @@ func cmdIdentityDevice(ts *testscript.TestScript, neg bool, args []string) {
 		return
 	}
 	fakesOf(ts).identity.SetDevicePlan(args...)
+}
+
+// graph-fixture file: loads a graphtest.Fixture (the user, the mailbox
+// settings, calendars and their events in Graph's shapes, page sizes,
+// faults) into the fake Graph. A fixture of faults alone queues them.
+func cmdGraphFixture(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "graph-fixture")
+	if len(args) != 1 {
+		ts.Fatalf("usage: graph-fixture file.json")
+	}
+	ts.Check(fakesOf(ts).graph.LoadFixture([]byte(ts.ReadFile(args[0]))))
+}
+
+// graph-requests: the requests the fake Graph received since the last
+// graph-requests, one a line: method, path, what they asked for (the
+// window, $top, $select, EventSelect when it is the package's), the
+// Prefer header, which token came (token 1 the first Graph saw, token 2
+// the next…) and whether the identity platform issued it and still
+// accepts it, and the status.
+func cmdGraphRequests(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "graph-requests")
+	out := ts.Stdout()
+	f := fakesOf(ts)
+	reqs := f.graph.Requests()
+	defer func() { f.graphSeen = len(reqs) }()
+	for _, r := range reqs[f.graphSeen:] {
+		q := maps.Clone(r.Query)
+		if sel := q.Get("$select"); sel == microsoft.EventSelect {
+			q.Set("$select", "EventSelect")
+		}
+		q.Del("$skiptoken") // the fake's page position
+		zone := "prefer=none"
+		if r.Prefer != "" {
+			zone = "prefer=" + r.Prefer
+		}
+		if f.graphTokens == nil {
+			f.graphTokens = map[string]int{}
+		}
+		if _, ok := f.graphTokens[r.Token]; !ok {
+			f.graphTokens[r.Token] = len(f.graphTokens) + 1
+		}
+		token := fmt.Sprintf("token %d", f.graphTokens[r.Token])
+		if !f.identity.ValidAccessToken(r.Token) {
+			token += " (not valid)"
+		}
+		fmt.Fprintf(out, "%s %s?%s %s %s %d\n", r.Method, r.Path, q.Encode(), zone, token, r.Status)
+	}
 }

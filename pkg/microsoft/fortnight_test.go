@@ -21,13 +21,13 @@ import (
 	"github.com/emtime/emtime/pkg/ics"
 	"github.com/emtime/emtime/pkg/microsoft"
 	"github.com/emtime/emtime/pkg/microsoft/graphtest"
-	"github.com/rogpeppe/go-internal/txtar"
 )
 
 // The fortnight of the Google test data: the week of
-// google_equals_ics.txtar (which an .ics file gives too) and the week after
-// it, of google_pages.txtar (two calendars, a meeting on both, an alias),
-// rendered in Graph's shapes in testdata/graph/fortnight.json. Read through
+// testdata/google/week.json (which testdata/week.ics gives too) and the
+// week after it, of testdata/google/account.json (two calendars, a meeting
+// on both, an alias), rendered in Graph's shapes in
+// testdata/graph/fortnight.json. Read through
 // the real clients against the fakes, the two providers must give the same
 // events and the same weeks, minute for minute.
 var (
@@ -57,20 +57,15 @@ type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// scriptFile is a file of a testscript script in testdata/script.
-func scriptFile(t *testing.T, script, name string) []byte {
+// testdata is a file of the repository's testdata folder, shared with the
+// end-to-end scripts.
+func testdata(t *testing.T, name string) []byte {
 	t.Helper()
-	a, err := txtar.ParseFile("../../testdata/script/" + script)
+	data, err := os.ReadFile("../../testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range a.Files {
-		if f.Name == name {
-			return f.Data
-		}
-	}
-	t.Fatalf("%s has no %s", script, name)
-	return nil
+	return data
 }
 
 // graphFortnight reads the fortnight from a fake Graph.
@@ -111,8 +106,8 @@ func googleFortnight(t *testing.T, me ...string) (calendar.Info, calendar.Result
 	t.Helper()
 	api := googletest.New()
 	t.Cleanup(api.Close)
-	for _, f := range [][2]string{{"google_equals_ics.txtar", "week.json"}, {"google_pages.txtar", "account.json"}} {
-		if err := api.LoadFixture(scriptFile(t, f[0], f[1])); err != nil {
+	for _, name := range []string{"google/week.json", "google/account.json"} {
+		if err := api.LoadFixture(testdata(t, name)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -147,7 +142,7 @@ func byStartEndTitle(a, b calendar.Event) int {
 // series by its master, Google by the UID its occurrences share), the origin, and the other people's
 // answers (on an attendee's copy Graph says "none" for everyone else, and
 // nothing counts them). Who organizes is compared wherever Google names an
-// organizer (google_pages' stand-ups name none, which Graph cannot say).
+// organizer (account.json's stand-ups name none, which Graph cannot say).
 func comparable(e calendar.Event, google calendar.Event, me map[string]bool) calendar.Event {
 	e.UID, e.SeriesID, e.Origin = "", "", ""
 	e.Attendees = slices.Clone(e.Attendees)
@@ -290,7 +285,7 @@ func TestFortnightSameWeeks(t *testing.T) {
 			}
 
 			// The .ics file of the first week.
-			cal, err := ics.Parse("week.ics", bytes.NewReader(scriptFile(t, "google_equals_ics.txtar", "week.ics")))
+			cal, err := ics.Parse("week.ics", bytes.NewReader(testdata(t, "week.ics")))
 			if err != nil {
 				t.Fatal(err)
 			}
