@@ -148,6 +148,9 @@ func microsoftError(err error) error {
 			return withHint(err, hint)
 		}
 	}
+	if errors.Is(err, microsoft.ErrNoSuchCalendar) {
+		return withHint(err, "emtime calendars --source microsoft lists the calendars you can read, with their names")
+	}
 	return err
 }
 

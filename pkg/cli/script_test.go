@@ -120,6 +120,8 @@ type fakes struct {
 	// shown, in the order it first saw them.
 	identitySeen, graphSeen int
 	graphTokens             map[string]int
+	// msAccess and msRefresh are the tokens microsoft-signin kept.
+	msAccess, msRefresh string
 	// access and refresh are the tokens google-signin kept, to tell them
 	// from refreshed or rotated ones.
 	access, refresh string
@@ -380,6 +382,7 @@ func cmdMicrosoftSignin(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	f := fakesOf(ts)
 	access, refresh := f.identity.Issue(strings.Join(microsoft.Scopes(), " "))
+	f.msAccess, f.msRefresh = access, refresh
 	expiry := time.Now().Add(time.Hour)
 	if *expired {
 		expiry = time.Now().Add(-time.Hour)
@@ -396,7 +399,8 @@ func cmdMicrosoftSignin(ts *testscript.TestScript, neg bool, args []string) {
 
 // microsoft-token: describes $EMTIME_CONFIG_DIR/token-microsoft.json
 // without showing a token: its mode, the account, client and tenant, and
-// whether its tokens are the fake's valid ones.
+// whether its tokens are the fake's valid ones, as microsoft-signin kept
+// them or renewed since.
 func cmdMicrosoftToken(ts *testscript.TestScript, neg bool, args []string) {
 	noNeg(ts, neg, "microsoft-token")
 	f := fakesOf(ts)
@@ -406,19 +410,27 @@ func cmdMicrosoftToken(ts *testscript.TestScript, neg bool, args []string) {
 	st, err := store.Load()
 	ts.Check(err)
 	out := ts.Stdout()
-	valid := func(ok bool) string {
+	valid := func(ok bool, tok, kept string) string {
+		s := "invalid"
 		if ok {
-			return "valid"
+			s = "valid"
 		}
-		return "invalid"
+		switch {
+		case kept == "":
+		case tok == kept:
+			s += ", as signed in"
+		default:
+			s += ", renewed"
+		}
+		return s
 	}
 	fmt.Fprintf(out, "file mode %04o\n", fi.Mode().Perm())
 	fmt.Fprintf(out, "account %s\n", st.Account)
 	fmt.Fprintf(out, "client %s\n", st.ClientID)
 	fmt.Fprintf(out, "tenant %s\n", st.Tenant)
 	fmt.Fprintf(out, "scopes %s\n", strings.Join(st.Scopes, " "))
-	fmt.Fprintf(out, "access token %s\n", valid(f.identity.ValidAccessToken(st.Token.AccessToken)))
-	fmt.Fprintf(out, "refresh token %s\n", valid(f.identity.RefreshTokenValid(st.Token.RefreshToken)))
+	fmt.Fprintf(out, "access token %s\n", valid(f.identity.ValidAccessToken(st.Token.AccessToken), st.Token.AccessToken, f.msAccess))
+	fmt.Fprintf(out, "refresh token %s\n", valid(f.identity.RefreshTokenValid(st.Token.RefreshToken), st.Token.RefreshToken, f.msRefresh))
 }
 
 // identity-requests: the requests the fake identity platform received

@@ -154,8 +154,8 @@ func (e *Error) Error() string {
 	return e.What + ": " + msg + httpretry.GaveUpAfter(e.Attempts, false)
 }
 
-// Hint says what the user can do about the error, or "" when nothing
-// helps but trying later.
+// Hint says what the user can do about the error, or "" when there is
+// nothing to say.
 func (e *Error) Hint() string {
 	switch {
 	case e.Is(ErrUnauthorized):
@@ -165,6 +165,8 @@ func (e *Error) Hint() string {
 			"lets only administrators consent, ask one to grant " + e.Permission + " to emtime's app registration"
 	case e.Is(ErrNotFound):
 		return "emtime calendars --source microsoft lists the calendars you can read"
+	case e.Is(ErrThrottled):
+		return "Microsoft 365 is busy, or is limiting how often emtime may ask: try again in a few minutes"
 	}
 	return ""
 }
