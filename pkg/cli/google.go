@@ -269,13 +269,17 @@ func (p *progressLine) show(calendarsDone, events int) {
 }
 
 // retrying tells a retry: "calendar primary: Google asked to wait 20 s
-// (rate limit); retrying 2/5…".
+// (rate limit); retrying 2/5…", or "Microsoft Graph: rate limit; retrying
+// 2/5 in 1 s…" when the request is not named.
 func (p *progressLine) retrying(n google.RetryNotice) {
-	if n.What == "" {
+	switch {
+	case n.What != "":
+		p.status(n.What + ": " + n.String())
+	case n.Asked: // the notice names who asked
 		p.status(n.String())
-		return
+	default:
+		p.status(n.Service + ": " + n.String())
 	}
-	p.status(n.What + ": " + n.String())
 }
 
 func (p *progressLine) clear() {

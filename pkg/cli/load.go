@@ -317,8 +317,12 @@ func (mb mailboxHours) say(w io.Writer, set *config.Resolved, zone *time.Locatio
 		if s.Key != "work_hours" || s.Mailbox == "" {
 			continue
 		}
-		fmt.Fprintf(w, "emtime: working hours %s, as set in Outlook (%s); use --work-hours and --work-days to say otherwise\n",
-			textsafe.Line(s.Shown), textsafe.Line(s.Mailbox))
+		how := "as set in Outlook"
+		if s.Origin != config.OriginMailbox {
+			how = "in part as set in Outlook" // the other part by a flag or a variable
+		}
+		fmt.Fprintf(w, "emtime: working hours %s, %s (%s); use --work-hours and --work-days to say otherwise\n",
+			textsafe.Line(s.Shown), how, textsafe.Line(s.Mailbox))
 		if zone != nil && mb.zone != "" && mb.zone != zone.String() {
 			fmt.Fprintf(w, "emtime: warning: those working hours are set in %s; they are counted as the same hours in %s, the zone of the analysis\n",
 				textsafe.Line(mb.zone), textsafe.Line(zone.String()))

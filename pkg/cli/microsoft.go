@@ -226,15 +226,14 @@ func (s *microsoftSource) Events(ctx context.Context, q calendar.Query) (calenda
 // show` says where a setting came from.
 const mailboxSettings = "microsoft mailbox settings"
 
-// Mailbox is the working hours set in Outlook, read with the rest of what
-// the mailbox says of itself ([microsoftSource.Info]).
+// Mailbox is the working hours set in Outlook, from the mailbox settings
+// ([microsoftSource.Info] reads them too: they are read once).
 func (s *microsoftSource) Mailbox(ctx context.Context) (mailboxHours, error) {
-	if _, err := s.Info(ctx); err != nil {
-		return mailboxHours{}, err
-	}
 	ctx, cancel := s.deadline.within(ctx)
 	defer cancel()
-	mb, err := s.src.Mailbox(ctx) // read by Info: asks Graph nothing more
+	s.line.status("reading your Microsoft 365 settings…")
+	mb, err := s.src.Mailbox(ctx)
+	s.line.clear()
 	if err != nil {
 		return mailboxHours{}, microsoftError(err)
 	}

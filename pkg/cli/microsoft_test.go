@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -199,6 +200,54 @@ func TestAuthFlags(t *testing.T) {
 		g := &Factory{IO: ios, Now: time.Now, Getenv: func(string) string { return "" }}
 		if code := Main(args, g); code != ExitUsage {
 			t.Errorf("%q: exit %d, want %d (usage)\n%s", args, code, ExitUsage, errOut)
+		}
+	}
+}
+
+// TestMicrosoftProgressLine: while Microsoft 365 is read, a line on stderr
+// when it is a terminal says what emtime waits for — the settings, each
+// retry, the calendars and events read — and is erased once the events
+// are in; none otherwise.
+func TestMicrosoftProgressLine(t *testing.T) {
+	for _, tty := range []bool{true, false} {
+		f, api, id, env := microsoftFactory(t)
+		f.IO.ErrTTY = tty
+		microsoftSignIn(t, f, id, time.Now().Add(time.Hour))
+		api.SetPageSizes(1)
+		api.AddCalendar(graphtest.Calendar{ID: "AAMkTeam=", Name: "Team", Owner: &graphtest.EmailAddress{Address: "team@example.com"}})
+		event := func(subject, day string) string {
+			return `{"id": "` + subject + `", "subject": "` + subject + `", "start": {"dateTime": "2026-03-` + day + `T10:00:00", "timeZone": "UTC"},
+				"end": {"dateTime": "2026-03-` + day + `T11:00:00", "timeZone": "UTC"}, "showAs": "busy", "type": "singleInstance"}`
+		}
+		for _, cal := range []string{graphtest.DefaultCalendarID, "AAMkTeam="} {
+			if err := api.AddEventsJSON(cal, []byte("["+event(cal+"a", "16")+","+event(cal+"b", "17")+"]")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		api.InjectFault(graphtest.Fault{Path: "mailboxSettings", Status: 429, RetryAfter: "0"})
+		api.InjectFault(graphtest.Fault{Path: "calendarView", Status: 429, RetryAfter: "1"})
+		env["EMTIME_NOW"] = "2026-03-18T12:00:00Z"
+		cmd := NewCmdAnalyze(f, nil)
+		cmd.SetArgs([]string{"--source", "microsoft", "--calendar", "Calendar", "--calendar", "Team", "--weeks", "1", "-o", "json"})
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		cmd.SetContext(context.Background())
+		if err := cmd.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		errOut := f.IO.ErrOut.(*bytes.Buffer).String()
+		for _, want := range []string{
+			"\r\x1b[Kemtime: reading your Microsoft 365 settings…",
+			"\r\x1b[Kemtime: Microsoft Graph: rate limit; retrying 2/5 in 1 ms…",
+			"\r\x1b[Kemtime: Microsoft Graph asked to wait 1 s (rate limit); retrying 2/5…",
+			"\r\x1b[Kemtime: reading Microsoft 365: 0 of 2 calendars, 0 events",
+			"\r\x1b[Kemtime: reading Microsoft 365: 2 of 2 calendars, 4 events\r\x1b[K",
+		} {
+			if got := strings.Contains(errOut, want); got != tty {
+				t.Errorf("terminal %v: stderr has %q: %v\n%q", tty, want, got, errOut)
+			}
+		}
+		if !tty && strings.ContainsAny(errOut, "\r\x1b") {
+			t.Errorf("not a terminal, yet stderr holds CR or ESC: %q", errOut)
 		}
 	}
 }

@@ -88,23 +88,24 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"google-fixture":     cmdGoogleFixture,
-			"google-signin":      cmdGoogleSignin,
-			"google-token":       cmdGoogleToken,
-			"google-requests":    cmdGoogleRequests,
-			"google-elsewhere":   cmdGoogleElsewhere,
-			"google-issue-token": cmdGoogleIssueToken,
-			"oauth-client":       cmdOAuthClient,
-			"oauth-requests":     cmdOAuthRequests,
-			"service-account":    cmdServiceAccount,
-			"json-without":       cmdJSONWithout,
-			"microsoft-signin":   cmdMicrosoftSignin,
-			"microsoft-token":    cmdMicrosoftToken,
-			"identity-requests":  cmdIdentityRequests,
-			"identity-consent":   cmdIdentityConsent,
-			"identity-device":    cmdIdentityDevice,
-			"graph-fixture":      cmdGraphFixture,
-			"graph-requests":     cmdGraphRequests,
+			"google-fixture":        cmdGoogleFixture,
+			"google-signin":         cmdGoogleSignin,
+			"google-token":          cmdGoogleToken,
+			"google-requests":       cmdGoogleRequests,
+			"google-elsewhere":      cmdGoogleElsewhere,
+			"google-issue-token":    cmdGoogleIssueToken,
+			"oauth-client":          cmdOAuthClient,
+			"oauth-requests":        cmdOAuthRequests,
+			"service-account":       cmdServiceAccount,
+			"json-without":          cmdJSONWithout,
+			"microsoft-signin":      cmdMicrosoftSignin,
+			"microsoft-token":       cmdMicrosoftToken,
+			"identity-requests":     cmdIdentityRequests,
+			"identity-consent":      cmdIdentityConsent,
+			"identity-device":       cmdIdentityDevice,
+			"graph-fixture":         cmdGraphFixture,
+			"microsoft-issue-token": cmdMicrosoftIssueToken,
+			"graph-requests":        cmdGraphRequests,
 		},
 	})
 }
@@ -533,4 +534,15 @@ func cmdGraphRequests(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		fmt.Fprintf(out, "%s %s?%s %s %s %d\n", r.Method, r.Path, q.Encode(), zone, token, r.Status)
 	}
+}
+
+// microsoft-issue-token VAR: sets VAR to an access token to Microsoft
+// Graph that the fake identity platform issued, with emtime's scopes.
+func cmdMicrosoftIssueToken(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "microsoft-issue-token")
+	if len(args) != 1 {
+		ts.Fatalf("usage: microsoft-issue-token VAR")
+	}
+	access, _ := fakesOf(ts).identity.Issue(strings.Join(microsoft.Scopes(), " "))
+	ts.Setenv(args[0], access)
 }
