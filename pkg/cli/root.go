@@ -122,6 +122,8 @@ promotion": an IC codes 60–70% of the time, an EM 0–30%, and an EM spends
 Start with the built-in demo:  emtime analyze --demo
 Then an exported calendar:     emtime analyze --ics calendar.ics
 Or Google Calendar:            emtime auth login --credentials client_secret.json
+                               emtime analyze
+Or Microsoft 365 / Outlook:    emtime auth login --provider microsoft --client-id ID
                                emtime analyze`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
