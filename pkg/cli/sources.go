@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"path/filepath"
@@ -338,12 +339,7 @@ func (o *sourceFlags) checkSources(fs *pflag.FlagSet, picked choice) error {
 		if len(stray) > 1 {
 			verb, they = "read", "they"
 		}
-		with := picked.by
-		if with == "" {
-			// The provider signed in to was picked: say how to read the other.
-			return usagef("%s %s %s, not %s, which is read because you are signed in to it: add %s",
-				andOf(stray), verb, oneOf(names), picked.name, readers[0].choice)
-		}
+		with := cmp.Or(picked.by, picked.name+", the calendar you are signed in to")
 		return usagef("%s %s %s: %s cannot be combined with %s", andOf(stray), verb, oneOf(names), they, with)
 	}
 	return nil
