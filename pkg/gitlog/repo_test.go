@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,6 +62,9 @@ func (r *testRepo) writeTree(files map[string]string) plumbing.Hash {
 		}
 		tree.Entries = append(tree.Entries, object.TreeEntry{Name: name, Mode: filemode.Regular, Hash: h})
 	}
+	// Git keeps a tree's entries sorted by name, and go-git refuses a tree
+	// that is not: the map's order is random.
+	slices.SortFunc(tree.Entries, func(a, b object.TreeEntry) int { return strings.Compare(a.Name, b.Name) })
 	obj := r.st.NewEncodedObject()
 	if err := tree.Encode(obj); err != nil {
 		r.t.Fatal(err)
