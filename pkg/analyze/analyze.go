@@ -16,25 +16,39 @@
 // # Layers and families
 //
 // An [Input] holds the layers laid over the days of the range, each in
-// absolute time; today there is one, the calendar's events. Each day is laid
-// out once — its working hours, the time out of office, in meetings and
-// personal, and the free time they leave, stretch by stretch — and every
+// absolute time: the calendar's events, and, when git history was read, the
+// coding sessions ([Coding]). Each day is laid out once — its working
+// hours, the time out of office, in meetings and personal, and the free time
+// they leave, stretch by stretch, then the coding sessions on it — and every
 // counter reads that layout. Counters come in families, each one struct with
 // its own add: [TimeTally] (where the working time goes), [MeetingTally] (how
-// many meetings, and how they cut up the days), [Categories] and the people
-// ([PersonTally]). A day's [Tally] holds every family; a week's or a range's
+// many meetings, and how they cut up the days), [CodingTally] (how much of
+// the free time, and of the evenings, went to coding), [Categories] and the
+// people ([PersonTally]). A day's [Tally] holds every family; a week's or a range's
 // is the [Sum] of its days' tallies, and any other stretch (four weeks in a
 // row, a range with one meeting series left out) is summed the same way:
 // [Result.Days] keeps each day's tally, [CountDays] counts some days again on
 // a changed input, and [Weeks] and [Sum] put them together.
 //
-// A new layer (coding sessions from git, say) is a field of [Input],
-// bucketed by day like the events and laid on the same day layout (layDay),
-// with a family of its own: its struct (with the JSON keys package report
-// shows it under), its add, the function that counts it on a day's layout
-// (called from tallyDay), a field of [Tally] and a line in Tally's add.
-// Nothing else here changes: days, weeks, ranges and what-ifs sum it like
-// the rest, and package report shows it by embedding the family.
+// # Coding time
+//
+// Coding sessions are laid on the free time the calendar leaves: a
+// session's minutes inside working hours count as coding only where they
+// are focus or fragmented time (coding_minutes, and coding_in_focus_minutes
+// for the part in focus stretches); outside working hours they count where
+// no meeting is (coding_after_hours_minutes). A minute in a meeting, out of
+// office or in personal time within working hours is not coding, whatever
+// the commits say. So, every day, coding ≤ focus + fragmented and coding in
+// focus ≤ coding. Commits count on the day they were made, a session on the
+// day it starts, and a stretch's repositories once each ([CodingTally]).
+//
+// A new layer is a field of [Input], bucketed by day like the events and
+// laid on the same day layout (layDay, then layCoding for the coding
+// layer), with a family of its own: its struct (with the JSON keys package
+// report shows it under), its add, the function that counts it on a day's
+// layout (called from tallyDay), a field of [Tally] and a line in Tally's
+// add. Nothing else here changes: days, weeks, ranges and what-ifs sum it
+// like the rest, and package report shows it by embedding the family.
 package analyze
 
 import (
@@ -59,6 +73,9 @@ type Input struct {
 	From, To time.Time
 	// Settings say how time is counted.
 	Settings Settings
+	// Coding is the layer of coding sessions from git history; nil when
+	// none was read, and the coding family of every tally is then zero.
+	Coding *Coding
 }
 
 // Tally is the accounting of a stretch of days: a day, a week or a whole
@@ -67,6 +84,8 @@ type Input struct {
 type Tally struct {
 	TimeTally
 	MeetingTally
+	// CodingTally is the coding family: zero without a coding layer.
+	CodingTally
 	// Categories holds every category, with zero values for the unused.
 	Categories Categories
 	// People are the people I spend the most meeting minutes with, most
@@ -207,6 +226,9 @@ type Result struct {
 	// Events says what each event of the input adds up to, in the same
 	// order.
 	Events []EventTally
+	// Sessions says what each coding session of the input adds up to, in
+	// the same order; nil without a coding layer.
+	Sessions []SessionTally
 }
 
 // EventTally is what one event adds up to within the range: the evidence
@@ -225,13 +247,15 @@ type EventTally struct {
 	AwayMinutes int
 }
 
-// Heat spreads meeting and focus minutes over the weekday and the
+// Heat spreads meeting, focus and coding minutes over the weekday and the
 // wall-clock hour they fall in, summed over the range. Meeting minutes
-// include after-hours meetings; time out of office is left out. Indexed by
-// time.Weekday, then hour 0–23.
+// include after-hours meetings; time out of office is left out. Coding
+// minutes are those the coding family counts, in working hours and after
+// them. Indexed by time.Weekday, then hour 0–23.
 type Heat struct {
 	Meeting [7][24]int
 	Focus   [7][24]int
+	Coding  [7][24]int
 	// Days counts the days of each weekday in the range, to turn sums into
 	// averages.
 	Days [7]int
@@ -266,21 +290,33 @@ func Analyze(in Input) Result {
 	s := in.Settings
 	from, to := midnight(in.From, s.Zone), midnight(in.To, s.Zone)
 	res := Result{From: from, To: to, Events: make([]EventTally, len(in.Events))}
+	if in.Coding != nil {
+		res.Sessions = make([]SessionTally, len(in.Coding.Sessions))
+	}
 	days := dayCount(from, to)
 	if days <= 0 {
 		res.Total = Sum(s.TopPeople)
 		return res
 	}
 	buckets := bucket(in.Events, from, days, s.Zone, nil)
+	coding := bucketCoding(in.Coding, from, days, s.Zone, nil)
 	res.Days = make([]Day, days)
 	y, m, dd := from.Date()
 	for i := range days {
 		d := dayStart(y, m, dd+i, s.Zone)
 		l := s.layDay(d, in.Events, buckets[i])
+		if coding != nil {
+			l.layCoding(in.Coding, coding[i])
+		}
 		res.Days[i] = Day{Start: d, Tally: s.tallyDay(&l)}
 		res.Heat.add(d.Weekday(), &l, s.Zone)
 		for _, j := range buckets[i] {
 			tallyEvent(&res.Events[j], &in.Events[j], &l)
+		}
+		if coding != nil {
+			for _, j := range coding[i].sessions {
+				tallySession(&res.Sessions[j], in.Coding.Sessions[j], &l)
+			}
 		}
 	}
 	res.Weeks = Weeks(s, res.Days)
@@ -315,12 +351,16 @@ func CountDays(in Input, days []time.Time) []Day {
 		}
 	}
 	buckets := bucket(in.Events, from, n, s.Zone, want)
+	coding := bucketCoding(in.Coding, from, n, s.Zone, want)
 	var out []Day
 	y, m, dd := from.Date()
 	for i := range n {
 		if want[i] {
 			d := dayStart(y, m, dd+i, s.Zone)
 			l := s.layDay(d, in.Events, buckets[i])
+			if coding != nil {
+				l.layCoding(in.Coding, coding[i])
+			}
 			out = append(out, Day{Start: d, Tally: s.tallyDay(&l)})
 		}
 	}
@@ -393,6 +433,7 @@ func newTally() Tally {
 func (t *Tally) add(u Tally) {
 	t.TimeTally.add(u.TimeTally)
 	t.MeetingTally.add(u.MeetingTally)
+	t.CodingTally.add(u.CodingTally)
 	t.Categories.add(u.Categories)
 	for p, m := range u.people {
 		t.people[p] += m
@@ -440,6 +481,7 @@ type layout struct {
 	workDay bool     // the day has working hours
 	workSet set      // work as a set, empty on a day off
 	today   int      // the day's civilDay
+	zone    *time.Location
 
 	ooo      set // out of office, at any hour
 	oooWork  set // out of office within working hours
@@ -451,13 +493,20 @@ type layout struct {
 	booked   set // booked focus blocks within working hours, not out
 
 	meetings []*classify.Event // the day's meetings
+
+	// The coding layer, when there is one (layCoding).
+	sessions      set             // coding sessions, at any hour
+	codingWork    set             // sessions within working hours on free time
+	codingAfter   set             // sessions outside working hours, not under a meeting
+	sessionStarts int             // sessions that start today
+	commits       []*CodingCommit // commits made today
 }
 
 // layDay lays out the day starting at midnight d, given the events that
 // overlap it.
 func (s Settings) layDay(d time.Time, all []classify.Event, idx []int32) layout {
 	y, m, dd := d.Date()
-	l := layout{day: interval{minuteOf(d), minuteOf(dayStart(y, m, dd+1, s.Zone))}, today: civilDay(d)}
+	l := layout{day: interval{minuteOf(d), minuteOf(dayStart(y, m, dd+1, s.Zone))}, today: civilDay(d), zone: s.Zone}
 	span := s.Hours[d.Weekday()]
 	l.workDay = !span.IsZero()
 	if l.workDay {
@@ -509,6 +558,7 @@ func (s Settings) layDay(d time.Time, all []classify.Event, idx []int32) layout 
 func (s Settings) tallyDay(l *layout) Tally {
 	t := newTally()
 	t.TimeTally = l.timeTally()
+	t.CodingTally = l.codingTally()
 	for _, st := range l.focus {
 		t.LongestFocusMinutes = max(t.LongestFocusMinutes, int(st.len()))
 	}
@@ -545,6 +595,7 @@ func (h *Heat) add(wd time.Weekday, l *layout, zone *time.Location) {
 	h.Days[wd]++
 	spread(&h.Meeting[wd], l.meetAll, zone)
 	spread(&h.Focus[wd], l.focus, zone)
+	spread(&h.Coding[wd], l.codingWork.or(l.codingAfter), zone)
 }
 
 // spread adds the minutes of s to the wall-clock hours they fall in.

@@ -290,6 +290,16 @@ func checkTally(t *testing.T, w Tally) {
 	if w.ExternalMeetingMinutes > w.MeetingMinutes || w.LongestFocusMinutes > w.FocusMinutes || w.FocusBookedMinutes > w.WorkingMinutes-w.OutOfOfficeMinutes {
 		t.Errorf("a part is larger than its whole: %+v", minsOf(w))
 	}
+	// The coding invariant: coding is laid on free time only.
+	if w.CodingMinutes > w.FocusMinutes+w.FragmentedMinutes {
+		t.Errorf("coding %d > focus %d + fragmented %d", w.CodingMinutes, w.FocusMinutes, w.FragmentedMinutes)
+	}
+	if w.CodingInFocusMinutes > w.CodingMinutes || w.CodingInFocusMinutes > w.FocusMinutes {
+		t.Errorf("coding in focus %d > coding %d or focus %d", w.CodingInFocusMinutes, w.CodingMinutes, w.FocusMinutes)
+	}
+	if w.CodingInFocusMinutes < 0 || w.CodingAfterHoursMinutes < 0 || w.Commits < 0 || w.CodingSessions < 0 || w.Repos < 0 {
+		t.Errorf("a coding count below zero: %+v", w.CodingTally)
+	}
 }
 
 func TestAnalyzeAcrossWeeks(t *testing.T) {

@@ -101,3 +101,11 @@ func (s set) or(t set) set {
 	all = append(all, t...)
 	return union(all)
 }
+
+// and returns the part of s inside t.
+func (s set) and(t set) set {
+	if len(s) == 0 || len(t) == 0 {
+		return nil
+	}
+	return s.minus(s.minus(t))
+}

@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -10,9 +11,11 @@ import (
 	"github.com/emtime/emtime/pkg/classify"
 )
 
-// TestCapacityInvariant analyses a few hundred random calendars and checks,
-// for every week and the total, the accounting identities, and every figure
-// against a plain minute-by-minute count.
+// TestCapacityInvariant analyses a few hundred random calendars, most with
+// random coding sessions laid on them, and checks, for every week and the
+// total, the accounting identities (coding_minutes ≤ focus + fragmented,
+// coding in focus ≤ coding among them), and every figure against a plain
+// minute-by-minute count.
 func TestCapacityInvariant(t *testing.T) {
 	zones := []string{"UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Australia/Lord_Howe", "America/Santiago"}
 	// Days near a change of offset in one of the zones; the rest of the
@@ -35,9 +38,10 @@ func TestCapacityInvariant(t *testing.T) {
 		to := from.Add(time.Duration(rng.IntN(45*86400)) * time.Second)
 		s := randomSettings(rng, loc)
 		events := randomEvents(rng, from, to, loc)
-		name := fmt.Sprintf("calendar %d in %s from %s, %d events", i, loc, from.Format(time.DateTime), len(events))
-		res := Analyze(Input{Events: events, From: from, To: to, Settings: s})
-		if !t.Run(name, func(t *testing.T) { checkResult(t, res, events, s) }) && !testing.Verbose() {
+		coding := randomCoding(rng, from, to, loc)
+		name := fmt.Sprintf("calendar %d in %s from %s, %d events, %d sessions", i, loc, from.Format(time.DateTime), len(events), sessionCount(coding))
+		res := Analyze(Input{Events: events, From: from, To: to, Settings: s, Coding: coding})
+		if !t.Run(name, func(t *testing.T) { checkResult(t, res, events, coding, s) }) && !testing.Verbose() {
 			t.FailNow() // one calendar's failures are enough to read
 		}
 	}
@@ -109,19 +113,99 @@ func randomEvents(rng *rand.Rand, from, to time.Time, loc *time.Location) []clas
 	return events
 }
 
+// randomCoding is a coding layer over [from, to), or nil a quarter of the
+// time: sessions of no length to a day long, some overlapping, at any hour,
+// with commits in them and some outside any session, in a few
+// repositories.
+func randomCoding(rng *rand.Rand, from, to time.Time, loc *time.Location) *Coding {
+	if rng.IntN(4) == 0 {
+		return nil
+	}
+	repos := []string{"api", "web", "infra", "docs"}
+	span := to.Sub(from) + 4*24*time.Hour
+	c := &Coding{}
+	commit := func(when time.Time) {
+		var rs []string
+		for len(rs) == 0 {
+			for _, r := range repos {
+				if rng.IntN(3) == 0 {
+					rs = append(rs, r)
+				}
+			}
+		}
+		c.Commits = append(c.Commits, CodingCommit{When: when, Repos: rs})
+	}
+	for range rng.IntN(40) {
+		start := from.Add(-2*24*time.Hour + time.Duration(rng.Int64N(int64(span/time.Second)))*time.Second)
+		if rng.IntN(2) == 0 {
+			d := start.In(loc)
+			start = time.Date(d.Year(), d.Month(), d.Day(), 6+rng.IntN(16), rng.IntN(60), rng.IntN(60), 0, loc)
+		}
+		var length time.Duration
+		switch r := rng.IntN(10); {
+		case r == 0:
+		case r == 1:
+			length = time.Duration(rng.IntN(26*60)) * time.Minute
+		default:
+			length = time.Duration(rng.IntN(5*60))*time.Minute + time.Duration(rng.IntN(60))*time.Second
+		}
+		c.Sessions = append(c.Sessions, CodingSession{Start: start, End: start.Add(length)})
+		commit(start.Add(length))
+		if length > 0 && rng.IntN(2) == 0 {
+			commit(start.Add(time.Duration(rng.Int64N(int64(length)))))
+		}
+	}
+	for range rng.IntN(3) {
+		commit(from.Add(time.Duration(rng.Int64N(int64(span/time.Second))) * time.Second))
+	}
+	return c
+}
+
+func sessionCount(c *Coding) int {
+	if c == nil {
+		return 0
+	}
+	return len(c.Sessions)
+}
+
 // checkResult checks a result's identities and compares it with a count
 // made minute by minute.
-func checkResult(t *testing.T, res Result, events []classify.Event, s Settings) {
+func checkResult(t *testing.T, res Result, events []classify.Event, coding *Coding, s Settings) {
 	checkTally(t, res.Total)
 	// The heat map spreads exactly the meeting (in and after hours) and
 	// focus minutes over the hours, and counts every day once.
-	var heatMeeting, heatFocus, heatDays int
+	var heatMeeting, heatFocus, heatCoding, heatDays int
 	for wd := range 7 {
 		heatDays += res.Heat.Days[wd]
 		for h := range 24 {
 			heatMeeting += res.Heat.Meeting[wd][h]
 			heatFocus += res.Heat.Focus[wd][h]
+			heatCoding += res.Heat.Coding[wd][h]
 		}
+	}
+	if want := res.Total.CodingMinutes + res.Total.CodingAfterHoursMinutes; heatCoding != want {
+		t.Errorf("heat map holds %d coding minutes, want %d", heatCoding, want)
+	}
+	// Every session's minutes are counted in hours, after hours, or not at
+	// all; the sessions' counted minutes are the coding family's (the
+	// random sessions may overlap, and the family counts their union).
+	if coding != nil {
+		var work, after int
+		for i, st := range res.Sessions {
+			sess := coding.Sessions[i]
+			a := max(minuteOf(sess.Start), minuteOf(res.From))
+			b := min(minuteOf(sess.End), minuteOf(res.To))
+			if n := int(max(b-a, 0)); st.WorkingMinutes+st.AfterHoursMinutes+st.UncountedMinutes != n {
+				t.Errorf("session %d: %+v, adding up to other than its %d minutes in the range", i, st, n)
+			}
+			work += st.WorkingMinutes
+			after += st.AfterHoursMinutes
+		}
+		if work < res.Total.CodingMinutes || after < res.Total.CodingAfterHoursMinutes {
+			t.Errorf("sessions count %d and %d minutes, fewer than the total's %d and %d", work, after, res.Total.CodingMinutes, res.Total.CodingAfterHoursMinutes)
+		}
+	} else if res.Sessions != nil {
+		t.Errorf("session tallies %v without a coding layer", res.Sessions)
 	}
 	if want := res.Total.MeetingMinutes + res.Total.AfterHoursMeetingMinutes; heatMeeting != want {
 		t.Errorf("heat map holds %d meeting minutes, want %d", heatMeeting, want)
@@ -151,6 +235,9 @@ func checkResult(t *testing.T, res Result, events []classify.Event, s Settings) 
 			{&sum.AfterHoursMeetingMinutes, &w.AfterHoursMeetingMinutes}, {&sum.FocusBookedMinutes, &w.FocusBookedMinutes},
 			{&sum.ExternalMeetingMinutes, &w.ExternalMeetingMinutes}, {&sum.MeetingCount, &w.MeetingCount},
 			{&sum.BackToBackChains, &w.BackToBackChains}, {&sum.MeetingFreeDays, &w.MeetingFreeDays},
+			{&sum.CodingMinutes, &w.CodingMinutes}, {&sum.CodingInFocusMinutes, &w.CodingInFocusMinutes},
+			{&sum.CodingAfterHoursMinutes, &w.CodingAfterHoursMinutes}, {&sum.Commits, &w.Commits},
+			{&sum.CodingSessions, &w.CodingSessions},
 		} {
 			*n.sum += *n.w
 		}
@@ -167,6 +254,19 @@ func checkResult(t *testing.T, res Result, events []classify.Event, s Settings) 
 	}
 	sum.Categories, sum.People = res.Total.Categories, res.Total.People
 	sum.people = res.Total.people
+	// Repositories are counted once over the range, not once a week.
+	sum.Repos, sum.repos = res.Total.Repos, res.Total.repos
+	var allRepos []string
+	for _, c := range commitsIn(coding, res.From, res.To) {
+		for _, r := range c.Repos {
+			if !slices.Contains(allRepos, r) {
+				allRepos = append(allRepos, r)
+			}
+		}
+	}
+	if res.Total.Repos != len(allRepos) {
+		t.Errorf("the total counts %d repositories, the range's commits are in %d", res.Total.Repos, len(allRepos))
+	}
 	if fmt.Sprint(sum) != fmt.Sprint(res.Total) {
 		t.Errorf("the weeks add up to\n%+v\nthe total is\n%+v", sum, res.Total)
 	}
@@ -185,7 +285,7 @@ func checkResult(t *testing.T, res Result, events []classify.Event, s Settings) 
 	}
 
 	// The count by minutes, by week.
-	want := countByMinute(res.From, res.To, events, s)
+	want := countByMinute(res.From, res.To, events, coding, s)
 	if len(want) != len(res.Weeks) {
 		t.Fatalf("%d weeks, the minute count finds %d", len(res.Weeks), len(want))
 	}
@@ -193,6 +293,8 @@ func checkResult(t *testing.T, res Result, events []classify.Event, s Settings) 
 		got := minuteTally{
 			start: w.Start.Format(time.DateOnly), days: w.Days, mins: minsOf(w.Tally),
 			longest: w.LongestFocusMinutes, free: w.MeetingFreeDays,
+			coding: w.CodingMinutes, codingInFocus: w.CodingInFocusMinutes, codingAfter: w.CodingAfterHoursMinutes,
+			commits: w.Commits, sessions: w.CodingSessions, repos: w.Repos,
 		}
 		if got != want[i] {
 			t.Errorf("week %d:\n got %+v\nwant %+v", i, got, want[i])
@@ -205,11 +307,28 @@ type minuteTally struct {
 	days          int
 	mins          mins
 	longest, free int
+
+	coding, codingInFocus, codingAfter int
+	commits, sessions, repos           int
+}
+
+// commitsIn are the layer's commits made in [from, to).
+func commitsIn(c *Coding, from, to time.Time) []CodingCommit {
+	if c == nil {
+		return nil
+	}
+	var out []CodingCommit
+	for _, cm := range c.Commits {
+		if !cm.When.Before(from) && cm.When.Before(to) {
+			out = append(out, cm)
+		}
+	}
+	return out
 }
 
 // countByMinute walks [from, to) a minute at a time and counts what each
 // minute is, with no intervals: the reference the analysis must agree with.
-func countByMinute(from, to time.Time, events []classify.Event, s Settings) []minuteTally {
+func countByMinute(from, to time.Time, events []classify.Event, coding *Coding, s Settings) []minuteTally {
 	first, last := from.Unix()/60, to.Unix()/60
 	n := int(last - first)
 	const (
@@ -217,8 +336,11 @@ func countByMinute(from, to time.Time, events []classify.Event, s Settings) []mi
 		isOOO
 		isPersonal
 		isFocus
+		isCoding
 	)
 	marks := make([]uint8, n)
+	starts := make([]int, n)           // sessions starting at each minute
+	commits := make([][]string, n)     // the repositories of each commit made in each minute, one entry a commit
 	round := func(t time.Time) int64 { // to the nearest minute, half up
 		ns := t.UnixNano() + 30e9
 		m := ns / 60e9
@@ -245,11 +367,28 @@ func countByMinute(from, to time.Time, events []classify.Event, s Settings) []mi
 			marks[m-first] |= bit
 		}
 	}
+	if coding != nil {
+		for _, sess := range coding.Sessions {
+			a, b := round(sess.Start), round(sess.End)
+			if a >= first && a < last {
+				starts[a-first]++
+			}
+			for m := max(a, first); m < min(b, last); m++ {
+				marks[m-first] |= isCoding
+			}
+		}
+		for _, c := range commitsIn(coding, from, to) {
+			m := c.When.Unix()/60 - first
+			commits[m] = append(commits[m], c.Repos...)
+			commits[m] = append(commits[m], "") // ends the commit
+		}
+	}
 
 	var out []minuteTally
 	var cur *minuteTally
 	var day string
-	var dayWork, dayMeeting, dayCapacity, run int
+	var dayWork, dayMeeting, dayCapacity, run, runCoding int
+	weekRepos := map[string]bool{}
 	endRun := func() {
 		if run == 0 {
 			return
@@ -257,10 +396,11 @@ func countByMinute(from, to time.Time, events []classify.Event, s Settings) []mi
 		if time.Duration(run)*time.Minute >= s.FocusMin.Truncate(time.Minute) {
 			cur.mins.Focus += run
 			cur.longest = max(cur.longest, run)
+			cur.codingInFocus += runCoding
 		} else {
 			cur.mins.Fragmented += run
 		}
-		run = 0
+		run, runCoding = 0, 0
 	}
 	endDay := func() {
 		endRun()
@@ -284,6 +424,7 @@ func countByMinute(from, to time.Time, events []classify.Event, s Settings) []mi
 			if cur == nil || cur.start != ws {
 				out = append(out, minuteTally{start: ws})
 				cur = &out[len(out)-1]
+				clear(weekRepos)
 			}
 			cur.days++
 		}
@@ -294,10 +435,23 @@ func countByMinute(from, to time.Time, events []classify.Event, s Settings) []mi
 		ooo := mk&isOOO != 0
 		meeting := mk&isMeeting != 0 && !ooo
 		personal := mk&isPersonal != 0 && !ooo && !meeting
+		codes := mk&isCoding != 0
+		cur.sessions += starts[i]
+		for _, r := range commits[i] {
+			if r == "" {
+				cur.commits++
+			} else if !weekRepos[r] {
+				weekRepos[r] = true
+				cur.repos++
+			}
+		}
 		if !work {
 			endRun()
 			if meeting {
 				cur.mins.AfterHours++
+			}
+			if codes && !meeting {
+				cur.codingAfter++
 			}
 			continue
 		}
@@ -322,6 +476,10 @@ func countByMinute(from, to time.Time, events []classify.Event, s Settings) []mi
 			endRun()
 		} else {
 			run++
+			if codes {
+				cur.coding++
+				runCoding++
+			}
 		}
 	}
 	endDay()

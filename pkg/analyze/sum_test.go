@@ -229,7 +229,7 @@ func randomInput(t *testing.T, rng *rand.Rand) Input {
 	to := from.Add(time.Duration(rng.IntN(45*86400)) * time.Second)
 	s := randomSettings(rng, loc)
 	s.TopPeople = rng.IntN(4)
-	return Input{Events: randomEvents(rng, from, to, loc), From: from, To: to, Settings: s}
+	return Input{Events: randomEvents(rng, from, to, loc), From: from, To: to, Settings: s, Coding: randomCoding(rng, from, to, loc)}
 }
 
 // TestTopPeople checks the picking of the top people against sorting them

@@ -30,7 +30,8 @@ func EventsByDay(in Input) [][]int {
 }
 
 // Lean returns t without the families that are not sums: its people and
-// its categories. What a share or a verdict reads is all there, and lean
+// its categories. What a share or a verdict reads is all there (the coding
+// family's handful of repositories is kept), and lean
 // tallies sum quickly: a what-if that weighs many choices by their shares
 // sums lean tallies, and the full ones only of the choice it keeps.
 func (t Tally) Lean() Tally {
