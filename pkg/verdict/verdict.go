@@ -11,15 +11,28 @@
 // share of its capacity taken as coding time, with what that share was
 // measured from ([Coding]). The calendar alone can only say how much time
 // was free to code in, so [FromCalendar] takes the focus share — free
-// stretches long enough to code in — and the reasons say so. A measure of
-// coding of its own (commits from git, say) is a new [CodingMeasure]: the
-// caller fills Coding from it, and the reasons name it.
+// stretches long enough to code in — and the reasons say so. That is the
+// track: the calendar's verdict, which needs nothing but a calendar.
+//
+// # The coding signal, measured
+//
+// When the tally's coding family was measured from my commits
+// ([Input.Git]), the verdict also gives the coding track: ic when the
+// coding share is at least the IC band's bottom, em when it is at most the
+// EM coding band's top, hybrid between, none with no capacity; the reasons
+// say it in a sentence, and say so when the two tracks disagree. The
+// bottleneck risk is then measured too: an em or overloaded stretch whose
+// coding share is above the EM coding band, or whose coding after hours is
+// above [Git.AfterHoursMax] a week. Without git it is the calendar's
+// inference (an em stretch whose focus share is above the EM coding band),
+// and the reason says it is inferred.
 package verdict
 
 import (
 	"fmt"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/emtime/emtime/pkg/analyze"
 )
@@ -86,11 +99,18 @@ func (b Bands) Validate() error {
 // Verdict is the track a stretch of time resembles, with the reasons. The
 // JSON keys are those of the report.
 type Verdict struct {
+	// Track is the calendar's verdict.
 	Track Track `json:"track"`
+	// CodingTrack is the track the coding measured from my commits
+	// resembles; empty when no git history was read.
+	CodingTrack Track `json:"coding_track,omitempty"`
 	// Reasons explain the track in sentences, the deciding one first.
 	Reasons []string `json:"reasons"`
-	// BottleneckRisk is set on an EM stretch whose coding share is above
-	// the EM coding band: the article's bottleneck risk.
+	// BottleneckRisk is the article's bottleneck risk: an EM who still
+	// takes critical coding work. With git history, set on an em or
+	// overloaded stretch whose coding share is above the EM coding band or
+	// whose coding after hours is above the limit; without, inferred for an
+	// em stretch whose focus share is above the EM coding band.
 	BottleneckRisk bool `json:"bottleneck_risk"`
 }
 
@@ -100,9 +120,26 @@ type Input struct {
 	// against the EM band, and its free time says what keeps it from the
 	// IC track.
 	Tally analyze.Tally
-	// Coding is the share of the stretch's capacity taken as coding time.
+	// Coding is the share of the stretch's capacity taken as coding time
+	// by the calendar's track.
 	Coding Coding
+	// Git, when not nil, says the tally's coding family was measured from
+	// my commits, and how to judge it: the verdict then gives the coding
+	// track and measures the bottleneck risk.
+	Git *Git
 }
+
+// Git is how coding measured from git history is judged.
+type Git struct {
+	// AfterHoursMax is the most coding outside working hours a week may
+	// hold before an em or overloaded week carries the bottleneck risk. A
+	// stretch of several weeks is allowed as much for each week it holds.
+	AfterHoursMax time.Duration
+}
+
+// DefaultAfterHoursCoding is the default of [Git.AfterHoursMax]: four
+// hours a week, half a working day.
+const DefaultAfterHoursCoding = 4 * time.Hour
 
 // Coding is a share of capacity taken as coding time, and what it was
 // measured from.
@@ -146,7 +183,21 @@ func (c Coding) says(share string) string {
 //   - meeting share below the EM band and coding share at least
 //     ICCodingMin: ic;
 //   - anything else: hybrid.
+//
+// With in.Git, the coding track and the measured bottleneck risk are added
+// (see the package documentation).
 func Judge(in Input, b Bands) Verdict {
+	v := judgeCalendar(in, b)
+	if in.Git != nil {
+		v.measure(in.Tally, *in.Git, b)
+	}
+	return v
+}
+
+// inferred ends the bottleneck reason when only the calendar was read.
+const inferred = " (inferred from the calendar's free time; --git measures it from your commits)"
+
+func judgeCalendar(in Input, b Bands) Verdict {
 	t := in.Tally
 	meet, ok := t.MeetingShare()
 	if !ok {
@@ -173,11 +224,15 @@ func Judge(in Input, b Bands) Verdict {
 		v := Verdict{Track: TrackEM, Reasons: []string{
 			fmt.Sprintf("%s, inside "+emWhose+" %s–%s", meetSays, pct(b.EMMeetingMin), pct(b.EMMeetingMax)),
 		}}
-		if coding > b.EMCodingMax {
-			v.BottleneckRisk = true
-			v.Reasons = append(v.Reasons, fmt.Sprintf("%s, above an EM's 0–%s coding time: an EM who still takes critical coding work risks becoming the team's bottleneck", codingSays, pct(b.EMCodingMax)))
-		} else {
+		switch {
+		case coding <= b.EMCodingMax:
 			v.Reasons = append(v.Reasons, fmt.Sprintf("%s, within an EM's 0–%s coding time", codingSays, pct(b.EMCodingMax)))
+		case in.Git != nil:
+			// The commits say whether the time was spent coding.
+			v.Reasons = append(v.Reasons, fmt.Sprintf("%s, above an EM's 0–%s coding time", codingSays, pct(b.EMCodingMax)))
+		default:
+			v.BottleneckRisk = true
+			v.Reasons = append(v.Reasons, fmt.Sprintf("%s, above an EM's 0–%s coding time: "+bottleneck+inferred, codingSays, pct(b.EMCodingMax)))
 		}
 		return v
 	case coding >= b.ICCodingMin:
@@ -205,6 +260,119 @@ func Judge(in Input, b Bands) Verdict {
 		}
 		return v
 	}
+}
+
+// bottleneck is the article's warning, as the reasons give it.
+const bottleneck = "an EM who still takes critical coding work risks becoming the team's bottleneck"
+
+// measure adds what the commits say: the coding track and its sentence,
+// the disagreement with the calendar's track, and the bottleneck risk as
+// measured.
+func (v *Verdict) measure(t analyze.Tally, g Git, b Bands) {
+	after := ""
+	if t.CodingAfterHoursMinutes > 0 {
+		after = fmt.Sprintf("; another %s of coding fell outside working hours", hours(t.CodingAfterHoursMinutes))
+	}
+	share, ok := t.CodingShare()
+	if !ok {
+		v.CodingTrack = TrackNone
+		if after != "" {
+			v.Reasons = append(v.Reasons, "no working time to measure coding against"+after)
+		}
+		return
+	}
+	var where string
+	switch {
+	case share >= b.ICCodingMin:
+		v.CodingTrack = TrackIC
+		where = fmt.Sprintf("within "+icWhose+" %s–%s", pct(b.ICCodingMin), pct(b.ICCodingMax))
+		if share > b.ICCodingMax {
+			where = "above even" + where[len("within"):]
+		}
+	case share <= b.EMCodingMax:
+		v.CodingTrack = TrackEM
+		where = fmt.Sprintf("within "+emWhose+" 0–%s", pct(b.EMCodingMax))
+	default:
+		v.CodingTrack = TrackHybrid
+		where = fmt.Sprintf("between "+emWhose+" 0–%s and "+icWhose+" %s–%s", pct(b.EMCodingMax), pct(b.ICCodingMin), pct(b.ICCodingMax))
+	}
+	shown := pctBeside(share, b.EMCodingMax, b.ICCodingMin, b.ICCodingMax)
+	if t.Commits == 0 && t.CodingMinutes == 0 {
+		v.Reasons = append(v.Reasons, fmt.Sprintf("no commits of mine in this stretch: coding %s of working time, %s%s", shown, where, after))
+	} else {
+		v.Reasons = append(v.Reasons, fmt.Sprintf("coding %s of working time, from %s in %s: %s%s",
+			shown, plural(t.Commits, "commit", "commits"), plural(t.Repos, "repository", "repositories"), where, after))
+	}
+	if d := disagreement(v.Track, v.CodingTrack); d != "" {
+		v.Reasons = append(v.Reasons, d)
+	}
+
+	if v.Track != TrackEM && v.Track != TrackOverloaded {
+		return
+	}
+	whose := "alongside " + emWhose + " meetings"
+	if v.Track == TrackOverloaded {
+		whose = "alongside more meetings than even " + emWhose
+	}
+	if share > b.EMCodingMax {
+		v.BottleneckRisk = true
+		v.Reasons = append(v.Reasons, fmt.Sprintf("coding takes %s of working time %s, above an EM's 0–%s: %s (measured from your commits)",
+			pctBeside(share, b.EMCodingMax), whose, pct(b.EMCodingMax), bottleneck))
+	}
+	if limit := afterHoursLimit(t, g); t.CodingAfterHoursMinutes > limit {
+		v.BottleneckRisk = true
+		v.Reasons = append(v.Reasons, fmt.Sprintf("%s of coding fell outside working hours, above %s: %s (measured from your commits)",
+			hours(t.CodingAfterHoursMinutes), limitWords(limit, g), bottleneck))
+	}
+}
+
+// afterHoursLimit is the coding after hours a stretch may hold, in
+// minutes: the weekly limit for a week or less, and as much for each week
+// of a longer stretch.
+func afterHoursLimit(t analyze.Tally, g Git) int {
+	week := int(g.AfterHoursMax / time.Minute)
+	return week * max(t.Days, 7) / 7
+}
+
+func limitWords(limit int, g Git) string {
+	week := int(g.AfterHoursMax / time.Minute)
+	if limit == week {
+		return hours(week) + " a week"
+	}
+	return fmt.Sprintf("%s (%s a week)", hours(limit), hours(week))
+}
+
+// disagreement says so when the calendar's track and the coding track are
+// on different sides; "" when they agree, or either has nothing to judge.
+func disagreement(calendar, coding Track) string {
+	side := func(t Track) Track {
+		if t == TrackOverloaded {
+			return TrackEM
+		}
+		return t
+	}
+	if calendar == TrackNone || coding == TrackNone || side(calendar) == side(coding) {
+		return ""
+	}
+	cal := map[Track]string{
+		TrackIC:         "your calendar leaves an IC's focus time",
+		TrackHybrid:     "your calendar sits between the two tracks",
+		TrackEM:         "your calendar looks like a manager's",
+		TrackOverloaded: "your calendar is overloaded with meetings",
+	}[calendar]
+	commits := map[Track]string{
+		TrackIC:     "your commits say you code like an IC",
+		TrackHybrid: "your commits say you code like someone between the two tracks",
+		TrackEM:     "your commits say you code like a manager",
+	}[coding]
+	return cal + ", but " + commits
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func noCapacity(t analyze.Tally) string {
