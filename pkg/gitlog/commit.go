@@ -114,6 +114,23 @@ func (hr *headerReader) read(r io.Reader) (header, error) {
 	return h, nil
 }
 
+// MaxSubject is the most bytes of a commit's subject line read.
+const MaxSubject = 1024
+
+// subject reads, after [headerReader.read], the first line of the message:
+// at most MaxSubject bytes of it, however long the line is.
+func (hr *headerReader) subject() string {
+	var line []byte
+	for len(line) < MaxSubject {
+		chunk, err := hr.br.ReadSlice('\n')
+		line = append(line, chunk[:min(len(chunk), MaxSubject-len(line))]...)
+		if err != bufio.ErrBufferFull {
+			break
+		}
+	}
+	return string(bytes.TrimRight(line, "\r\n"))
+}
+
 // readLine returns the next line without its newline, keeping at most
 // maxHeaderLine bytes of it, and the bytes consumed.
 func (hr *headerReader) readLine() ([]byte, int, error) {

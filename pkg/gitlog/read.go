@@ -62,6 +62,9 @@ type Options struct {
 	// Depth and MaxDirs bound the search of folders; zero means
 	// [DefaultDepth] and [DefaultMaxDirs].
 	Depth, MaxDirs int
+	// Subjects asks for the subject line of each of my commits
+	// ([Commit.Subject]); without it no part of a message is read.
+	Subjects bool
 }
 
 // Commit is one of my commits.
@@ -75,6 +78,10 @@ type Commit struct {
 	// Repos are the repositories the commit was found in (their paths as
 	// [Repo.Path] gives them).
 	Repos []string
+	// Subject is the first line of the message, with [Options.Subjects]:
+	// at most [MaxSubject] bytes of it read, control characters dropped,
+	// cut at 200 characters. Empty otherwise.
+	Subject string
 }
 
 // Repo says what was read of one repository.
@@ -149,7 +156,7 @@ func Read(ctx context.Context, opts Options) (*History, error) {
 			mine[a] = true
 		}
 	}
-	w := window{from: h.From, to: h.To, mine: mine}
+	w := window{from: h.From, to: h.To, mine: mine, subjects: opts.Subjects}
 
 	results := make([]repoResult, len(locs))
 	workers := min(runtime.GOMAXPROCS(0), len(locs))
@@ -182,7 +189,7 @@ func Read(ctx context.Context, opts Options) (*History, error) {
 			if !ok {
 				i = len(h.Commits)
 				byHash[c.hash] = i
-				h.Commits = append(h.Commits, Commit{Hash: c.hash.String(), Email: clean(c.email), When: c.when})
+				h.Commits = append(h.Commits, Commit{Hash: c.hash.String(), Email: clean(c.email), When: c.when, Subject: c.subject})
 			}
 			h.Commits[i].Repos = append(h.Commits[i].Repos, r.repo.Path)
 		}
@@ -216,6 +223,7 @@ func Read(ctx context.Context, opts Options) (*History, error) {
 type window struct {
 	from, to time.Time // author times kept, [from, to); zero is open
 	mine     map[string]bool
+	subjects bool // read the subject lines of my commits
 }
 
 func (w window) holds(t time.Time) bool {
@@ -231,9 +239,10 @@ func (w window) cutoff() (time.Time, bool) {
 }
 
 type found struct {
-	hash  plumbing.Hash
-	email string
-	when  time.Time
+	hash    plumbing.Hash
+	email   string
+	when    time.Time
+	subject string
 }
 
 type repoResult struct {
@@ -353,7 +362,11 @@ func (wk *walker) keep(c *queued) {
 	email := wk.mailmap.email(c.h.author.name, c.h.author.email)
 	if wk.w.mine[strings.ToLower(email)] {
 		wk.res.repo.Mine++
-		wk.res.mine = append(wk.res.mine, found{hash: c.hash, email: email, when: c.h.author.when})
+		f := found{hash: c.hash, email: email, when: c.h.author.when}
+		if wk.w.subjects {
+			f.subject = wk.readSubject(c.hash)
+		}
+		wk.res.mine = append(wk.res.mine, f)
 		return
 	}
 	wk.res.repo.Others++
@@ -399,6 +412,24 @@ func (wk *walker) readCommit(hash plumbing.Hash) (header, error) {
 	}
 	defer r.Close()
 	return wk.hr.read(r)
+}
+
+// readSubject reads the subject line of a commit already read once; ""
+// when it cannot be read again.
+func (wk *walker) readSubject(hash plumbing.Hash) string {
+	obj, err := wk.objs.get(hash)
+	if err != nil {
+		return ""
+	}
+	r, err := obj.Reader()
+	if err != nil {
+		return ""
+	}
+	defer r.Close()
+	if _, err := wk.hr.read(r); err != nil {
+		return ""
+	}
+	return clean(wk.hr.subject())
 }
 
 // tips are the commits every ref points to: local branches, remote-tracking

@@ -465,3 +465,34 @@ func TestReadPacked(t *testing.T) {
 		t.Errorf("missing packfile: commits %v, repo %+v", times(h.Commits), repo)
 	}
 }
+
+// TestReadSubjects: with Subjects, each of my commits comes with the first
+// line of its message, cut short and stripped of control characters;
+// without, no part of a message is read.
+func TestReadSubjects(t *testing.T) {
+	r := newTestRepo(t, t.TempDir(), false)
+	a := r.commit(c{email: "me@example.com", author: day(0, 10, 0), msg: "Fix the \x1b[31mledger\x1b[0m rounding\r\n\nA body that is not the subject.\n"})
+	long := strings.Repeat("x", 8<<20) // one line of 8 MiB
+	b := r.commit(c{email: "me@example.com", author: day(0, 11, 0), msg: long, parents: []plumbing.Hash{a}})
+	none := r.commit(c{email: "me@example.com", author: day(0, 12, 0), msg: "\n", parents: []plumbing.Hash{b}})
+	r.ref("refs/heads/main", none)
+
+	h := read(t, Options{Paths: []string{r.dir}, Subjects: true})
+	if len(h.Commits) != 3 {
+		t.Fatalf("%d commits, want 3", len(h.Commits))
+	}
+	if got := h.Commits[0].Subject; got != "Fix the [31mledger[0m rounding" {
+		t.Errorf("subject %q, want the first line without its escape characters", got)
+	}
+	if got := h.Commits[1].Subject; got != strings.Repeat("x", maxText)+"…" {
+		t.Errorf("a subject of 8 MiB comes back as %d bytes, want %d characters and an ellipsis", len(got), maxText)
+	}
+	if got := h.Commits[2].Subject; got != "" {
+		t.Errorf("an empty message gives the subject %q", got)
+	}
+	for _, cm := range read(t, Options{Paths: []string{r.dir}}).Commits {
+		if cm.Subject != "" {
+			t.Errorf("without Subjects, a subject %q", cm.Subject)
+		}
+	}
+}

@@ -15,15 +15,23 @@
 //   - A calendar source (Microsoft 365, say) is a [calendar.Source]: the
 //     command opens it and hands it in as a [Calendar]; nothing here
 //     changes. Its own settings (its working hours) are the command's.
-//   - A layer of its own (coding sessions from git) is a field of
-//     [Sources], read in [Load] once the range and my addresses are
-//     settled, with its notices; its time becomes a field of
-//     [analyze.Input] in [Loaded.Input], and [Loaded.Judge] chooses what
-//     stands for coding time.
+//   - A layer of its own is a field of [Sources], read in [Load] once the
+//     range and my addresses are settled, with its notices; its time
+//     becomes a field of [analyze.Input] in [Loaded.Input], and
+//     [Loaded.Judge] chooses how it is judged. Git history is one:
+//     [Sources.History], read with my addresses and the git-only ones
+//     ([GitPlan.Authors]) over the range, becomes [Loaded.Git], the
+//     coding layer of [Loaded.Input], and the coding track of every
+//     verdict ([Loaded.Measure]).
 //
 // Error contract: a calendar that cannot be read is an error naming it
 // ("work.ics: …"), wrapping the source's error (an [ics.ErrBudget] among
-// them); nothing is returned half-loaded.
+// them); a git path that does not exist or holds no repository is the
+// history's error naming the path (wrapping [gitlog.ErrNoRepository] for
+// the latter); nothing is returned half-loaded. A repository read only in
+// part is a warning notice, not an error.
+//
+// [gitlog.ErrNoRepository]: https://pkg.go.dev/github.com/emtime/emtime/pkg/gitlog#ErrNoRepository
 //
 // [ics.ErrBudget]: https://pkg.go.dev/github.com/emtime/emtime/pkg/ics#ErrBudget
 package pipeline
@@ -54,6 +62,9 @@ type Sources struct {
 	// Calendars are read in order and merged; the first one's zone and
 	// owner count first.
 	Calendars []Calendar
+	// History reads my commits; nil: no git history is read, and there is
+	// no coding layer.
+	History History
 }
 
 // Plan is how a run counts: the settings in force, the range asked for,
@@ -80,6 +91,8 @@ type Plan struct {
 	Weeks    int
 	// Now places the current week.
 	Now time.Time
+	// Git is how the history of [Sources.History] is read and judged.
+	Git GitPlan
 }
 
 // Loaded is the calendars read, classified and placed in their zone and
@@ -107,6 +120,8 @@ type Loaded struct {
 	// Notices are what the loading took to be so, or noticed, for the
 	// command to say.
 	Notices []Notice
+	// Git is the git history read; nil when none was.
+	Git *Git
 }
 
 // Notice is something the user should hear about the loading.
@@ -135,13 +150,14 @@ const (
 
 // Warning reports whether a notice of this kind may mean the numbers are
 // not what the user expects.
-func (k NoticeKind) Warning() bool { return k == NoEvents }
+func (k NoticeKind) Warning() bool { return k == NoEvents || k == GitWarning }
 
 // Load reads the calendars of src and classifies the events of the plan's
 // range: first what each calendar says of itself (its zone, its owner),
 // which settles the zone when the plan gives none; then the range, in that
 // zone; then the events of every calendar, merged (an event on two of them
-// counts once); then me, and my domain; then the classification.
+// counts once); then me, and my domain; then the classification; then,
+// when src has a history, my commits over the range.
 func Load(ctx context.Context, src Sources, p Plan) (*Loaded, error) {
 	var info []calendar.Info
 	for _, c := range src.Calendars {
@@ -199,6 +215,11 @@ func Load(ctx context.Context, src Sources, p Plan) (*Loaded, error) {
 		}
 	}
 	l.Events = classify.Classify(merged.Events, l.Rules)
+	if src.History != nil {
+		if err := l.readGit(ctx, src.History, p.Git); err != nil {
+			return nil, err
+		}
+	}
 	return l, nil
 }
 
@@ -251,16 +272,20 @@ func (p Plan) Window(zone *time.Location) (from, to time.Time) {
 // [analyze.Analyze] counts. A what-if changes a copy of it (the events
 // without a meeting series, say) and counts it again.
 func (l *Loaded) Input() analyze.Input {
-	return analyze.Input{Events: l.Events, From: l.From, To: l.To, Settings: l.Settings}
+	in := analyze.Input{Events: l.Events, From: l.From, To: l.To, Settings: l.Settings}
+	if l.Git != nil {
+		in.Coding = l.Git.coding()
+	}
+	return in
 }
 
 // Judge gives the verdict of a stretch of the loaded range: a week, the
 // range, or any run of weeks summed with [analyze.Sum]. It is the one
-// place a stretch is judged, so that every stretch is judged alike: here
-// the data chooses what stands for coding time — today the calendar's
-// focus time.
+// place a stretch is judged, so that every stretch is judged alike: the
+// calendar's focus time for the track, and with git history the coding
+// measured from it for the coding track ([Loaded.Measure]).
 func (l *Loaded) Judge(t analyze.Tally) verdict.Verdict {
-	return verdict.Judge(verdict.FromCalendar(t), l.Bands)
+	return verdict.Judge(l.Measure(t), l.Bands)
 }
 
 func lowerAll(in []string) []string {
