@@ -86,6 +86,19 @@ type File struct {
 	// built-in categories.
 	Categories []classify.CategoryRule
 
+	// Git are the repositories, or folders searched for them, whose
+	// history is read for my commits; empty: none.
+	Git []string
+	// GitAuthors are addresses I commit with besides Me, lower case.
+	GitAuthors []string
+	// CodingGap and CodingLead are the coding-session rule: commits at
+	// most the gap apart form one session, which starts the lead before
+	// its first commit.
+	CodingGap, CodingLead time.Duration
+	// AfterHoursCoding is the weekly coding after working hours above
+	// which an EM's week carries the bottleneck risk.
+	AfterHoursCoding time.Duration
+
 	// lines holds the line of every key the file gave, by key path.
 	lines map[string]int
 }
@@ -99,21 +112,34 @@ type Keywords struct {
 	Interview   []string
 }
 
+// The defaults of the coding-session rule: the gap of git-hours, the
+// best-known estimator, and half an hour of work before a session's first
+// commit (those of package gitlog).
+const (
+	DefaultCodingGap  = 2 * time.Hour
+	DefaultCodingLead = 30 * time.Minute
+)
+
 // Default returns the documented defaults: Monday to Friday 09:00–17:00,
 // weeks from Monday, focus from 2 hours, the article's bands, the built-in
-// keyword lists, large meetings from 10 people.
+// keyword lists, large meetings from 10 people, no git history, coding
+// sessions of commits at most 2 hours apart from 30 minutes before the
+// first, and 4 hours a week of coding after hours.
 func Default() *File {
 	s := analyze.DefaultSettings(time.UTC)
 	r := classify.DefaultRules()
 	return &File{
-		WorkHours:    s.Hours,
-		WeekStart:    s.WeekStart,
-		FocusMin:     s.FocusMin,
-		Bands:        verdict.DefaultBands(),
-		Keywords:     Keywords{OutOfOffice: r.OutOfOffice, Personal: r.Personal, Focus: r.Focus, Interview: r.Interview},
-		OnlyAccepted: r.OnlyAccepted,
-		LargeMeeting: r.LargeMeeting,
-		lines:        map[string]int{},
+		WorkHours:        s.Hours,
+		WeekStart:        s.WeekStart,
+		FocusMin:         s.FocusMin,
+		Bands:            verdict.DefaultBands(),
+		Keywords:         Keywords{OutOfOffice: r.OutOfOffice, Personal: r.Personal, Focus: r.Focus, Interview: r.Interview},
+		OnlyAccepted:     r.OnlyAccepted,
+		LargeMeeting:     r.LargeMeeting,
+		CodingGap:        DefaultCodingGap,
+		CodingLead:       DefaultCodingLead,
+		AfterHoursCoding: verdict.DefaultAfterHoursCoding,
+		lines:            map[string]int{},
 	}
 }
 

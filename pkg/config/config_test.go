@@ -125,7 +125,8 @@ func TestDefaultYAML(t *testing.T) {
 		t.Errorf("the default file reads as\n%+v\nwant the defaults\n%+v", f, d)
 	}
 	for _, key := range []string{"work_hours", "week_start", "focus_min", "bands.em_meeting_min", "bands.em_focus_max",
-		"keywords.out_of_office", "keywords.interview", "only_accepted", "large_meeting"} {
+		"keywords.out_of_office", "keywords.interview", "only_accepted", "large_meeting", "git", "git_authors",
+		"coding_gap", "coding_lead", "after_hours_coding"} {
 		if !strings.Contains(string(DefaultYAML), key[strings.LastIndexByte(key, '.')+1:]+":") {
 			t.Errorf("the default file does not show %s", key)
 		}
@@ -145,11 +146,14 @@ func TestDefaultYAML(t *testing.T) {
 	if len(f.Me) != 2 || f.Timezone != "Europe/Berlin" || len(f.Categories) != 3 || len(f.Calendars[ProviderGoogle]) != 2 || f.Domain != "example.com" {
 		t.Errorf("examples read as me %v, zone %q, %d categories, calendars %v, domain %q", f.Me, f.Timezone, len(f.Categories), f.Calendars, f.Domain)
 	}
+	if len(f.Git) != 1 || len(f.GitAuthors) != 1 {
+		t.Errorf("examples read as git %v, git authors %v", f.Git, f.GitAuthors)
+	}
 }
 
 // isExample tells a commented-out setting of the default file from prose.
 func isExample(line string) bool {
-	for _, p := range []string{"# me:", "# domain:", "# timezone:", "# work_hours:", "# calendars:", "# categories:", "#   "} {
+	for _, p := range []string{"# me:", "# domain:", "# timezone:", "# work_hours:", "# calendars:", "# categories:", "# git:", "# git_authors:", "#   "} {
 		if strings.HasPrefix(line, p) {
 			return true
 		}
@@ -187,8 +191,8 @@ type badFile struct {
 
 func badFiles() []badFile {
 	return []badFile{
-		{"unknown key", "timezone: UTC\ncolour: blue\n", []string{`2: colour: unknown key (known keys: bands, calendars`}},
-		{"odd key, quoted", "\"a\\nb\\e[2J\": 1\n", []string{`1: "a\nb\x1b[2J": unknown key (known keys: bands`}},
+		{"unknown key", "timezone: UTC\ncolour: blue\n", []string{`2: colour: unknown key (known keys: after_hours_coding, bands, calendars`}},
+		{"odd key, quoted", "\"a\\nb\\e[2J\": 1\n", []string{`1: "a\nb\x1b[2J": unknown key (known keys: after_hours_coding, bands`}},
 		{"odd weekday, quoted", "work_hours:\n  \"mon\\a\": \"09:00-17:00\"\n", []string{`2: work_hours."mon\a": "mon\a" is not a day of the week`}},
 		{"unknown nested key", "bands:\n  em_meeting_min: 40\n  em_meting_max: 70\n", []string{`3: bands.em_meting_max: unknown key (known keys in bands: em_focus_max, em_meeting_max`}},
 		{"unknown key in a rule", "categories:\n  - name: x\n    titel: y\n", []string{`3: categories[1].titel: unknown key`}},
@@ -218,6 +222,13 @@ func badFiles() []badFile {
 		{"bad duration", "focus_min: two hours\n", []string{`1: focus_min: want a duration like 2h or 90m, got "two hours"`}},
 		{"duration without unit", "focus_min: 120\n", []string{`1: focus_min: want a duration like 2h or 90m, got the number 120`}},
 		{"duration out of range", "focus_min: 30s\n", []string{`1: focus_min: must be between 1m and 24h, got 30s`}},
+		{"coding gap out of range", "coding_gap: 30s\n", []string{`1: coding_gap: must be between 1m and 24h, got 30s`}},
+		{"coding gap of nothing", "coding_gap: 0\n", []string{`1: coding_gap: want a duration like 2h or 90m, got the number 0`}},
+		{"coding lead too long", "coding_lead: 9h\n", []string{`1: coding_lead: must be between 0s and 8h, got 9h`}},
+		{"after hours coding not a duration", "after_hours_coding: lots\n", []string{`1: after_hours_coding: want a duration like 2h or 90m, got "lots"`}},
+		{"an empty git path", "git: [~/src, \"\"]\n", []string{`1: git: a git path cannot be empty`}},
+		{"git paths not a list", "git: {src: 1}\n", []string{`1: git: want a list of strings, got keys and values`}},
+		{"a git author that is no address", "git_authors: [alex]\n", []string{`1: git_authors: "alex" is not an e-mail address`}},
 		{"small large meeting", "large_meeting: 2\n", []string{`1: large_meeting: must be at least 3, got 2`}},
 		{"band out of range", "bands:\n  ic_focus_max: 120\n", []string{`2: bands.ic_focus_max: must be a percentage between 0 and 100, got 120`}},
 		{"empty band", "bands:\n  em_meeting_min: 80\n", []string{`2: bands: the EM meeting band is empty: 80% is above 75%`}},

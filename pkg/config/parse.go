@@ -55,6 +55,8 @@ const (
 	maxCalendars = 100
 	maxRules     = 200
 	maxPattern   = 1000 // bytes of a rule's title pattern
+	maxGitPaths  = 100
+	maxGitPath   = 4096 // bytes of a git path
 )
 
 func (p *parser) fail(n *yaml.Node, key, format string, a ...any) {
@@ -149,6 +151,17 @@ func (p *parser) file(data []byte) {
 		"only_accepted": func(k string, n *yaml.Node) { p.boolean(k, n, &p.f.OnlyAccepted) },
 		"large_meeting": p.largeMeeting,
 		"categories":    p.categories,
+		"git":           p.git,
+		"git_authors":   p.gitAuthors,
+		"coding_gap": func(k string, n *yaml.Node) {
+			p.duration(k, n, &p.f.CodingGap, MinCodingGap, MaxCodingGap)
+		},
+		"coding_lead": func(k string, n *yaml.Node) {
+			p.duration(k, n, &p.f.CodingLead, 0, MaxCodingLead)
+		},
+		"after_hours_coding": func(k string, n *yaml.Node) {
+			p.duration(k, n, &p.f.AfterHoursCoding, 0, MaxAfterHoursCoding)
+		},
 	})
 }
 
@@ -323,6 +336,71 @@ func (p *parser) focusMin(key string, n *yaml.Node) {
 		return
 	}
 	p.f.FocusMin = d.Round(time.Minute)
+}
+
+// git reads the repositories, or folders searched for them, to read my
+// commits from.
+func (p *parser) git(key string, n *yaml.Node) {
+	paths, nodes, ok := p.strings(key, n)
+	if !ok || !p.atMost(n, key, len(paths), maxGitPaths, "paths") {
+		return
+	}
+	for i, path := range paths {
+		if err := checkGitPath(path); err != nil {
+			p.fail(nodes[i], key, "%v", err)
+			return
+		}
+	}
+	p.f.Git = paths
+}
+
+// checkGitPath refuses a git path no folder can have.
+func checkGitPath(path string) error {
+	switch {
+	case strings.TrimSpace(path) == "":
+		return errors.New("a git path cannot be empty")
+	case len(path) > maxGitPath:
+		return fmt.Errorf("a git path of %d bytes; at most %d", len(path), maxGitPath)
+	case strings.ContainsRune(path, 0):
+		return errors.New("a git path cannot hold a NUL character")
+	}
+	return nil
+}
+
+func (p *parser) gitAuthors(key string, n *yaml.Node) {
+	list, nodes, ok := p.strings(key, n)
+	if !ok || !p.atMost(n, key, len(list), maxAddresses, "addresses") {
+		return
+	}
+	var out []string
+	for i, s := range list {
+		a, err := mail.ParseAddress(s)
+		if err != nil || a.Address != s || len(s) > maxAddress {
+			p.fail(nodes[i], key, "%q is not an e-mail address", s)
+			return
+		}
+		out = append(out, strings.ToLower(s))
+	}
+	p.f.GitAuthors = out
+}
+
+// duration reads a duration like 2h or 90m, between lo and hi; 0 may be
+// written as a plain number.
+func (p *parser) duration(key string, n *yaml.Node, dst *time.Duration, lo, hi time.Duration) {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!int" && n.Value == "0" && lo == 0 {
+		*dst = 0
+		return
+	}
+	d, err := time.ParseDuration(n.Value)
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" || err != nil {
+		p.fail(n, key, "want a duration like 2h or 90m, got %s", describe(n))
+		return
+	}
+	if d < lo || d > hi {
+		p.fail(n, key, "must be between %s and %s, got %s", duration(lo), duration(hi), n.Value)
+		return
+	}
+	*dst = d.Round(time.Minute)
 }
 
 func (p *parser) largeMeeting(key string, n *yaml.Node) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +27,17 @@ const (
 	EnvWorkHours = "EMTIME_WORK_HOURS"
 	// EnvWorkDays is like --work-days.
 	EnvWorkDays = "EMTIME_WORK_DAYS"
+	// EnvGit is like --git; several paths are separated as in PATH (":"
+	// on Unix, ";" on Windows).
+	EnvGit = "EMTIME_GIT"
+)
+
+// The bounds of the coding settings.
+const (
+	MinCodingGap        = time.Minute
+	MaxCodingGap        = 24 * time.Hour
+	MaxCodingLead       = 8 * time.Hour
+	MaxAfterHoursCoding = 7 * 24 * time.Hour
 )
 
 // maxAddress is the longest e-mail address (RFC 5321).
@@ -142,8 +154,23 @@ type Resolved struct {
 	// Calendars are the calendars of Layers.Provider to read; nil: its
 	// default.
 	Calendars []string
+	// Git is how git history is read for my commits.
+	Git Git
 	// Settings are the settings in force, in the config file's order.
 	Settings []Setting
+}
+
+// Git is how git history is read, and its coding counted and judged.
+type Git struct {
+	// Paths are the repositories, or folders searched for them, as given;
+	// empty: no git history is read. Paths names where they came from.
+	Paths  []string
+	Origin Origin
+	// Authors are addresses I commit with besides my own, lower case.
+	Authors []string
+	// Gap and Lead are the coding-session rule; AfterHours the weekly
+	// limit of coding after hours.
+	Gap, Lead, AfterHours time.Duration
 }
 
 // A FlagError is a mistake in the value of a flag, as opposed to one in
@@ -374,6 +401,73 @@ func table(provider string) []entry {
 			apply:    func(r *Resolved, rules []classify.CategoryRule) { r.Rules.Custom = rules },
 			show:     categoriesValue,
 		},
+		value[[]string]{
+			key: "git", input: input{"git", EnvGit},
+			fromFlag: func(flag string, vals []string) ([]string, error) {
+				for _, v := range vals {
+					if err := checkGitPath(v); err != nil {
+						return nil, fmt.Errorf("%s: %w", flag, err)
+					}
+				}
+				return vals, nil
+			},
+			fromEnv: func(env, v string) ([]string, error) {
+				var paths []string
+				for _, p := range filepath.SplitList(v) {
+					if p = strings.TrimSpace(p); p == "" {
+						continue // PATH allows an empty entry; here it names nothing
+					}
+					if err := checkGitPath(p); err != nil {
+						return nil, fmt.Errorf("%s: %w", env, err)
+					}
+					paths = append(paths, p)
+				}
+				return paths, nil
+			},
+			fromFile: func(f *File) []string { return f.Git },
+			apply:    func(r *Resolved, paths []string) { r.Git.Paths = paths },
+			show:     func(paths []string) (any, string) { return listValue(paths, "(none: no git history is read)") },
+		},
+		value[[]string]{
+			key: "git_authors", input: input{flag: "git-author"},
+			fromFlag: func(flag string, vals []string) ([]string, error) {
+				for _, m := range vals {
+					if !strings.Contains(m, "@") || len(m) > maxAddress {
+						return nil, fmt.Errorf("%s %s is not an e-mail address", flag, textsafe.Quote(m))
+					}
+				}
+				return vals, nil
+			},
+			fromFile: func(f *File) []string { return f.GitAuthors },
+			apply:    func(r *Resolved, authors []string) { r.Git.Authors = lowerAll(authors) },
+			show: func(authors []string) (any, string) {
+				return listValue(lowerAll(authors), "(none: my addresses only)")
+			},
+		},
+		durationValue("coding_gap", "coding-gap", MinCodingGap, MaxCodingGap,
+			func(f *File) time.Duration { return f.CodingGap }, func(r *Resolved) *time.Duration { return &r.Git.Gap }),
+		durationValue("coding_lead", "coding-lead", 0, MaxCodingLead,
+			func(f *File) time.Duration { return f.CodingLead }, func(r *Resolved) *time.Duration { return &r.Git.Lead }),
+		durationValue("after_hours_coding", "after-hours-coding", 0, MaxAfterHoursCoding,
+			func(f *File) time.Duration { return f.AfterHoursCoding }, func(r *Resolved) *time.Duration { return &r.Git.AfterHours }),
+	}
+}
+
+// durationValue is a duration a flag or the file gives, between lo and hi,
+// to the minute.
+func durationValue(key, flagName string, lo, hi time.Duration, inFile func(*File) time.Duration, field func(*Resolved) *time.Duration) entry {
+	return value[time.Duration]{
+		key: key, input: input{flag: flagName},
+		fromFlag: func(flag string, vals []string) (time.Duration, error) {
+			d, err := time.ParseDuration(last(vals))
+			if err != nil || d < lo || d > hi {
+				return 0, fmt.Errorf("%s must be between %s and %s, got %s", flag, duration(lo), duration(hi), textsafe.Quote(last(vals)))
+			}
+			return d.Round(time.Minute), nil
+		},
+		fromFile: inFile,
+		apply:    func(r *Resolved, d time.Duration) { *field(r) = d },
+		show:     func(d time.Duration) (any, string) { return duration(d), duration(d) },
 	}
 }
 
@@ -419,6 +513,9 @@ func (v value[T]) resolve(l *Layers, r *Resolved) (Setting, error) {
 	}
 	v.apply(r, x)
 	s.Value, s.Shown = v.show(x)
+	if v.key == "git" {
+		r.Git.Origin = s.Origin
+	}
 	return s, nil
 }
 

@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -116,6 +117,37 @@ func TestResolveAppliesWhatItShows(t *testing.T) {
 			func(r *Resolved) bool { return slices.Contains(r.Rules.Personal, "lunch") }},
 		{"domain: file", "domain: Corp.Example.com\n", nil, nil, "domain", "corp.example.com", OriginConfig,
 			func(r *Resolved) bool { return r.Analysis.Domain == "corp.example.com" }},
+		{"git: default, none", "", nil, nil, "git", "(none: no git history is read)", OriginDefault,
+			func(r *Resolved) bool { return r.Git.Paths == nil && r.Git.Origin == OriginDefault }},
+		{"git: file", "git: [~/src, /work/api]\n", nil, nil, "git", "~/src, /work/api", OriginConfig,
+			func(r *Resolved) bool {
+				return slices.Equal(r.Git.Paths, []string{"~/src", "/work/api"}) && r.Git.Origin == OriginConfig
+			}},
+		{"git: one path in the file", "git: ~/src\n", nil, nil, "git", "~/src", OriginConfig,
+			func(r *Resolved) bool { return slices.Equal(r.Git.Paths, []string{"~/src"}) }},
+		{"git: environment, separated as in PATH", "git: [~/src]\n", map[string]string{EnvGit: "/a/api" + string(filepath.ListSeparator) + string(filepath.ListSeparator) + " /b/web "}, nil,
+			"git", "/a/api, /b/web", OriginEnv,
+			func(r *Resolved) bool { return slices.Equal(r.Git.Paths, []string{"/a/api", "/b/web"}) && r.Git.Origin == OriginEnv }},
+		{"git: flags", "", map[string]string{EnvGit: "/a/api"}, map[string][]string{"git": {"one", "two"}}, "git", "one, two", OriginFlag,
+			func(r *Resolved) bool { return slices.Equal(r.Git.Paths, []string{"one", "two"}) && r.Git.Origin == OriginFlag }},
+		{"git authors: file, in lower case", "git_authors: [Me@Home.example]\n", nil, nil, "git_authors", "me@home.example", OriginConfig,
+			func(r *Resolved) bool { return slices.Equal(r.Git.Authors, []string{"me@home.example"}) }},
+		{"git authors: flag", "", nil, map[string][]string{"git-author": {"A@x.example", "b@y.example"}}, "git_authors", "a@x.example, b@y.example", OriginFlag,
+			func(r *Resolved) bool { return slices.Equal(r.Git.Authors, []string{"a@x.example", "b@y.example"}) }},
+		{"coding gap: default", "", nil, nil, "coding_gap", "2h", OriginDefault,
+			func(r *Resolved) bool { return r.Git.Gap == 2*time.Hour }},
+		{"coding gap: file", "coding_gap: 90m\n", nil, nil, "coding_gap", "1h30m", OriginConfig,
+			func(r *Resolved) bool { return r.Git.Gap == 90*time.Minute }},
+		{"coding lead: default", "", nil, nil, "coding_lead", "30m", OriginDefault,
+			func(r *Resolved) bool { return r.Git.Lead == 30*time.Minute }},
+		{"coding lead: none in the file", "coding_lead: 0\n", nil, nil, "coding_lead", "0s", OriginConfig,
+			func(r *Resolved) bool { return r.Git.Lead == 0 }},
+		{"coding lead: flag", "", nil, map[string][]string{"coding-lead": {"45m"}}, "coding_lead", "45m", OriginFlag,
+			func(r *Resolved) bool { return r.Git.Lead == 45*time.Minute }},
+		{"after hours coding: default", "", nil, nil, "after_hours_coding", "4h", OriginDefault,
+			func(r *Resolved) bool { return r.Git.AfterHours == 4*time.Hour }},
+		{"after hours coding: flag", "", nil, map[string][]string{"after-hours-coding": {"6h"}}, "after_hours_coding", "6h", OriginFlag,
+			func(r *Resolved) bool { return r.Git.AfterHours == 6*time.Hour }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -178,6 +210,12 @@ func TestResolveMistakes(t *testing.T) {
 		{"focus flag", nil, map[string][]string{"focus-min": {"0s"}}, "--focus-min must be between 1m and 24h, got 0s", true},
 		{"large meeting flag", nil, map[string][]string{"large-meeting": {"2"}}, "--large-meeting must be at least 3, got 2", true},
 		{"bands that cannot work together", nil, map[string][]string{"em-meeting-min": {"80"}}, "the EM meeting band is empty: 80% is above 75%", true},
+		{"an empty git path in the environment", map[string]string{EnvGit: "/a\x00b"}, nil, "EMTIME_GIT: a git path cannot hold a NUL character", false},
+		{"an empty git flag", nil, map[string][]string{"git": {" "}}, "--git: a git path cannot be empty", true},
+		{"a git author flag", nil, map[string][]string{"git-author": {"alex"}}, `--git-author "alex" is not an e-mail address`, true},
+		{"a coding gap flag", nil, map[string][]string{"coding-gap": {"0s"}}, `--coding-gap must be between 1m and 24h, got "0s"`, true},
+		{"a coding lead flag", nil, map[string][]string{"coding-lead": {"-5m"}}, `--coding-lead must be between 0s and 8h, got "-5m"`, true},
+		{"an after-hours coding flag", nil, map[string][]string{"after-hours-coding": {"a lot"}}, `--after-hours-coding must be between 0s and 168h, got "a lot"`, true},
 	}
 	for _, tt := range tests {
 		_, err := Resolve(layers(t, "", tt.env, tt.flags))
@@ -205,10 +243,11 @@ func TestSettingJSON(t *testing.T) {
 }
 
 func TestTableNamesItsInputs(t *testing.T) {
-	if got := strings.Join(Variables(), " "); got != "EMTIME_ME EMTIME_TZ EMTIME_WORK_HOURS EMTIME_WORK_DAYS" {
+	if got := strings.Join(Variables(), " "); got != "EMTIME_ME EMTIME_TZ EMTIME_WORK_HOURS EMTIME_WORK_DAYS EMTIME_GIT" {
 		t.Errorf("variables %s", got)
 	}
-	for _, want := range []string{"me", "tz", "work-hours", "work-days", "week-start", "focus-min", "em-meeting-min", "calendar", "only-accepted", "large-meeting"} {
+	for _, want := range []string{"me", "tz", "work-hours", "work-days", "week-start", "focus-min", "em-meeting-min", "calendar", "only-accepted", "large-meeting",
+		"git", "git-author", "coding-gap", "coding-lead", "after-hours-coding"} {
 		if !slices.Contains(Flags(), want) {
 			t.Errorf("no flag %s in %v", want, Flags())
 		}
