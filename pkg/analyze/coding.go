@@ -63,6 +63,13 @@ type CodingTally struct {
 	repos map[string]struct{}
 }
 
+// Figures returns the counts alone, without the repositories behind Repos:
+// what a report keeps.
+func (c CodingTally) Figures() CodingTally {
+	c.repos = nil
+	return c
+}
+
 func (c *CodingTally) add(u CodingTally) {
 	c.CodingMinutes += u.CodingMinutes
 	c.CodingInFocusMinutes += u.CodingInFocusMinutes

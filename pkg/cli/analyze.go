@@ -64,7 +64,7 @@ the whole range and the current week resemble, and why.`,
 	addOutputFlag(cmd, &opts.Output, analyzeFormats)
 	cmd.Flags().StringVar(&opts.Out, "out", "", "write the report to this file instead of standard output")
 	cmd.Flags().BoolVar(&opts.NoChart, "no-chart", false, "leave the heat map out of the table")
-	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "replace titles, people and calendar names with stable pseudonyms, for sharing")
+	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "replace titles, people, calendar and repository names with stable pseudonyms, for sharing")
 	return cmd
 }
 
@@ -108,7 +108,7 @@ func analyzeRun(ctx context.Context, opts *AnalyzeOptions) error {
 	res := analyze.Analyze(l.Input())
 	r := report.New(report.Input{
 		Result: res, Verdicts: judgeResult(l, res), Settings: l.Settings, Rules: l.Rules, Bands: l.Bands,
-		Today: l.Today, Me: l.Me, Sources: l.Sources, Warnings: l.Warnings,
+		Today: l.Today, Me: l.Me, Sources: l.Sources, Warnings: reportWarnings(l), Git: reportGit(l.Git),
 	})
 	warn(opts.IO, l.Warnings)
 	if opts.Redact {
@@ -133,6 +133,29 @@ func analyzeRun(ctx context.Context, opts *AnalyzeOptions) error {
 			return report.WriteTable(w, r, st)
 		}
 	})
+}
+
+// reportWarnings are what the report lists under warnings: the calendars'
+// and the git history's (the latter were said on standard error as the
+// loading's notices).
+func reportWarnings(l *pipeline.Loaded) []string {
+	if l.Git == nil || len(l.Git.Warnings) == 0 {
+		return l.Warnings
+	}
+	return append(slices.Clone(l.Warnings), l.Git.Warnings...)
+}
+
+// reportGit is what the report says of the git history read; nil when
+// none was.
+func reportGit(g *pipeline.Git) *report.Git {
+	if g == nil {
+		return nil
+	}
+	out := &report.Git{Authors: g.Authors, Gap: g.Gap, Lead: g.Lead, AfterHours: g.AfterHours}
+	for _, r := range g.Repos {
+		out.Repos = append(out.Repos, report.GitRepo{Repository: r.Path, Commits: r.Commits, Shallow: r.Shallow, Corrupt: r.Corrupt})
+	}
+	return out
 }
 
 // judgeResult judges every week of an analysis, and the range, as the

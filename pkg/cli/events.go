@@ -6,6 +6,7 @@ import (
 
 	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/classify"
+	"github.com/emtime/emtime/pkg/pipeline"
 	"github.com/emtime/emtime/pkg/report"
 	"github.com/spf13/cobra"
 )
@@ -19,6 +20,9 @@ type EventsOptions struct {
 	Out string
 	// Redact replaces titles and people with pseudonyms.
 	Redact bool
+	// ShowCommits lists each of my commits, with its subject line, under
+	// the coding sessions.
+	ShowCommits bool
 
 	factory *Factory
 }
@@ -32,10 +36,14 @@ func NewCmdEvents(f *Factory, runF func(context.Context, *EventsOptions) error) 
 		Long: `Lists each occurrence that overlaps the range, ignored ones included, with its
 kind (meeting, focus, solo, out_of_office, personal, ignored), its meeting
 category and the reason — the evidence behind every number of 'analyze'.
-The range defaults to the current week.`,
+With git history (--git, or --demo's own) each coding session is a row of
+kind coding, with its repositories and commits, and what it adds up to;
+--show-commits lists every commit too, with its subject line. The range
+defaults to the current week.`,
 		Example: `  emtime events --demo
   emtime events --ics work.ics --from 2026-03-02 --to 2026-03-08
-  emtime events --ics work.ics -o ndjson | jq 'select(.kind == "meeting")'`,
+  emtime events --ics work.ics -o ndjson | jq 'select(.kind == "meeting")'
+  emtime events --ics work.ics --git ~/src --show-commits`,
 		Args: noArgs,
 		RunE: opts.runE(&opts.Output, eventsFormats, func(ctx context.Context) error {
 			if runF != nil {
@@ -47,7 +55,8 @@ The range defaults to the current week.`,
 	opts.addFlags(cmd, 1)
 	addOutputFlag(cmd, &opts.Output, eventsFormats)
 	cmd.Flags().StringVar(&opts.Out, "out", "", "write the list to this file instead of standard output")
-	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "replace titles, people and calendar names with stable pseudonyms, for sharing")
+	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "replace titles, people, calendar and repository names with stable pseudonyms, for sharing")
+	cmd.Flags().BoolVar(&opts.ShowCommits, "show-commits", false, "list each of my commits, with its subject line, beside the coding sessions")
 	return cmd
 }
 
@@ -55,6 +64,7 @@ The range defaults to the current week.`,
 var eventsFormats = []string{"table", "json", "ndjson", "csv", "markdown"}
 
 func eventsRun(ctx context.Context, opts *EventsOptions) error {
+	opts.plan.Git.Subjects = opts.ShowCommits
 	l, err := opts.plan.load(ctx, opts.factory)
 	if err != nil {
 		return err
@@ -69,6 +79,10 @@ func eventsRun(ctx context.Context, opts *EventsOptions) error {
 		}
 	}
 	events := report.NewEvents(inRange, tallies, l.Settings.Zone)
+	if g := l.Git; g != nil {
+		events = append(events, codingEvents(l, g, res, opts.ShowCommits)...)
+		report.SortEvents(events)
+	}
 	warn(opts.IO, l.Warnings)
 	if opts.Redact {
 		events = report.NewRedactor(l.Me).Events(events)
@@ -90,4 +104,25 @@ func eventsRun(ctx context.Context, opts *EventsOptions) error {
 		}
 		return report.WriteEventsTable(w, events, st)
 	})
+}
+
+// codingEvents are the rows of the git history in the range: each coding
+// session that overlaps it, with what it adds up to, and with showCommits
+// each commit made in it.
+func codingEvents(l *pipeline.Loaded, g *pipeline.Git, res analyze.Result, showCommits bool) []report.Event {
+	var sessions []report.CodingSession
+	for i, s := range g.Sessions {
+		if s.Start.Before(l.To) && (s.End.After(l.From) || s.End.Equal(l.From) && s.Start.Equal(s.End)) {
+			sessions = append(sessions, report.CodingSession{Start: s.Start, End: s.End, Commits: s.Commits, Repos: s.Repos, Tally: res.Sessions[i]})
+		}
+	}
+	var commits []report.Commit
+	if showCommits {
+		for _, c := range g.Commits {
+			if !c.When.Before(l.From) && c.When.Before(l.To) {
+				commits = append(commits, report.Commit{Hash: c.Hash, When: c.When, Repos: c.Repos, Subject: c.Subject})
+			}
+		}
+	}
+	return report.NewCodingEvents(sessions, commits, g.Gap, g.Lead, l.Settings.Zone)
 }

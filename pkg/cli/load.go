@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/config"
+	"github.com/emtime/emtime/pkg/gitlog"
 	"github.com/emtime/emtime/pkg/ics"
 	"github.com/emtime/emtime/pkg/pipeline"
 	"github.com/emtime/emtime/pkg/textsafe"
@@ -63,13 +65,22 @@ func addLoadFlags(cmd *cobra.Command, src *sourceFlags, rng *rangeFlags, default
 	fl.Float64("ic-focus-min", b.ICCodingMin*100, "bottom of the IC coding band, in percent")
 	fl.Float64("ic-focus-max", b.ICCodingMax*100, "top of the IC coding band, in percent")
 	fl.Float64("em-focus-max", b.EMCodingMax*100, "top of the EM coding band, in percent; above it an EM risks being a bottleneck")
+	fl.StringArray("git", nil, "read my commits from a git repository, or every repository in a folder (repeatable)")
+	_ = cmd.MarkFlagDirname("git")
+	fl.StringArray("git-author", nil, "an address I commit with besides --me (repeatable)")
+	fl.Duration("coding-gap", config.DefaultCodingGap, "commits at most this far apart are one coding session")
+	fl.Duration("coding-lead", config.DefaultCodingLead, "the work a session holds before its first commit")
+	fl.Duration("after-hours-coding", verdict.DefaultAfterHoursCoding, "coding after working hours a week above which an EM's week risks a bottleneck")
 
 	// What the shell offers after each flag.
 	completeWith(cmd, "week-start", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 	completeWith(cmd, "work-days", "mon-fri", "sun-thu", "mon-thu", "mon-sat")
 	completeWith(cmd, "work-hours", "09:00-17:00", "08:00-16:00", "10:00-18:00")
 	completeWith(cmd, "focus-min", "2h", "90m", "1h")
-	for _, name := range []string{"tz", "from", "to", "weeks", "me", "large-meeting",
+	completeWith(cmd, "coding-gap", "2h", "1h", "3h")
+	completeWith(cmd, "coding-lead", "30m", "0", "1h")
+	completeWith(cmd, "after-hours-coding", "4h", "2h", "8h")
+	for _, name := range []string{"tz", "from", "to", "weeks", "me", "large-meeting", "git-author",
 		"em-meeting-min", "em-meeting-max", "ic-focus-min", "ic-focus-max", "em-focus-max"} {
 		completeWith(cmd, name) // a value to type, not a file
 	}
@@ -95,6 +106,7 @@ type loadPlan struct {
 func (lp *loadPlan) settle(r *config.Resolved) {
 	lp.inForce.Resolved = r
 	lp.Settings, lp.Rules, lp.Bands, lp.Me, lp.Zone = r.Analysis, r.Rules, r.Bands, r.Me, r.Zone
+	lp.Git = pipeline.GitPlan{Paths: r.Git.Paths, Authors: r.Git.Authors, Gap: r.Git.Gap, Lead: r.Git.Lead, AfterHours: r.Git.AfterHours}
 }
 
 // checkLoad checks the flags of a command that loads calendars and plans
@@ -199,7 +211,8 @@ func (lp *loadPlan) load(ctx context.Context, f *Factory) (*pipeline.Loaded, err
 	}
 	p := lp.Plan
 	p.Now, p.MachineZone = now, machineZone(f)
-	l, err := pipeline.Load(ctx, pipeline.Sources{Calendars: cals}, p)
+	p.Git.Paths = homePaths(f, p.Git.Paths)
+	l, err := pipeline.Load(ctx, pipeline.Sources{Calendars: cals, History: lp.history()}, p)
 	if errors.Is(err, ics.ErrBudget) {
 		return nil, withHint(err, "a shorter range (--weeks, or --from and --to) expands fewer occurrences; the series named is the one that costs most")
 	}
@@ -330,6 +343,45 @@ func (mb mailboxHours) say(w io.Writer, set *config.Resolved, zone *time.Locatio
 	}
 }
 
+// history is where the run's commits come from: the kind of calendar's
+// own history (the demo's built-in one) unless --git is given on the
+// command line, else the repositories the git setting names, read from
+// disk; nil when there are none.
+func (lp *loadPlan) history() pipeline.History {
+	if lp.kind.history != nil && lp.inForce.Git.Origin != config.OriginFlag {
+		return lp.kind.history(lp.sources)
+	}
+	if len(lp.Git.Paths) == 0 {
+		return nil
+	}
+	return gitlog.Read
+}
+
+// homePaths expands a leading ~ to the home folder: the shell does it for
+// a flag (though not in --git=~/src), but not in the config file or
+// EMTIME_GIT.
+func homePaths(f *Factory, paths []string) []string {
+	home := f.Getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = p
+		if home == "" {
+			continue
+		}
+		if p == "~" {
+			out[i] = home
+		} else if rest, ok := strings.CutPrefix(p, "~"+string(filepath.Separator)); ok {
+			out[i] = filepath.Join(home, rest)
+		} else if rest, ok := strings.CutPrefix(p, "~/"); ok {
+			out[i] = filepath.Join(home, rest)
+		}
+	}
+	return out
+}
+
 // say prints the loading's notices: a warning as a warning, an inference
 // with how to correct it.
 func say(w io.Writer, notices []pipeline.Notice) {
@@ -340,6 +392,9 @@ func say(w io.Writer, notices []pipeline.Notice) {
 			text += "; use --me to say otherwise"
 		case pipeline.MeUnknown:
 			text += "; use --me"
+		case pipeline.GitHint:
+			fmt.Fprintf(w, "emtime: hint: %s\n", text)
+			continue
 		}
 		if n.Kind.Warning() {
 			fmt.Fprintf(w, "emtime: warning: %s\n", text)

@@ -13,6 +13,7 @@ import (
 	"github.com/emtime/emtime/pkg/calendar"
 	"github.com/emtime/emtime/pkg/config"
 	"github.com/emtime/emtime/pkg/demo"
+	"github.com/emtime/emtime/pkg/gitlog"
 	"github.com/emtime/emtime/pkg/ics"
 	"github.com/emtime/emtime/pkg/pipeline"
 	"github.com/emtime/emtime/pkg/textsafe"
@@ -70,6 +71,9 @@ type calendarSource struct {
 	check func(o *sourceFlags) error
 	// open opens the calendars to read; set are the settings in force.
 	open func(ctx context.Context, f *Factory, o *sourceFlags, set *config.Resolved) ([]pipeline.Calendar, error)
+	// history is the kind's own git history, read unless --git is given;
+	// nil: the git setting's repositories, if any.
+	history func(o *sourceFlags) pipeline.History
 }
 
 // calendarSources are the kinds of calendar, in the order messages name
@@ -112,6 +116,14 @@ func calendarSources() []calendarSource {
 					return nil, err
 				}
 				return []pipeline.Calendar{{Name: "demo:" + o.Demo, Source: src}}, nil
+			},
+			// The persona's built-in history: --demo shows the coding
+			// signal with no set-up.
+			history: func(o *sourceFlags) pipeline.History {
+				persona := o.Demo
+				return func(ctx context.Context, opts gitlog.Options) (*gitlog.History, error) {
+					return demo.GitHistory(ctx, persona, opts)
+				}
 			},
 		},
 		{

@@ -1,6 +1,7 @@
 package demo_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -8,15 +9,25 @@ import (
 	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/classify"
 	"github.com/emtime/emtime/pkg/demo"
+	"github.com/emtime/emtime/pkg/gitlog"
 	"github.com/emtime/emtime/pkg/verdict"
 )
 
 // TestVerdictEveryWeek runs each persona through the analysis with the
-// default settings, as `emtime analyze --demo=persona` does, and checks that
-// every full week gets the persona's own verdict: all of 2024 (which holds
-// every exception in the calendars), the first twelve weeks of the series in
-// 1958, twelve weeks in 1999, 2019, 2026 and 2031 (across daylight-saving
-// changes), and the twelve weeks around today.
+// default settings, as `emtime analyze --demo=persona` does, with its
+// built-in git history laid on its calendar, and checks that every full
+// week gets the persona's own verdict, and the coding track of its commits
+// (the engineer's ic, the tech lead's hybrid, the manager's and the
+// director's em; only the director, coding in the evenings, at risk of
+// being the bottleneck): all of 2024 (which holds every exception in the
+// calendars), the first twelve weeks of the series in 1958, twelve weeks in
+// 1999, 2019, 2026 and 2031 (across daylight-saving changes), and the
+// twelve weeks around today.
+// codingTracks are the coding track of each persona's commits.
+var codingTracks = map[string]verdict.Track{
+	"ic": verdict.TrackIC, "hybrid": verdict.TrackHybrid, "em": verdict.TrackEM, "overloaded": verdict.TrackEM,
+}
+
 func TestVerdictEveryWeek(t *testing.T) {
 	ny := newYork(t)
 	now := time.Now().In(ny)
@@ -49,7 +60,18 @@ func TestVerdictEveryWeek(t *testing.T) {
 			rules.Me = me
 			settings := analyze.DefaultSettings(ny)
 			settings.Domain = me[0][strings.IndexByte(me[0], '@')+1:]
-			res := analyze.Analyze(analyze.Input{Events: classify.Classify(events, rules), From: from, To: to, Settings: settings})
+			h, err := demo.GitHistory(context.Background(), p, gitlog.Options{From: from, To: to})
+			if err != nil {
+				t.Fatal(err)
+			}
+			coding := &analyze.Coding{}
+			for _, s := range gitlog.Sessions(h.Commits, gitlog.DefaultGap, gitlog.DefaultLead) {
+				coding.Sessions = append(coding.Sessions, analyze.CodingSession{Start: s.Start, End: s.End})
+			}
+			for _, c := range h.Commits {
+				coding.Commits = append(coding.Commits, analyze.CodingCommit{When: c.When, Repos: c.Repos})
+			}
+			res := analyze.Analyze(analyze.Input{Events: classify.Classify(events, rules), From: from, To: to, Settings: settings, Coding: coding})
 
 			full := 0
 			for _, w := range res.Weeks {
@@ -67,6 +89,18 @@ func TestVerdictEveryWeek(t *testing.T) {
 				}
 				if p == "em" && (v.BottleneckRisk || focus > 0.30) {
 					t.Errorf("%s: focus %.1f%%, want at most the EM coding band (30%%)", where, 100*focus)
+				}
+				in := verdict.FromCalendar(w.Tally)
+				in.Git = &verdict.Git{AfterHoursMax: verdict.DefaultAfterHoursCoding}
+				g := verdict.Judge(in, verdict.DefaultBands())
+				coded, _ := w.CodingShare()
+				if g.Track != v.Track || g.CodingTrack != codingTracks[p] || g.BottleneckRisk != (p == "overloaded") {
+					t.Errorf("%s: with git, track %s, coding track %s (coding %.1f%%, %dh%02d after hours), bottleneck %v; want %s, %s, %v: %s",
+						where, g.Track, g.CodingTrack, 100*coded, w.CodingAfterHoursMinutes/60, w.CodingAfterHoursMinutes%60, g.BottleneckRisk,
+						p, codingTracks[p], p == "overloaded", strings.Join(g.Reasons, " "))
+				}
+				if w.Commits == 0 || w.Repos == 0 {
+					t.Errorf("%s: %d commits in %d repositories, want some", where, w.Commits, w.Repos)
 				}
 				if w.AfterHoursMeetingMinutes == 0 {
 					t.Errorf("%s: no meeting outside working hours", where)

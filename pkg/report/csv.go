@@ -22,7 +22,7 @@ import (
 // or @, after any spaces) get a leading single quote; numbers are written
 // as they are.
 func WriteCSV(w io.Writer, r Report) error {
-	cols := weekColumns(categoryOrder(r.Settings.Categories, weekCategories(r.Weeks)))
+	cols := weekColumns(categoryOrder(r.Settings.Categories, weekCategories(r.Weeks)), r.HasGit())
 	header := make([]string, len(cols))
 	for i, c := range cols {
 		header[i] = c.name
@@ -52,9 +52,9 @@ type column struct {
 }
 
 // weekColumns are the weekly CSV's columns, a table per family, so that a
-// column's name and its value are written once. A new family of counters
-// adds its table here.
-func weekColumns(categories []string) []column {
+// column's name and its value are written once; the coding family's only
+// with git history. A new family of counters adds its table here.
+func weekColumns(categories []string, git bool) []column {
 	cols := []column{
 		textColumn("week_start", func(w Week) string { return w.WeekStart }),
 		textColumn("week_end", func(w Week) string { return w.WeekEnd }),
@@ -65,7 +65,24 @@ func weekColumns(categories []string) []column {
 	cols = append(cols, shareColumns()...)
 	cols = append(cols, meetingColumns()...)
 	cols = append(cols, categoryColumns(categories)...)
-	return append(cols, verdictColumns()...)
+	if git {
+		cols = append(cols, codingColumns()...)
+	}
+	return append(cols, verdictColumns(git)...)
+}
+
+// codingColumns are the coding family's, and its shares.
+func codingColumns() []column {
+	return []column{
+		intColumn("coding_minutes", func(w Week) int { return w.CodingMinutes }),
+		intColumn("coding_in_focus_minutes", func(w Week) int { return w.CodingInFocusMinutes }),
+		intColumn("coding_after_hours_minutes", func(w Week) int { return w.CodingAfterHoursMinutes }),
+		intColumn("commits", func(w Week) int { return w.Commits }),
+		intColumn("coding_sessions", func(w Week) int { return w.CodingSessions }),
+		intColumn("repos", func(w Week) int { return w.Repos }),
+		shareColumn("coding_share", func(w Week) *float64 { return w.CodingShare }),
+		shareColumn("focus_used_for_coding", func(w Week) *float64 { return w.FocusUsedForCoding }),
+	}
 }
 
 // timeColumns are the time family's: where the capacity went.
@@ -112,12 +129,14 @@ func categoryColumns(categories []string) []column {
 	return cols
 }
 
-func verdictColumns() []column {
-	return []column{
-		textColumn("track", func(w Week) string { return string(w.Track) }),
-		boolColumn("bottleneck_risk", func(w Week) bool { return w.BottleneckRisk }),
-		textColumn("reasons", func(w Week) string { return strings.Join(w.Reasons, "; ") }),
+func verdictColumns(git bool) []column {
+	cols := []column{textColumn("track", func(w Week) string { return string(w.Track) })}
+	if git {
+		cols = append(cols, textColumn("coding_track", func(w Week) string { return string(w.CodingTrack) }))
 	}
+	return append(cols,
+		boolColumn("bottleneck_risk", func(w Week) bool { return w.BottleneckRisk }),
+		textColumn("reasons", func(w Week) string { return strings.Join(w.Reasons, "; ") }))
 }
 
 func intColumn(name string, n func(Week) int) column {
@@ -140,24 +159,35 @@ func textColumn(name string, s func(Week) string) column {
 // WriteEventsCSV writes the events as CSV: a header row, then one row per
 // event with its start, end, all_day, title, kind, category, reason, people
 // (joined with ";"), recurring, what it adds up to (working_minutes,
-// after_hours_minutes, away_minutes), uid and origin. Text cells are
-// guarded against formula injection as in [WriteCSV].
+// after_hours_minutes, away_minutes), uid and origin; when the list holds
+// rows from git history, then repositories (joined with ";"), commits and
+// hash. Text cells are guarded against formula injection as in
+// [WriteCSV].
 func WriteEventsCSV(w io.Writer, events []Event) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{
+	header := []string{
 		"start", "end", "all_day", "title", "kind", "category", "reason", "people", "recurring",
 		"working_minutes", "after_hours_minutes", "away_minutes", "uid", "origin",
-	}); err != nil {
+	}
+	git := hasCoding(events)
+	if git {
+		header = append(header, "repositories", "commits", "hash")
+	}
+	if err := cw.Write(header); err != nil {
 		return err
 	}
 	for _, e := range events {
-		if err := cw.Write([]string{
+		row := []string{
 			csvCell(e.Start), csvCell(e.End), strconv.FormatBool(e.AllDay),
 			csvCell(e.Title), csvCell(e.Kind), csvCell(e.Category), csvCell(e.Reason),
 			csvCell(strings.Join(e.People, ";")), strconv.FormatBool(e.Recurring),
 			strconv.Itoa(e.WorkingMinutes), strconv.Itoa(e.AfterHoursMinutes), strconv.Itoa(e.AwayMinutes),
 			csvCell(e.UID), csvCell(e.Origin),
-		}); err != nil {
+		}
+		if git {
+			row = append(row, csvCell(strings.Join(e.Repositories, ";")), strconv.Itoa(e.Commits), csvCell(e.Hash))
+		}
+		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}

@@ -1,8 +1,11 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,10 +32,102 @@ type Event struct {
 	AwayMinutes       int    `json:"away_minutes"`
 	UID               string `json:"uid"`
 	Origin            string `json:"origin"`
+	// Repositories and Commits are a coding session's (kind coding) or a
+	// commit's (kind commit): where its commits were found, and how many
+	// it holds. Hash is a commit's.
+	Repositories []string `json:"repositories,omitempty"`
+	Commits      int      `json:"commits,omitempty"`
+	Hash         string   `json:"hash,omitempty"`
 
 	// keyword is the title keyword the reason quotes, taken out of it by
 	// [Redactor.Events].
 	keyword string
+	// at orders the list: the start, in Unix nanoseconds.
+	at int64
+}
+
+// The kinds of row that come from git history rather than the calendar.
+const (
+	// KindCoding is a coding session: its working minutes are coding in
+	// working hours, its after-hours minutes coding after them, its away
+	// minutes the part not counted (in a meeting, out of office, personal
+	// time).
+	KindCoding = "coding"
+	// KindCommit is one of my commits, listed with --show-commits; the
+	// session holding it counts its time.
+	KindCommit = "commit"
+)
+
+// CodingSession is a coding session to list, and what it adds up to.
+type CodingSession struct {
+	Start, End time.Time
+	Commits    int
+	Repos      []string
+	Tally      analyze.SessionTally
+}
+
+// Commit is one of my commits to list.
+type Commit struct {
+	Hash    string
+	When    time.Time
+	Repos   []string
+	Subject string
+}
+
+// NewCodingEvents lists coding sessions and commits as rows of the event
+// list, with times in zone; gap and lead are the rule the sessions were
+// made by, which their reason states. [SortEvents] puts them among the
+// calendar's.
+func NewCodingEvents(sessions []CodingSession, commits []Commit, gap, lead time.Duration, zone *time.Location) []Event {
+	out := make([]Event, 0, len(sessions)+len(commits))
+	reason := fmt.Sprintf("my commits at most %s apart, from %s before the first to the last", hm(int(gap/time.Minute)), hm(int(lead/time.Minute)))
+	for _, s := range sessions {
+		out = append(out, Event{
+			Start: s.Start.In(zone).Format(time.RFC3339), End: s.End.In(zone).Format(time.RFC3339),
+			Title: sessionTitle(s.Commits, s.Repos), Kind: KindCoding, Reason: reason, People: []string{},
+			WorkingMinutes: s.Tally.WorkingMinutes, AfterHoursMinutes: s.Tally.AfterHoursMinutes, AwayMinutes: s.Tally.UncountedMinutes,
+			Repositories: nonNil(s.Repos), Commits: s.Commits, at: s.Start.UnixNano(),
+		})
+	}
+	for _, c := range commits {
+		t := c.When.In(zone).Format(time.RFC3339)
+		out = append(out, Event{
+			Start: t, End: t, Title: c.Subject, Kind: KindCommit, Reason: commitReason(c.Hash), People: []string{},
+			Repositories: nonNil(c.Repos), Commits: 1, Hash: c.Hash, at: c.When.UnixNano(),
+		})
+	}
+	return out
+}
+
+// sessionTitle names a session by its commits and the repositories' last
+// path elements: "3 commits in api, web".
+func sessionTitle(commits int, repos []string) string {
+	names := make([]string, 0, len(repos))
+	for _, r := range repos {
+		names = append(names, filepath.Base(r))
+	}
+	if len(names) == 0 {
+		return plural(commits, "commit")
+	}
+	return plural(commits, "commit") + " in " + strings.Join(names, ", ")
+}
+
+func commitReason(hash string) string {
+	if len(hash) < 12 {
+		return "a commit of mine"
+	}
+	return "commit " + hash[:12]
+}
+
+// SortEvents orders a list by start, earliest first, keeping the order of
+// rows that start together.
+func SortEvents(events []Event) {
+	slices.SortStableFunc(events, func(a, b Event) int { return cmp.Compare(a.at, b.at) })
+}
+
+// hasCoding reports whether a list holds rows from git history.
+func hasCoding(events []Event) bool {
+	return slices.ContainsFunc(events, func(e Event) bool { return e.Kind == KindCoding || e.Kind == KindCommit })
 }
 
 // NewEvents lists classified events with times in zone and, when tallies
@@ -65,6 +160,7 @@ func NewEvents(events []classify.Event, tallies []analyze.EventTally, zone *time
 			AwayMinutes:       t.AwayMinutes,
 			UID:               e.UID,
 			Origin:            e.Origin,
+			at:                e.Start.UnixNano(),
 		})
 	}
 	return out

@@ -10,9 +10,9 @@ import (
 )
 
 // heatGrid is the part of the heat map worth drawing: the weekdays that
-// have working hours or meetings, and the hours from a couple before the
-// earliest working hour to a couple after the latest, widened to every hour
-// that holds a meeting.
+// have working hours, meetings or coding, and the hours from a couple before
+// the earliest working hour to a couple after the latest, widened to every
+// hour that holds a meeting, focus or coding.
 type heatGrid struct {
 	Rows []heatRow
 	// From and To bound the hours drawn: From:00 up to To:00.
@@ -40,8 +40,8 @@ func newHeatGrid(r Report) heatGrid {
 			work, _ = analyze.ParseSpan(s)
 		}
 		busy := false
-		for _, m := range d.MeetingMinutes {
-			busy = busy || m > 0
+		for h, m := range d.MeetingMinutes {
+			busy = busy || m > 0 || d.CodingMinutes != nil && d.CodingMinutes[h] > 0
 		}
 		if work.IsZero() && !busy {
 			continue
@@ -52,7 +52,7 @@ func newHeatGrid(r Report) heatGrid {
 			g.To = max(g.To, int((work.End+time.Hour-1)/time.Hour)+heatMargin)
 		}
 		for h := range 24 {
-			if d.MeetingMinutes[h] > 0 || d.FocusMinutes[h] > 0 {
+			if d.MeetingMinutes[h] > 0 || d.FocusMinutes[h] > 0 || d.CodingMinutes != nil && d.CodingMinutes[h] > 0 {
 				g.From, g.To = min(g.From, h), max(g.To, h+1)
 			}
 		}

@@ -122,7 +122,7 @@ func TestHeatFollowsTheWeekStart(t *testing.T) {
 	if sun := r.Heat[6]; sun.Days != 2 || sun.MeetingMinutes != [24]int{} {
 		t.Errorf("Sunday row %+v, want two empty Sundays", sun)
 	}
-	h := heat(analyzeHeat(), time.Sunday)
+	h := heat(analyzeHeat(), time.Sunday, false)
 	if h[0].Weekday != "sun" || h[1].Weekday != "mon" || h[1].MeetingMinutes[10] != 60 || h[1].Days != 1 {
 		t.Errorf("with weeks from Sunday: %+v", h[:2])
 	}

@@ -24,6 +24,8 @@ func page() (*template.Template, error) {
 		"px":       px,
 		"pct":      pct,
 		"plural":   plural,
+		"hm":       hm,
+		"repos":    pluralRepos,
 		"capfirst": capitalize,
 		"add":      func(a, b float64) float64 { return a + b },
 		"half":     func(a float64) float64 { return a / 2 },
@@ -58,6 +60,7 @@ const (
 	colorFragmented = "#F0E442" // yellow, hatched
 	colorICLine     = "#0072B2" // blue
 	colorBandEdge   = "#8F3F00"
+	colorCoding     = "#000000" // black: coding, from the commits
 )
 
 var (
@@ -108,6 +111,10 @@ type htmlPage struct {
 	People   barsChart
 	After    afterHours
 	Facts    []stat
+	// Git is true when the coding figures, measured from commits, are
+	// there to draw; Repos says how many repositories they came from.
+	Git   bool
+	Repos int
 	// HeatWide puts the two heat maps one under the other: side by side,
 	// a map of many hours would shrink until its numbers cannot be read.
 	HeatWide  bool
@@ -137,8 +144,12 @@ func newHTMLPage(r Report) htmlPage {
 		FocusMin: hm(r.Settings.FocusMinMinutes),
 		Colors: map[string]string{
 			"meeting": colorMeeting, "focus": colorFocus, "fragmented": colorFragmented,
-			"icline": colorICLine, "bandedge": colorBandEdge,
+			"icline": colorICLine, "bandedge": colorBandEdge, "coding": colorCoding,
 		},
+		Git: r.HasGit(),
+	}
+	if p.Git {
+		p.Repos = len(r.Settings.Git)
 	}
 	p.Verdict = newVerdict("Over "+plural(r.Range.Weeks, "week"), r.Summary.Tally)
 	if cw := r.Summary.CurrentWeek; cw != nil {
@@ -158,6 +169,9 @@ func newHTMLPage(r Report) htmlPage {
 	p.WeekTable = newWeekTable(r)
 	g := newHeatGrid(r)
 	p.Meetings = newHeatChart(r, g, "meetings", "Meeting load", meetingShades, func(d HeatDay) [24]int { return d.MeetingMinutes })
+	if p.Git {
+		p.Meetings.addCoding(g)
+	}
 	p.HeatWide = g.To-g.From > heatSideBySideHours
 	p.Focus = newHeatChart(r, g, "focus", "Focus that survives", focusShades, func(d HeatDay) [24]int { return d.FocusMinutes })
 	p.Cats = newCategoryChart(s, r.Settings.Categories)
@@ -190,6 +204,9 @@ type weeksChart struct {
 	Narrow               bool
 	Key                  []keyItem
 	Right, LabelY, ChipY float64
+	// Git draws each week's coding share as a strip beside its bar,
+	// hanging from the top like focus.
+	Git bool
 }
 
 // keyItem explains the label of a narrow week's verdict.
@@ -216,9 +233,12 @@ type segment struct {
 }
 
 type weekBar struct {
-	Week         Week
-	X, CX        float64
-	Segments     []segment
+	Week     Week
+	X, CX    float64
+	Segments []segment
+	// Coding is the coding strip beside the bar; nil without git history
+	// or working time.
+	Coding       *segment
 	Date, Note   string
 	Style        trackStyle
 	Label        string
@@ -262,13 +282,22 @@ func newWeeksChart(r Report) weeksChart {
 	if slot < 24 {
 		barW = slot * 0.7
 	}
+	// With coding, the bar makes room for its strip: the two together
+	// take the bar's place.
+	c.Git = r.HasGit()
+	stripW, stripGap := 0.0, 0.0
+	if c.Git {
+		stripW, stripGap = math.Max(2, barW*0.28), math.Min(2, barW*0.05)
+		barW -= stripW + stripGap
+	}
 	c.Narrow = slot < 64
 	seen := map[verdict.Track]bool{}
 	every := int(math.Ceil(64 / slot)) // label every week when there is room
 	var desc []string
 	for i, wk := range r.Weeks {
-		x := c.Left + slot*float64(i) + (slot-barW)/2
-		bar := weekBar{Week: wk, X: x, CX: x + barW/2, Style: styleOf(wk.Track)}
+		groupW := barW + stripGap + stripW
+		x := c.Left + slot*float64(i) + (slot-groupW)/2
+		bar := weekBar{Week: wk, X: x, CX: x + groupW/2, Style: styleOf(wk.Track)}
 		if i%every == 0 {
 			bar.Date = shortDate(wk.WeekStart)
 		}
@@ -319,11 +348,26 @@ func newWeeksChart(r Report) weeksChart {
 		bar.Tip = fmt.Sprintf("Week of %s: meetings %s (%s), fragmented %s (%s), focus %s (%s) of %s capacity; %s",
 			wk.WeekStart, pct(m), hm(wk.MeetingMinutes), pct(fr), hm(wk.FragmentedMinutes), pct(fo), hm(wk.FocusMinutes),
 			hm(wk.CapacityMinutes), bar.Style.Short)
-		desc = append(desc, fmt.Sprintf("week of %s: meetings %s, focus %s, fragmented %s, %s", wk.WeekStart, pct(m), pct(fo), pct(fr), bar.Style.Short))
+		weekDesc := fmt.Sprintf("week of %s: meetings %s, focus %s, fragmented %s, %s", wk.WeekStart, pct(m), pct(fo), pct(fr), bar.Style.Short)
+		if c.Git && wk.Coding != nil && wk.CodingShare != nil {
+			co := *wk.CodingShare
+			h := c.PH * co
+			strip := segment{rect: rect{x + barW + stripGap, c.Top, stripW, h}, Class: "coding", Label: pct(co), Share: co, ShowLabel: slot >= 40}
+			strip.LabelY = c.Top + h + 12
+			bar.Coding = &strip
+			words := styleOf(wk.CodingTrack).Short
+			bar.Tip += fmt.Sprintf("; coding %s (%s) from %s, %s", pct(co), hm(wk.CodingMinutes), plural(wk.Commits, "commit"), words)
+			weekDesc += fmt.Sprintf(", coding %s (%s)", pct(co), words)
+		}
+		desc = append(desc, weekDesc)
 		c.Bars = append(c.Bars, bar)
 	}
-	c.Desc = fmt.Sprintf("Stacked bars, one per week, of the share of working capacity in meetings (from the bottom), fragmented time and focus time (from the top). The engineering manager's band of %s–%s meetings is shaded; the dashed line marks %s focus, an individual contributor's coding time. %s.",
-		c.BandMin, c.BandMax, c.ICFocus, capitalize(strings.Join(desc, "; ")))
+	coding := ""
+	if c.Git {
+		coding = " Beside each bar, a black strip hanging from the top is the share of capacity spent coding, measured from your commits."
+	}
+	c.Desc = fmt.Sprintf("Stacked bars, one per week, of the share of working capacity in meetings (from the bottom), fragmented time and focus time (from the top).%s The engineering manager's band of %s–%s meetings is shaded; the dashed line marks %s focus, an individual contributor's coding time. %s.",
+		coding, c.BandMin, c.BandMax, c.ICFocus, capitalize(strings.Join(desc, "; ")))
 	return c
 }
 
@@ -360,19 +404,29 @@ type weekRow struct {
 	Week                                Week
 	Capacity, Meetings, Focus, Frag, AH string
 	Style                               trackStyle
+	// Coding, CodingAH and CodingStyle are the week's coding, with git
+	// history.
+	Coding, CodingAH string
+	CodingStyle      trackStyle
 }
 
 func newWeekTable(r Report) []weekRow {
 	var rows []weekRow
 	for _, wk := range r.Weeks {
-		rows = append(rows, weekRow{
+		row := weekRow{
 			Week: wk, Capacity: hm(wk.CapacityMinutes),
 			Meetings: shareAndTime(wk.MeetingShare, wk.MeetingMinutes),
 			Focus:    shareAndTime(wk.FocusShare, wk.FocusMinutes),
 			Frag:     shareAndTime(wk.FragmentedShare, wk.FragmentedMinutes),
 			AH:       hm(wk.AfterHoursMeetingMinutes),
 			Style:    styleOf(wk.Track),
-		})
+		}
+		if wk.Coding != nil {
+			row.Coding = shareAndTime(wk.CodingShare, wk.CodingMinutes)
+			row.CodingAH = hm(wk.CodingAfterHoursMinutes)
+			row.CodingStyle = styleOf(wk.CodingTrack)
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }
@@ -398,6 +452,10 @@ type heatChart struct {
 	Zone      string
 	// AxisY is the bottom of the grid, LegendY the top of the legend.
 	AxisY, LegendY float64
+	// Coding is true when the chart carries the coding layer: a strip
+	// along the bottom of each hour, as long as the hour's average coding.
+	Coding  bool
+	CodingY float64 // where the legend's coding strip sits
 }
 
 type heatHour struct {
@@ -423,6 +481,11 @@ type heatCell struct {
 	Ink     string
 	Level   int
 	Tip     string
+	// CodingMinutes over the range, and the strip that draws their
+	// average; nil without the coding layer or coding in the hour.
+	CodingMinutes int
+	CodingAvg     string
+	Strip         *rect
 }
 
 type legendItem struct {
@@ -510,6 +573,50 @@ func newHeatChart(r Report, g heatGrid, id, title string, shades [5]string, minu
 		c.Desc = fmt.Sprintf("A weekday by hour grid of the average minutes of %s in each hour, %s. Hours averaging 30 minutes or more: %s.", what, r.Timezone, strings.Join(busiest, ", "))
 	}
 	return c
+}
+
+// codingStripH is the height of the coding strip along a heat map cell.
+const codingStripH = 7
+
+// addCoding lays the coding layer on a heat map: in every hour, a strip
+// along the bottom of the cell as long as the hour's average coding
+// minutes are of the hour, so that the commits show against the meetings.
+func (c *heatChart) addCoding(g heatGrid) {
+	c.Coding = true
+	c.CodingY = c.LegendY + 26
+	c.H = c.CodingY + 22
+	var busiest []string
+	for j, row := range g.Rows {
+		var mins [24]int
+		if row.CodingMinutes != nil {
+			mins = *row.CodingMinutes
+		}
+		hr := &c.Rows[j]
+		for i := range hr.Cells {
+			cell := &hr.Cells[i]
+			m := mins[cell.Hour]
+			cell.CodingMinutes = m
+			if m == 0 {
+				continue
+			}
+			avg := average(m, row.Days)
+			cell.CodingAvg = avgLabel(avg)
+			cell.Strip = &rect{cell.X + 1, cell.Y + cell.H - codingStripH - 1, math.Max(1.5, (cell.W-2)*math.Min(avg, 60)/60), codingStripH}
+			cell.Tip += fmt.Sprintf("; %s min of coding on average (%d min over %s)", cell.CodingAvg, m, plural(row.Days, weekdayNames[row.Weekday]))
+			if avg >= 30 {
+				busiest = append(busiest, fmt.Sprintf("%s %02d:00", hr.Name, cell.Hour))
+			}
+		}
+	}
+	switch {
+	case len(busiest) == 0:
+		c.Desc += " A black strip along the bottom of an hour is the average coding in it, measured from your commits; no hour averages 30 minutes of coding or more."
+	default:
+		if len(busiest) > 12 {
+			busiest = append(busiest[:12], fmt.Sprintf("and %d more", len(busiest)-12))
+		}
+		c.Desc += " A black strip along the bottom of an hour is the average coding in it, measured from your commits. Hours averaging 30 minutes of coding or more: " + strings.Join(busiest, ", ") + "."
+	}
 }
 
 // avgLabel writes an average number of minutes as a whole number, or "<1".
@@ -619,7 +726,7 @@ func newAfterHours(r Report) afterHours {
 }
 
 func newFacts(t Tally) []stat {
-	return []stat{
+	facts := []stat{
 		{Label: "Meetings with someone outside your domain", Value: hm(t.ExternalMeetingMinutes)},
 		{Label: "Booked focus blocks", Value: hm(t.FocusBookedMinutes)},
 		{Label: "Back-to-back chains", Value: strconv.Itoa(t.BackToBackChains)},
@@ -629,6 +736,19 @@ func newFacts(t Tally) []stat {
 		{Label: "Working days", Value: strconv.Itoa(t.WorkDays)},
 		{Label: "Capacity (working hours less the two above)", Value: hm(t.CapacityMinutes)},
 	}
+	if c := t.Coding; c != nil {
+		inFocus := hm(c.CodingInFocusMinutes)
+		if c.FocusUsedForCoding != nil {
+			inFocus += " (" + pct(*c.FocusUsedForCoding) + " of the focus time)"
+		}
+		facts = append(facts,
+			stat{Label: "Coding in working hours, from your commits", Value: shareAndTime(c.CodingShare, c.CodingMinutes)},
+			stat{Label: "Of it, in focus stretches", Value: inFocus},
+			stat{Label: "Coding after working hours", Value: hm(c.CodingAfterHoursMinutes)},
+			stat{Label: "Commits, coding sessions, repositories", Value: fmt.Sprintf("%d, %d, %d", c.Commits, c.CodingSessions, c.Repos)},
+		)
+	}
+	return facts
 }
 
 // px writes a coordinate with at most two decimals.

@@ -20,10 +20,15 @@ func WriteMarkdown(w io.Writer, r Report) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Calendar weeks %s to %s (%s)\n\n", mdText(r.Range.From), mdText(r.Range.To), mdText(r.Timezone))
 	bands := r.Settings.Bands
-	fmt.Fprintf(&b, "Working hours %s. Meetings taking %s–%s of working time are an engineering manager's; focus time of %s–%s is an individual contributor's coding time.\n\n",
+	fmt.Fprintf(&b, "Working hours %s. Meetings taking %s–%s of working time are an engineering manager's; focus time of %s–%s is an individual contributor's coding time.",
 		mdText(hoursSummary(r.Settings.WorkHours)), pct(bands.EMMeetingMin), pct(bands.EMMeetingMax), pct(bands.ICFocusMin), pct(bands.ICFocusMax))
+	if r.HasGit() {
+		fmt.Fprintf(&b, " Coding, measured from your commits: %s or more of working time is an individual contributor's, %s or less an engineering manager's.",
+			pct(bands.ICFocusMin), pct(bands.EMFocusMax))
+	}
+	b.WriteString("\n\n")
 
-	cols := mdWeekColumns()
+	cols := mdWeekColumns(r.HasGit())
 	for _, c := range cols {
 		b.WriteString("| " + c.header + " ")
 	}
@@ -63,9 +68,10 @@ type mdColumn struct {
 }
 
 // mdWeekColumns are the columns of the Markdown table of weeks; a figure
-// that should show there is a line here.
-func mdWeekColumns() []mdColumn {
-	return []mdColumn{
+// that should show there is a line here. The coding column shows only with
+// git history.
+func mdWeekColumns(git bool) []mdColumn {
+	cols := []mdColumn{
 		{"Week", false, func(wk Week) string {
 			label := mdText(wk.WeekStart)
 			if wk.Current {
@@ -79,8 +85,11 @@ func mdWeekColumns() []mdColumn {
 		{"Meetings", true, func(wk Week) string { return pctOf(wk.MeetingShare) }},
 		{"Focus", true, func(wk Week) string { return pctOf(wk.FocusShare) }},
 		{"Fragmented", true, func(wk Week) string { return pctOf(wk.FragmentedShare) }},
-		{"Track", false, func(wk Week) string { return mdText(string(wk.Track)) }},
 	}
+	if git {
+		cols = append(cols, mdColumn{"Coding", true, func(wk Week) string { return mdText(codingCell(wk.Tally)) }})
+	}
+	return append(cols, mdColumn{"Track", false, func(wk Week) string { return mdText(string(wk.Track)) }})
 }
 
 // WriteEventsMarkdown writes the events as a GitHub-flavoured Markdown
@@ -122,6 +131,9 @@ func mdFacts(b *bytes.Buffer, t Tally, categories []string) {
 			ps = append(ps, mdText(p.Person)+" "+hm(p.Minutes))
 		}
 		fmt.Fprintf(b, "\nMost meeting time with: %s.\n", strings.Join(ps, ", "))
+	}
+	if c := codingFacts(t); c != "" {
+		fmt.Fprintf(b, "\n%s.\n", mdText(capitalize(c)))
 	}
 }
 

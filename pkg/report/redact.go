@@ -21,10 +21,12 @@ const (
 // about what with stable pseudonyms, so the result can be shared: each
 // person becomes "person-1", "person-2"… (my own addresses become "me"),
 // each title "event-1", "event-2"…, each calendar "calendar-1"…, each UID
-// "uid-1"…; event origins are dropped, the report's list of my addresses
-// becomes the one "me", my domain "my-domain", and every warning "details
-// withheld: the report is redacted" (warnings quote file names, UIDs and raw
-// calendar lines).
+// "uid-1"…, each git repository "repository-1"… (its path and name), each
+// commit's subject "commit-1"…; event origins and commit hashes are
+// dropped, the report's list of my addresses and of the addresses I commit
+// with becomes the one "me", my domain "my-domain", and every warning
+// "details withheld: the report is redacted" (warnings quote file names,
+// UIDs, raw calendar lines and repository paths).
 //
 // The same person, title, calendar or UID gets the same pseudonym for as
 // long as the Redactor lives, so redacting a report and its events with one
@@ -45,6 +47,8 @@ type Redactor struct {
 	titles  map[string]string
 	sources map[string]string
 	uids    map[string]string
+	repos   map[string]string
+	commits map[string]string
 }
 
 // NewRedactor returns a Redactor that writes "me" for each of the
@@ -56,6 +60,8 @@ func NewRedactor(me []string) *Redactor {
 		titles:  make(map[string]string),
 		sources: make(map[string]string),
 		uids:    make(map[string]string),
+		repos:   make(map[string]string),
+		commits: make(map[string]string),
 	}
 	for _, m := range me {
 		rd.me[personKey(m)] = true
@@ -91,6 +97,19 @@ func (rd *Redactor) Report(r Report) Report {
 	if r.Settings.Domain != "" {
 		out.Settings.Domain = redactedDomain
 	}
+	if g := r.Settings.GitSettings; g != nil {
+		gs := *g
+		gs.GitAuthors = []string{}
+		if len(g.GitAuthors) > 0 {
+			gs.GitAuthors = []string{redactedMe}
+		}
+		gs.Git = make([]GitRepo, 0, len(g.Git))
+		for _, repo := range g.Git {
+			repo.Repository = rd.repo(repo.Repository)
+			gs.Git = append(gs.Git, repo)
+		}
+		out.Settings.GitSettings = &gs
+	}
 	out.Weeks = make([]Week, 0, len(r.Weeks))
 	for _, wk := range r.Weeks {
 		wk.Tally = rd.tally(wk.Tally)
@@ -115,7 +134,9 @@ func (rd *Redactor) Report(r Report) Report {
 func (rd *Redactor) Events(events []Event) []Event {
 	out := make([]Event, 0, len(events))
 	for _, e := range events {
-		e.Title = rd.title(e.Title)
+		if e.Kind != KindCoding && e.Kind != KindCommit {
+			e.Title = rd.title(e.Title)
+		}
 		e.Reason, e.keyword = classify.HideKeyword(e.Reason, e.keyword), ""
 		people := make([]string, 0, len(e.People))
 		for _, p := range e.People {
@@ -124,6 +145,21 @@ func (rd *Redactor) Events(events []Event) []Event {
 		e.People = people
 		e.UID = pseudonym(rd.uids, e.UID, "uid")
 		e.Origin = ""
+		if e.Repositories != nil {
+			repos := make([]string, 0, len(e.Repositories))
+			for _, r := range e.Repositories {
+				repos = append(repos, rd.repo(r))
+			}
+			e.Repositories = repos
+		}
+		switch e.Kind {
+		case KindCoding:
+			e.Title = sessionTitle(e.Commits, e.Repositories)
+		case KindCommit:
+			e.Title = pseudonym(rd.commits, e.Hash, "commit")
+			e.Reason = commitReason("")
+			e.Hash = ""
+		}
 		out = append(out, e)
 	}
 	return out
@@ -151,6 +187,8 @@ func (rd *Redactor) person(p string) string {
 func (rd *Redactor) title(t string) string { return pseudonym(rd.titles, t, "event") }
 
 func (rd *Redactor) source(s string) string { return pseudonym(rd.sources, s, "calendar") }
+
+func (rd *Redactor) repo(r string) string { return pseudonym(rd.repos, r, "repository") }
 
 // pseudonym is the name given to key in seen, naming it prefix-N (N counting
 // from 1 in order of first appearance) when it is new. An empty key stays

@@ -314,7 +314,10 @@ func textFieldPaths(t reflect.Type, path string, out *[]string) {
 // in redact.go whether it can tell who met whom about what.
 func TestEveryTextFieldIsRedactedOrKeptOnPurpose(t *testing.T) {
 	tally := func(p string) []string {
-		return []string{p + ".Categories{key}", p + ".TopPeople[].Person", p + ".Track", p + ".Reasons[]"}
+		return []string{p + ".Categories{key}", p + ".TopPeople[].Person", p + ".Track", p + ".Reasons[]",
+			p + ".CodingTrack",  // kept: a track
+			p + "[].repos{key}", // empty: a report keeps CodingTally.Figures(), without the repositories
+		}
 	}
 	want := []string{
 		".Timezone", ".Today", ".Range.From", ".Range.To",
@@ -327,7 +330,9 @@ func TestEveryTextFieldIsRedactedOrKeptOnPurpose(t *testing.T) {
 		".Summary.From", ".Summary.To",
 		".Summary.CurrentWeek[].WeekStart", ".Summary.CurrentWeek[].WeekEnd",
 		".Heat[].Weekday",
-		".Warnings[]", // redacted: withheld
+		".Warnings[]",                  // redacted: withheld
+		".Settings[].GitAuthors[]",     // redacted: "me"
+		".Settings[].Git[].Repository", // redacted: repository-N
 	}
 	want = append(want, tally(".Weeks[]")...)
 	want = append(want, tally(".Summary")...)
@@ -342,12 +347,14 @@ func TestEveryTextFieldIsRedactedOrKeptOnPurpose(t *testing.T) {
 
 	wantEvent := []string{
 		".Start", ".End", ".Kind", ".Category",
-		".Reason",   // kept, but for the title keyword it quotes
-		".keyword",  // dropped
-		".Title",    // redacted: event-N
-		".People[]", // redacted: person-N
-		".UID",      // redacted: uid-N
-		".Origin",   // dropped
+		".Reason",         // kept, but for the title keyword it quotes
+		".keyword",        // dropped
+		".Title",          // redacted: event-N
+		".People[]",       // redacted: person-N
+		".UID",            // redacted: uid-N
+		".Origin",         // dropped
+		".Repositories[]", // redacted: repository-N
+		".Hash",           // dropped
 	}
 	got = nil
 	textFieldPaths(reflect.TypeFor[Event](), "", &got)

@@ -9,7 +9,9 @@
 //
 // A [Tally] is written once, as the families of [analyze.Tally] and the
 // [verdict.Verdict] embedded in the order of the document: each carries its
-// JSON keys. A new family of counters shows in the JSON by being embedded
+// JSON keys. The coding family ([Coding]) is there only when git history
+// was read ([Input.Git]): without it no format shows a coding figure, and
+// the document is what it was before emtime read git. A new family of counters shows in the JSON by being embedded
 // in Tally, and in the CSV by a table of its columns (weekColumns); the
 // other renderings pick the figures they show by name, from lists of their
 // own: the Markdown table's columns (mdWeekColumns), the terminal table and
@@ -49,12 +51,16 @@ type Report struct {
 
 // HeatDay is one weekday of the heat map: the meeting and focus minutes
 // that fell in each wall-clock hour (00:00–01:00 first) on every such day
-// of the range, summed. Dividing by Days gives the average day.
+// of the range, summed, and with git history the coding minutes. Dividing
+// by Days gives the average day.
 type HeatDay struct {
 	Weekday        string  `json:"weekday"`
 	Days           int     `json:"days"`
 	MeetingMinutes [24]int `json:"meeting_minutes"`
 	FocusMinutes   [24]int `json:"focus_minutes"`
+	// CodingMinutes are the minutes the coding figures count, in working
+	// hours and after them; nil without git history.
+	CodingMinutes *[24]int `json:"coding_minutes,omitempty"`
 }
 
 // Range is the stretch of days analyzed; both dates are included.
@@ -79,6 +85,31 @@ type Settings struct {
 	// the custom rules of the config file, then the built-in ones. Every
 	// one of them is a key of each tally's categories.
 	Categories []string `json:"categories"`
+	// GitSettings say how the coding figures were counted; nil (and no
+	// key) without git history.
+	*GitSettings
+}
+
+// GitSettings are the settings of the coding figures, and the repositories
+// they were read from.
+type GitSettings struct {
+	CodingGapMinutes        int `json:"coding_gap_minutes"`
+	CodingLeadMinutes       int `json:"coding_lead_minutes"`
+	AfterHoursCodingMinutes int `json:"after_hours_coding_minutes"`
+	// GitAuthors are the addresses my commits were matched with.
+	GitAuthors []string `json:"git_authors"`
+	// Git are the repositories read, in the order found.
+	Git []GitRepo `json:"git"`
+}
+
+// GitRepo is one repository read, and how many commits of mine in the
+// range it holds (a commit found in two clones counts in each).
+type GitRepo struct {
+	Repository string `json:"repository"`
+	Commits    int    `json:"commits"`
+	// Shallow and Corrupt say it was read only as far as it goes.
+	Shallow bool `json:"shallow"`
+	Corrupt bool `json:"corrupt"`
 }
 
 // Bands are the article's bands the verdicts were judged against.
@@ -109,7 +140,22 @@ type Tally struct {
 	Categories map[string]Category `json:"categories"`
 	TopPeople  []Person            `json:"top_people"`
 
-	verdict.Verdict // track, reasons, bottleneck_risk
+	// Coding is the coding family and its shares; nil (and no key)
+	// without git history.
+	*Coding // coding_minutes … focus_used_for_coding
+
+	verdict.Verdict // track, coding_track, reasons, bottleneck_risk
+}
+
+// Coding is the coding family of a tally, measured from my commits, and
+// its shares.
+type Coding struct {
+	analyze.CodingTally // coding_minutes … repos
+	// CodingShare is coding_minutes over capacity, FocusUsedForCoding
+	// coding_in_focus_minutes over focus_minutes, rounded to four
+	// decimals; nil when there is no capacity, or no focus.
+	CodingShare        *float64 `json:"coding_share"`
+	FocusUsedForCoding *float64 `json:"focus_used_for_coding"`
 }
 
 // Category counts the meetings of one category.
@@ -157,6 +203,19 @@ type Input struct {
 	Me       []string
 	Sources  []string
 	Warnings []string
+	// Git is what was read of git history; nil when none was, and the
+	// report then shows no coding figure.
+	Git *Git
+}
+
+// Git is what a run read of git history.
+type Git struct {
+	// Authors are the addresses my commits were matched with.
+	Authors []string
+	// Gap, Lead and AfterHours are the settings the coding was counted
+	// and judged with.
+	Gap, Lead, AfterHours time.Duration
+	Repos                 []GitRepo
 }
 
 // Verdicts are the verdicts of an analysis, judged before it is reported.
@@ -184,7 +243,7 @@ func New(in Input) Report {
 		},
 		Me:       nonNil(in.Me),
 		Sources:  nonNil(in.Sources),
-		Settings: settings(s, in.Rules, in.Bands),
+		Settings: settings(s, in.Rules, in.Bands, in.Git),
 		Weeks:    []Week{},
 		Warnings: nonNil(in.Warnings),
 	}
@@ -202,11 +261,11 @@ func New(in Input) Report {
 			WeekEnd:   last.Format(day),
 			Full:      w.Full,
 			Current:   i == current,
-			Tally:     tally(w.Tally, weekVerdict(in.Verdicts, i), in.Rules),
+			Tally:     tally(w.Tally, weekVerdict(in.Verdicts, i), in.Rules, in.Git != nil),
 		})
 	}
-	r.Summary = Summary{From: r.Range.From, To: r.Range.To, Tally: tally(res.Total, in.Verdicts.Total, in.Rules)}
-	r.Heat = heat(res.Heat, s.WeekStart)
+	r.Summary = Summary{From: r.Range.From, To: r.Range.To, Tally: tally(res.Total, in.Verdicts.Total, in.Rules, in.Git != nil)}
+	r.Heat = heat(res.Heat, s.WeekStart, in.Git != nil)
 	if current >= 0 {
 		cw := r.Weeks[current]
 		r.Summary.CurrentWeek = &cw
@@ -214,7 +273,11 @@ func New(in Input) Report {
 	return r
 }
 
-func settings(s analyze.Settings, rules classify.Rules, b verdict.Bands) Settings {
+// HasGit reports whether the report holds coding figures from git
+// history.
+func (r Report) HasGit() bool { return r.Settings.GitSettings != nil }
+
+func settings(s analyze.Settings, rules classify.Rules, b verdict.Bands, git *Git) Settings {
 	hours := make(map[string]string)
 	for d := time.Sunday; d <= time.Saturday; d++ {
 		if span := s.Hours[d]; !span.IsZero() {
@@ -232,7 +295,21 @@ func settings(s analyze.Settings, rules classify.Rules, b verdict.Bands) Setting
 			cats = append(cats, string(c))
 		}
 	}
+	var gs *GitSettings
+	if git != nil {
+		gs = &GitSettings{
+			CodingGapMinutes:        int(git.Gap / time.Minute),
+			CodingLeadMinutes:       int(git.Lead / time.Minute),
+			AfterHoursCodingMinutes: int(git.AfterHours / time.Minute),
+			GitAuthors:              nonNil(git.Authors),
+			Git:                     slices.Clone(git.Repos),
+		}
+		if gs.Git == nil {
+			gs.Git = []GitRepo{}
+		}
+	}
 	return Settings{
+		GitSettings:          gs,
 		Categories:           cats,
 		WorkHours:            hours,
 		WeekStart:            weekdayKey(s.WeekStart),
@@ -249,16 +326,21 @@ func settings(s analyze.Settings, rules classify.Rules, b verdict.Bands) Setting
 }
 
 // heat lists the weekdays of h in the order of a week starting on start.
-func heat(h analyze.Heat, start time.Weekday) []HeatDay {
+func heat(h analyze.Heat, start time.Weekday, git bool) []HeatDay {
 	out := make([]HeatDay, 0, 7)
 	for i := range 7 {
 		d := (start + time.Weekday(i)) % 7
-		out = append(out, HeatDay{
+		hd := HeatDay{
 			Weekday:        weekdayKey(d),
 			Days:           h.Days[d],
 			MeetingMinutes: h.Meeting[d],
 			FocusMinutes:   h.Focus[d],
-		})
+		}
+		if git {
+			coding := h.Coding[d]
+			hd.CodingMinutes = &coding
+		}
+		out = append(out, hd)
 	}
 	return out
 }
@@ -275,7 +357,7 @@ func weekVerdict(v Verdicts, i int) verdict.Verdict {
 	return verdict.Verdict{}
 }
 
-func tally(t analyze.Tally, v verdict.Verdict, rules classify.Rules) Tally {
+func tally(t analyze.Tally, v verdict.Verdict, rules classify.Rules, git bool) Tally {
 	out := Tally{
 		TimeTally:       t.TimeTally,
 		MeetingShare:    share(t.MeetingShare()),
@@ -296,6 +378,13 @@ func tally(t analyze.Tally, v verdict.Verdict, rules classify.Rules) Tally {
 	}
 	for _, p := range t.People {
 		out.TopPeople = append(out.TopPeople, Person{p.Person, p.Minutes})
+	}
+	if git {
+		out.Coding = &Coding{
+			CodingTally:        t.CodingTally.Figures(),
+			CodingShare:        share(t.CodingShare()),
+			FocusUsedForCoding: share(t.FocusUsedForCoding()),
+		}
 	}
 	return out
 }

@@ -53,7 +53,11 @@ func writeJSON(w io.Writer, v any, indent string) error {
 func WriteTable(w io.Writer, r Report, st Style) error {
 	fmt.Fprintf(w, "%s\n\n", textsafe.Line(fmt.Sprintf("%s to %s, %s, working hours %s", r.Range.From, r.Range.To, r.Timezone, hoursSummary(r.Settings.WorkHours))))
 	t := newTable(w, st)
-	t.Header("Week", "Capacity", "Meetings", "Focus", "Fragmented", "Track")
+	header := []string{"Week", "Capacity", "Meetings", "Focus", "Fragmented"}
+	if r.HasGit() {
+		header = append(header, "Coding")
+	}
+	t.Header(append(header, "Track"))
 	for _, wk := range r.Weeks {
 		label := wk.WeekStart
 		if wk.Current {
@@ -61,9 +65,11 @@ func WriteTable(w io.Writer, r Report, st Style) error {
 		} else if !wk.Full {
 			label += " (part)"
 		}
-		row := cells(label, hm(wk.CapacityMinutes), bar(wk.MeetingShare, st), bar(wk.FocusShare, st),
-			pctOf(wk.FragmentedShare), string(wk.Track))
-		row[5] = paint(row[5], wk.Track, st)
+		row := cells(label, hm(wk.CapacityMinutes), bar(wk.MeetingShare, st), bar(wk.FocusShare, st), pctOf(wk.FragmentedShare))
+		if r.HasGit() {
+			row = append(row, codingCell(wk.Tally))
+		}
+		row = append(row, paint(textsafe.Line(string(wk.Track)), wk.Track, st))
 		if err := t.Append(row); err != nil {
 			return err
 		}
@@ -73,6 +79,10 @@ func WriteTable(w io.Writer, r Report, st Style) error {
 	}
 	fmt.Fprintf(w, "\nBands: meetings %s–%s of working time is an engineering manager's; focus %s–%s is an individual contributor's coding time.\n",
 		pct(r.Settings.Bands.EMMeetingMin), pct(r.Settings.Bands.EMMeetingMax), pct(r.Settings.Bands.ICFocusMin), pct(r.Settings.Bands.ICFocusMax))
+	if r.HasGit() {
+		fmt.Fprintf(w, "Coding, from your commits: %s or more of working time is an individual contributor's, %s or less an engineering manager's.\n",
+			pct(r.Settings.Bands.ICFocusMin), pct(r.Settings.Bands.EMFocusMax))
+	}
 	fmt.Fprintf(w, "\nOver %s: %s\n", plural(r.Range.Weeks, "week"), describe(r.Summary.Tally, st))
 	writeFacts(w, r.Summary.Tally, r.Settings.Categories)
 	if cw := r.Summary.CurrentWeek; cw != nil {
@@ -106,6 +116,35 @@ func describe(t Tally, st Style) string {
 	return b.String()
 }
 
+// codingCell is a week's coding share and coding track: "12% em".
+func codingCell(t Tally) string {
+	if t.Coding == nil {
+		return "-"
+	}
+	return textsafe.Line(pctOf(t.CodingShare) + " " + string(t.CodingTrack))
+}
+
+// codingFacts says a tally's coding in a sentence; "" without git history.
+func codingFacts(t Tally) string {
+	if t.Coding == nil {
+		return ""
+	}
+	c := t.Coding
+	s := fmt.Sprintf("coding from %s in %s, %s: %s in working hours",
+		plural(c.Commits, "commit"), plural(c.CodingSessions, "session"), pluralRepos(c.Repos), hm(c.CodingMinutes))
+	if c.FocusUsedForCoding != nil {
+		s += fmt.Sprintf(" (%s of it in focus, %s of the focus time)", hm(c.CodingInFocusMinutes), pct(*c.FocusUsedForCoding))
+	}
+	return s + fmt.Sprintf(", %s after hours", hm(c.CodingAfterHoursMinutes))
+}
+
+func pluralRepos(n int) string {
+	if n == 1 {
+		return "1 repository"
+	}
+	return fmt.Sprintf("%d repositories", n)
+}
+
 func writeFacts(w io.Writer, t Tally, categories []string) {
 	fmt.Fprintf(w, "  %s (%s), %s after hours; %s of booked focus blocks; longest focus stretch %s; %s; %s\n",
 		plural(t.MeetingCount, "meeting"), textsafe.Line(categoryLine(categories, t.Categories)), hm(t.AfterHoursMeetingMinutes), hm(t.FocusBookedMinutes),
@@ -116,6 +155,9 @@ func writeFacts(w io.Writer, t Tally, categories []string) {
 			ps = append(ps, fmt.Sprintf("%s %s", textsafe.Line(p.Person), hm(p.Minutes)))
 		}
 		fmt.Fprintf(w, "  most meeting time with: %s\n", strings.Join(ps, ", "))
+	}
+	if c := codingFacts(t); c != "" {
+		fmt.Fprintf(w, "  %s\n", c)
 	}
 }
 

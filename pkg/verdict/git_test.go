@@ -62,7 +62,7 @@ func TestJudgeWithCommits(t *testing.T) {
 				"your calendar looks like a manager's, but your commits say you code like someone between the two tracks",
 				"coding takes 31% of working time alongside an engineering manager's meetings, above an EM's 0–30%: an EM who still takes critical coding work risks becoming the team's bottleneck (measured from your commits)"}},
 		{name: "an overloaded director coding at night: measured risk", tally: coded(9000, 0, 1000, 200, 300, 12, 2), track: TrackOverloaded, codingTrack: TrackEM, bottleneck: true,
-			reasons: []string{"meetings take 90%", "almost no time", "coding 2% of working time, from 12 commits in 2 repositories: within an engineering manager's 0–30%; another 5h of coding fell outside working hours",
+			reasons: []string{"meetings take 90%", "almost no time", "coding 2% of working time, from 12 commits in 2 repositories: within an engineering manager's 0–30%",
 				"5h of coding fell outside working hours, above 4h a week: an EM who still takes critical coding work risks becoming the team's bottleneck (measured from your commits)"}},
 		{name: "after hours at the limit: no risk", tally: coded(6000, 1000, 3000, 500, 240, 3, 1), track: TrackEM, codingTrack: TrackEM,
 			reasons: []string{"meetings take 60%", "is 10%, within", "coding 5% of working time, from 3 commits in 1 repository: within an engineering manager's 0–30%; another 4h of coding"}},
@@ -109,6 +109,9 @@ func TestAfterHoursOverWeeks(t *testing.T) {
 	v := Judge(withGit(four), DefaultBands())
 	if !v.BottleneckRisk || !strings.Contains(v.Reasons[len(v.Reasons)-1], "16h40 of coding fell outside working hours, above 16h (4h a week)") {
 		t.Errorf("16h40 after hours over four weeks: %v, %q", v.BottleneckRisk, v.Reasons)
+	}
+	if strings.Count(strings.Join(v.Reasons, " "), "16h40") != 1 {
+		t.Errorf("the coding after hours is said more than once: %q", v.Reasons)
 	}
 	part := coded(6000, 1000, 3000, 500, 241, 2, 1)
 	part.Days = 3

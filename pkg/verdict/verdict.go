@@ -269,8 +269,11 @@ const bottleneck = "an EM who still takes critical coding work risks becoming th
 // the disagreement with the calendar's track, and the bottleneck risk as
 // measured.
 func (v *Verdict) measure(t analyze.Tally, g Git, b Bands) {
+	managing := v.Track == TrackEM || v.Track == TrackOverloaded
+	limit := afterHoursLimit(t, g)
 	after := ""
-	if t.CodingAfterHoursMinutes > 0 {
+	if t.CodingAfterHoursMinutes > 0 && !(managing && t.CodingAfterHoursMinutes > limit) {
+		// Past the limit, the bottleneck's reason says it.
 		after = fmt.Sprintf("; another %s of coding fell outside working hours", hours(t.CodingAfterHoursMinutes))
 	}
 	share, ok := t.CodingShare()
@@ -307,7 +310,7 @@ func (v *Verdict) measure(t analyze.Tally, g Git, b Bands) {
 		v.Reasons = append(v.Reasons, d)
 	}
 
-	if v.Track != TrackEM && v.Track != TrackOverloaded {
+	if !managing {
 		return
 	}
 	whose := "alongside " + emWhose + " meetings"
@@ -319,7 +322,7 @@ func (v *Verdict) measure(t analyze.Tally, g Git, b Bands) {
 		v.Reasons = append(v.Reasons, fmt.Sprintf("coding takes %s of working time %s, above an EM's 0–%s: %s (measured from your commits)",
 			pctBeside(share, b.EMCodingMax), whose, pct(b.EMCodingMax), bottleneck))
 	}
-	if limit := afterHoursLimit(t, g); t.CodingAfterHoursMinutes > limit {
+	if t.CodingAfterHoursMinutes > limit {
 		v.BottleneckRisk = true
 		v.Reasons = append(v.Reasons, fmt.Sprintf("%s of coding fell outside working hours, above %s: %s (measured from your commits)",
 			hours(t.CodingAfterHoursMinutes), limitWords(limit, g), bottleneck))
