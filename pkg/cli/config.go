@@ -26,9 +26,10 @@ func NewCmdConfig(f *Factory) *cobra.Command {
 ~/.config/emtime on Linux), or the file --config names.
 
 A flag wins over the environment (EMTIME_TZ, EMTIME_ME, EMTIME_WORK_HOURS,
-EMTIME_WORK_DAYS), the environment over the file, the file over the
-defaults; for a Microsoft 365 calendar, the working hours set in Outlook
-stand between the file and the defaults. A file with a mistake stops every command with the file, the line
+EMTIME_WORK_DAYS, EMTIME_GIT with paths separated as in PATH), the
+environment over the file, the file over the defaults; for a Microsoft 365
+calendar, the working hours set in Outlook stand between the file and the
+defaults. A file with a mistake stops every command with the file, the line
 and the key.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
