@@ -15,6 +15,7 @@ import (
 	"github.com/emtime/emtime/pkg/auth"
 	"github.com/emtime/emtime/pkg/auth/oauthtest"
 	"github.com/emtime/emtime/pkg/cli"
+	"github.com/emtime/emtime/pkg/gitlog/gittest"
 	"github.com/emtime/emtime/pkg/google/googletest"
 	"github.com/emtime/emtime/pkg/microsoft"
 	"github.com/emtime/emtime/pkg/microsoft/graphtest"
@@ -106,6 +107,7 @@ func TestScripts(t *testing.T) {
 			"graph-fixture":         cmdGraphFixture,
 			"microsoft-issue-token": cmdMicrosoftIssueToken,
 			"graph-requests":        cmdGraphRequests,
+			"git-repo":              cmdGitRepo,
 		},
 	})
 }
@@ -545,4 +547,20 @@ func cmdMicrosoftIssueToken(ts *testscript.TestScript, neg bool, args []string) 
 	}
 	access, _ := fakesOf(ts).identity.Issue(strings.Join(microsoft.Scopes(), " "))
 	ts.Setenv(args[0], access)
+}
+
+// git-repo dir file: builds a git repository at dir (a work tree; "bare"
+// on the description's first line for a bare one) from the description
+// in file, commit by commit at the exact author and committer times it
+// gives, with go-git: no git binary is needed. The description's language
+// is gittest's: "commit NAME EMAIL TIME [committer=TIME] [parents=A,B]
+// [: subject]", "ref REF NAME", "tag TAG NAME", "shallow NAME", "drop
+// NAME". A file already at dir (a .mailmap) is kept.
+func cmdGitRepo(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "git-repo")
+	if len(args) != 2 {
+		ts.Fatalf("usage: git-repo dir description.txt")
+	}
+	_, err := gittest.Build(ts.MkAbs(args[0]), ts.ReadFile(args[1]))
+	ts.Check(err)
 }
