@@ -207,8 +207,12 @@ func Read(ctx context.Context, opts Options) (*History, error) {
 				top, n = e, c
 			}
 		}
-		h.Hint = fmt.Sprintf("none of the commits read is by %s; the most frequent author is %s (%d commits): if that is you, add --git-author %s",
-			clean(strings.Join(opts.Authors, ", ")), clean(top), n, clean(top))
+		commits := fmt.Sprintf("%d commits", n)
+		if n == 1 {
+			commits = "1 commit"
+		}
+		h.Hint = fmt.Sprintf("none of the commits read is by %s; the most frequent author is %s (%s): if that is you, add --git-author %s",
+			clean(strings.Join(opts.Authors, ", ")), clean(top), commits, clean(top))
 	}
 	for i := range h.Repos {
 		if r := &h.Repos[i]; r.Mine == 0 && r.Others > 0 {
