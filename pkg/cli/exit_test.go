@@ -42,6 +42,10 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"analyze", "--demo", "ic"}, nil, ExitUsage, "--demo=ic"},
 		{[]string{"analyse", "--demo"}, nil, ExitUsage, "unknown command"},
 		{[]string{"analyze", "--no-such-flag"}, nil, ExitUsage, "unknown flag"},
+		{[]string{"analyze", "--demo", "--git", filepath.Join(dir, "no-repos-here")}, nil, ExitError, "no-repos-here"},
+		{[]string{"analyze", "--demo", "--git", dir}, nil, ExitError, "no git repository at or below it"},
+		{[]string{"analyze", "--demo", "--coding-gap", "0s"}, nil, ExitUsage, "--coding-gap must be between 1m and 24h"},
+		{[]string{"analyze", "--demo"}, map[string]string{"EMTIME_GIT": filepath.Join(dir, "gone")}, ExitOK, ""}, // the demo's own history
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
