@@ -1,11 +1,18 @@
 package gitlog
 
 import (
+	"bytes"
+	"cmp"
+	"crypto/sha1"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -162,7 +169,185 @@ func openPack(fs billy.Filesystem, base string, c cache.Object) (*packfile.Packf
 	if err != nil {
 		return nil, err
 	}
-	return packfile.NewPackfileWithCache(idx, fs, pack, c, largeObject), nil
+	rev := func() ([]byte, error) { return readRev(fs, base+".rev") }
+	return packfile.NewPackfileWithCache(&offsetIndex{MemoryIndex: idx, rev: rev}, fs, pack, c, largeObject), nil
+}
+
+// readRev reads a pack's reverse index (git writes one beside the pack
+// since 2.31, by default since 2.41): every object's place in the index, in
+// the order of the pack. Bounded by the size it must have.
+func readRev(fs billy.Filesystem, name string) ([]byte, error) {
+	f, err := fs.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, 1<<32))
+}
+
+// offsetIndex is a pack index that maps an offset back to its object's
+// hash without a map of every object. go-git asks for it when it resolves
+// a delta against its base (the tree of a bare repository's HEAD, read for
+// its .mailmap, often is one), and its own index then builds a map of every
+// object in the pack: 0.25 to 0.8 s for the 849,000 objects of git.git's,
+// as much as the rest of a four-week window's walk. Here the pack's
+// reverse index (the .rev file), when git wrote one, is searched as it
+// stands; without one, the offsets are sorted once.
+type offsetIndex struct {
+	*idxfile.MemoryIndex
+	rev     func() ([]byte, error)
+	once    sync.Once
+	byPack  []byte // the .rev file's index positions, in pack order
+	offsets []packOffset
+	err     error
+}
+
+// packOffset is where an object starts in the pack, and where its name is
+// in the index: Names[first][second*hashSize:].
+type packOffset struct {
+	off           uint64
+	first, second uint32
+}
+
+const hashSize = len(plumbing.ZeroHash)
+
+// FindHash returns the hash of the object at offset o.
+func (x *offsetIndex) FindHash(o int64) (plumbing.Hash, error) {
+	x.once.Do(x.prepare)
+	if x.err != nil {
+		return plumbing.ZeroHash, x.err
+	}
+	if o < 0 {
+		return plumbing.ZeroHash, plumbing.ErrObjectNotFound
+	}
+	var e packOffset
+	var ok bool
+	if x.byPack != nil {
+		e, ok = x.searchRev(uint64(o))
+	} else {
+		var i int
+		i, ok = slices.BinarySearchFunc(x.offsets, uint64(o), func(e packOffset, o uint64) int { return cmp.Compare(e.off, o) })
+		if ok {
+			e = x.offsets[i]
+		}
+	}
+	if !ok {
+		return plumbing.ZeroHash, plumbing.ErrObjectNotFound
+	}
+	var h plumbing.Hash
+	copy(h[:], x.Names[e.first][int(e.second)*hashSize:])
+	return h, nil
+}
+
+// The reverse index's header: "RIDX", version 1, SHA-1.
+var revHeader = []byte{'R', 'I', 'D', 'X', 0, 0, 0, 1, 0, 0, 0, 1}
+
+// prepare reads the reverse index when it is there and fits the index
+// (its size, its pack's checksum, its own), else sorts the offsets: a
+// reverse index that lied would have deltas applied to the wrong bases.
+func (x *offsetIndex) prepare() {
+	n := uint64(x.Fanout[255])
+	if x.rev != nil {
+		data, err := x.rev()
+		body := uint64(len(revHeader)) + 4*n
+		if err == nil && uint64(len(data)) == body+2*uint64(hashSize) && bytes.HasPrefix(data, revHeader) &&
+			bytes.Equal(data[body:body+uint64(hashSize)], x.PackfileChecksum[:]) {
+			sum := sha1.Sum(data[:body+uint64(hashSize)])
+			if bytes.Equal(sum[:], data[body+uint64(hashSize):]) {
+				x.byPack = data[len(revHeader):body]
+				return
+			}
+		}
+	}
+	x.sortOffsets()
+}
+
+// searchRev finds the object at offset o by binary search over the pack
+// order the reverse index gives.
+func (x *offsetIndex) searchRev(o uint64) (packOffset, bool) {
+	n := len(x.byPack) / 4
+	var found packOffset
+	var bad bool
+	i := sort.Search(n, func(p int) bool {
+		e, ok := x.entry(binary.BigEndian.Uint32(x.byPack[4*p:]))
+		bad = bad || !ok
+		return !ok || e.off >= o
+	})
+	if bad || i == n {
+		return found, false
+	}
+	found, ok := x.entry(binary.BigEndian.Uint32(x.byPack[4*i:]))
+	return found, ok && found.off == o
+}
+
+// entry is the object at position pos of the index (in the order of
+// names).
+func (x *offsetIndex) entry(pos uint32) (packOffset, bool) {
+	idx := x.MemoryIndex
+	first := sort.Search(256, func(b int) bool { return idx.Fanout[b] > pos })
+	if first == 256 {
+		return packOffset{}, false
+	}
+	second := pos
+	if first > 0 {
+		second -= idx.Fanout[first-1]
+	}
+	k := idx.FanoutMapping[first]
+	if k < 0 || k >= len(idx.Offset32) || k >= len(idx.Names) ||
+		uint64(len(idx.Offset32[k])) < 4*uint64(second)+4 || uint64(len(idx.Names[k])) < uint64(hashSize)*(uint64(second)+1) {
+		return packOffset{}, false
+	}
+	off, ok := x.offset(k, second)
+	return packOffset{off: off, first: uint32(k), second: second}, ok
+}
+
+// offset reads the offset of the index's entry [k][second]: a 31-bit one,
+// or one of 2 GiB or more in the table of 64-bit offsets.
+func (x *offsetIndex) offset(k int, second uint32) (uint64, bool) {
+	off := uint64(binary.BigEndian.Uint32(x.Offset32[k][second*4:]))
+	if off&(1<<31) != 0 {
+		at := 8 * (off &^ (1 << 31))
+		if at+8 > uint64(len(x.Offset64)) {
+			return 0, false
+		}
+		off = binary.BigEndian.Uint64(x.Offset64[at:])
+	}
+	return off, true
+}
+
+// sortOffsets lists every object's offset, as the index gives it (an
+// offset of 2 GiB or more is in the index's table of 64-bit offsets), and
+// sorts them.
+func (x *offsetIndex) sortOffsets() {
+	idx := x.MemoryIndex
+	x.offsets = make([]packOffset, 0, idx.Fanout[255])
+	prev := uint32(0)
+	for first, upTo := range idx.Fanout {
+		if upTo < prev {
+			x.err = errors.New("pack index: fanout table out of order")
+			return
+		}
+		n := upTo - prev
+		prev = upTo
+		if n == 0 {
+			continue
+		}
+		k := idx.FanoutMapping[first]
+		if k < 0 || k >= len(idx.Names) || k >= len(idx.Offset32) ||
+			uint64(len(idx.Names[k])) < uint64(n)*uint64(hashSize) || uint64(len(idx.Offset32[k])) < uint64(n)*4 {
+			x.err = errors.New("pack index: a fanout entry points past its tables")
+			return
+		}
+		for second := range n {
+			off, ok := x.offset(k, second)
+			if !ok {
+				x.err = errors.New("pack index: a 64-bit offset past its table")
+				return
+			}
+			x.offsets = append(x.offsets, packOffset{off: off, first: uint32(k), second: second})
+		}
+	}
+	slices.SortFunc(x.offsets, func(a, b packOffset) int { return cmp.Compare(a.off, b.off) })
 }
 
 // get returns the object named h, or an error wrapping
