@@ -164,27 +164,19 @@ func Classify(events []calendar.Event, r Rules) []Event {
 
 type classifier struct {
 	rules                           Rules
-	me                              map[string]bool
+	me                              Me
 	ooo, personal, focus, interview matcher
 }
 
 func newClassifier(r Rules) *classifier {
-	me := make(map[string]bool, len(r.Me))
-	for _, a := range r.Me {
-		me[strings.ToLower(strings.TrimSpace(a))] = true
-	}
 	return &classifier{
 		rules:     r,
-		me:        me,
+		me:        NewMe(r.Me),
 		ooo:       newMatcher(r.OutOfOffice),
 		personal:  newMatcher(r.Personal),
 		focus:     newMatcher(r.Focus),
 		interview: newMatcher(r.Interview),
 	}
-}
-
-func (c *classifier) isMe(p calendar.Person) bool {
-	return p.Self || (p.Email != "" && c.me[strings.ToLower(p.Email)])
 }
 
 // The order of the rules below is the documented order: keep the README's
@@ -207,7 +199,7 @@ func (c *classifier) classify(e calendar.Event) Event {
 	case e.Type == calendar.TypeBirthday:
 		return ignore("birthday")
 	}
-	resp, invited := c.myResponse(e)
+	resp, invited := c.me.Response(e)
 	if resp == calendar.ResponseDeclined {
 		return ignore("declined by me")
 	}
@@ -282,23 +274,6 @@ func (c *classifier) category(e calendar.Event, words string, people []string, s
 	return CategoryAdHoc, "one-off meeting", ""
 }
 
-// myResponse returns my answer to the event and whether I am on its guest
-// list. The organizer has accepted their own event; an event with no guest
-// list is mine.
-func (c *classifier) myResponse(e calendar.Event) (calendar.Response, bool) {
-	for _, a := range e.Attendees {
-		if c.isMe(a.Person) {
-			if a.Response == "" {
-				return calendar.ResponseNeedsAction, true
-			}
-			return a.Response, true
-		}
-	}
-	// I organize it, it has no guest list, or I am not on the list (invited
-	// through a group, say): it is on my calendar, so it counts as accepted.
-	return calendar.ResponseAccepted, false
-}
-
 // people returns the other people on an event and its size with me.
 func (c *classifier) people(e calendar.Event) ([]string, int) {
 	var others []string
@@ -306,7 +281,7 @@ func (c *classifier) people(e calendar.Event) ([]string, int) {
 		others = make([]string, 0, len(e.Attendees)+1)
 	}
 	add := func(p calendar.Person) {
-		if c.isMe(p) {
+		if c.me.Is(p) {
 			return
 		}
 		key := strings.ToLower(p.Email)

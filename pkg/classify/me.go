@@ -70,6 +70,57 @@ func InferMe(info calendar.Info, events []calendar.Event) (me []string, how stri
 	return addrs[:1], how
 }
 
+// Me tells me apart on an event, by my addresses: it is the one rule of
+// who I am, what I answered and what I organise, for classification and
+// for every count that asks it again (the meetings I organise, say).
+type Me struct{ addresses map[string]bool }
+
+// NewMe takes my addresses (aliases included), in any case.
+func NewMe(addresses []string) Me {
+	m := Me{addresses: make(map[string]bool, len(addresses))}
+	for _, a := range addresses {
+		m.addresses[strings.ToLower(strings.TrimSpace(a))] = true
+	}
+	return m
+}
+
+// Is reports whether a person is me: the source marks them as me, or
+// their address is one of mine.
+func (m Me) Is(p calendar.Person) bool {
+	return p.Self || (p.Email != "" && m.addresses[strings.ToLower(p.Email)])
+}
+
+// Response returns my answer to an event and whether I am on its guest
+// list. The organizer has accepted their own event; an event with no
+// guest list is mine; an event whose list does not name me (I was invited
+// through a group, say) is on my calendar: each counts as accepted.
+func (m Me) Response(e calendar.Event) (calendar.Response, bool) {
+	for _, a := range e.Attendees {
+		if m.Is(a.Person) {
+			if a.Response == "" {
+				return calendar.ResponseNeedsAction, true
+			}
+			return a.Response, true
+		}
+	}
+	return calendar.ResponseAccepted, false
+}
+
+// Organizes reports whether I organise an event: I am its organizer, or
+// the guest marked as organizer, or it has neither a guest list nor an
+// organizer (an entry of my own, with a video link, say).
+func (m Me) Organizes(e calendar.Event) bool {
+	if m.Is(e.Organizer) {
+		return true
+	}
+	for _, a := range e.Attendees {
+		if a.Organizer && m.Is(a.Person) {
+			return true
+		}
+	}
+	return len(e.Attendees) == 0 && e.Organizer.Email == "" && e.Organizer.Name == ""
+}
+
 func lower(in []string) []string {
 	out := make([]string, len(in))
 	for i, s := range in {

@@ -179,7 +179,8 @@ func (c *Calendar) describe(s *Series) {
 	events := c.in.Events
 	latest := &events[s.Events[len(s.Events)-1]]
 	s.Recurring, s.Title = latest.Recurring, latest.Title
-	s.Response, s.OrganizerIsMe = c.myResponse(latest), c.organizedByMe(latest)
+	s.Response, _ = c.me.Response(latest.Event)
+	s.OrganizerIsMe = c.me.Organizes(latest.Event)
 
 	cats := make(map[classify.Category]int)
 	people := make(map[string]*SeriesPerson)
@@ -243,33 +244,6 @@ func namesOf(e *classify.Event) map[string]string {
 	}
 	note(e.Organizer)
 	return names
-}
-
-// myResponse is my answer to a meeting, as classify reads it: a meeting
-// whose guest list does not name me is on my calendar, so accepted.
-func (c *Calendar) myResponse(e *classify.Event) calendar.Response {
-	for _, a := range e.Attendees {
-		if c.isMe(a.Person) {
-			if a.Response == "" {
-				return calendar.ResponseNeedsAction
-			}
-			return a.Response
-		}
-	}
-	return calendar.ResponseAccepted
-}
-
-// organizedByMe reports whether I organise a meeting.
-func (c *Calendar) organizedByMe(e *classify.Event) bool {
-	if c.isMe(e.Organizer) {
-		return true
-	}
-	for _, a := range e.Attendees {
-		if a.Organizer && c.isMe(a.Person) {
-			return true
-		}
-	}
-	return len(e.Attendees) == 0 && e.Organizer.Email == "" && e.Organizer.Name == ""
 }
 
 // Order is how series are sorted.

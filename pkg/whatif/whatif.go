@@ -28,11 +28,9 @@ package whatif
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/emtime/emtime/pkg/analyze"
-	"github.com/emtime/emtime/pkg/calendar"
 	"github.com/emtime/emtime/pkg/classify"
 	"github.com/emtime/emtime/pkg/verdict"
 )
@@ -86,7 +84,7 @@ func (j Judging) Shares(t analyze.Tally) Shares {
 type Calendar struct {
 	in    analyze.Input
 	res   analyze.Result
-	me    map[string]bool
+	me    classify.Me
 	byDay [][]int
 	// dayOf gives a day's index in res.Days from its first instant.
 	dayOf map[int64]int
@@ -96,10 +94,7 @@ type Calendar struct {
 // addresses (classify.Rules.Me); an attendee the source marks as me
 // counts as me too.
 func NewCalendar(in analyze.Input, me []string) *Calendar {
-	c := &Calendar{in: in, res: analyze.Analyze(in), me: make(map[string]bool), byDay: analyze.EventsByDay(in)}
-	for _, a := range me {
-		c.me[strings.ToLower(strings.TrimSpace(a))] = true
-	}
+	c := &Calendar{in: in, res: analyze.Analyze(in), me: classify.NewMe(me), byDay: analyze.EventsByDay(in)}
 	c.dayOf = make(map[int64]int, len(c.res.Days))
 	for i, d := range c.res.Days {
 		c.dayOf[d.Start.Unix()] = i
@@ -253,9 +248,4 @@ func sumDays(top int, days []analyze.Day) analyze.Tally {
 		all[i] = d.Tally
 	}
 	return analyze.Sum(top, all...)
-}
-
-// isMe reports whether a person is me.
-func (c *Calendar) isMe(p calendar.Person) bool {
-	return p.Self || (p.Email != "" && c.me[strings.ToLower(p.Email)])
 }
