@@ -229,3 +229,27 @@ func TestPctBeside(t *testing.T) {
 		}
 	}
 }
+
+// TestWords: every track is said in every way a report needs, and the
+// words of a run of weeks read after "your calendar".
+func TestWords(t *testing.T) {
+	want := map[Track]string{
+		TrackIC:         "your calendar has looked like an IC's",
+		TrackHybrid:     "your calendar has sat between an IC's and an EM's",
+		TrackEM:         "your calendar has looked like an EM's",
+		TrackOverloaded: "your calendar has been overloaded, with more meetings than even an EM's",
+		TrackNone:       "your calendar has had no working time to judge",
+	}
+	for track, says := range want {
+		w := track.Words()
+		if w.Label == "" || w.Abbrev == "" || w.Meaning == "" || w.Sentence == "" {
+			t.Errorf("%s: %+v", track, w)
+		}
+		if got := "your calendar " + w.HasBeen; got != says {
+			t.Errorf("%s: %q, want %q", track, got, says)
+		}
+	}
+	if Track("unknown").Words() != TrackNone.Words() {
+		t.Error("an unknown track is not said as none")
+	}
+}

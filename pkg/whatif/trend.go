@@ -153,7 +153,7 @@ func (tr Trend) held() Held {
 		h.SinceWeek--
 	}
 	h.Since, h.Weeks, h.FromStart = tr.Weeks[h.SinceWeek].Start, n-h.SinceWeek, h.SinceWeek == 0
-	h.Says = fmt.Sprintf("your calendar %s for %s, since the week of %s", trackHas(h.Track), count(h.Weeks, "week"), day(h.Since))
+	h.Says = fmt.Sprintf("your calendar %s for %s, since the week of %s", h.Track.Words().HasBeen, count(h.Weeks, "week"), day(h.Since))
 	if h.FromStart {
 		h.Says += ", the first of the range"
 	}
@@ -164,7 +164,7 @@ func (tr Trend) held() Held {
 // sentence tells a transition in the words of the tool: the track it
 // reached, and the figure that moved it there.
 func (t Transition) sentence(b verdict.Bands) string {
-	s := fmt.Sprintf("from the week of %s your calendar %s", day(t.Start), trackHas(t.To))
+	s := fmt.Sprintf("from the week of %s your calendar %s", day(t.Start), t.To.Words().HasBeen)
 	switch {
 	case !t.After.Capacity:
 		return s + " over the last " + count(t.Weeks, "week")

@@ -73,23 +73,6 @@ func average(n int) string {
 	return strconv.Itoa(n) + "-week average"
 }
 
-// trackHas says what a calendar has been like on a track, after "your
-// calendar".
-func trackHas(t verdict.Track) string {
-	switch t {
-	case verdict.TrackIC:
-		return "has looked like an IC's"
-	case verdict.TrackEM:
-		return "has looked like an EM's"
-	case verdict.TrackHybrid:
-		return "has sat between an IC's and an EM's"
-	case verdict.TrackOverloaded:
-		return "has been overloaded, with more meetings than even an EM's"
-	default:
-		return "has had no working time to judge"
-	}
-}
-
 // codingWords names what a coding share was measured from.
 func codingWords(src verdict.CodingMeasure) string {
 	if src == verdict.CodingFromFocus {
