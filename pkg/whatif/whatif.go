@@ -35,7 +35,10 @@ import (
 	"github.com/emtime/emtime/pkg/verdict"
 )
 
-// Judging is how a stretch of time is judged.
+// Judging is how a stretch of time is judged. A command judges as its
+// loading does: Judging{Bands: l.Bands, Measure: l.Measure} of a
+// pipeline.Loaded judges every stretch as l.Judge does, on the same
+// input.
 type Judging struct {
 	// Bands are the article's bands.
 	Bands verdict.Bands
