@@ -2,6 +2,7 @@ package whatif
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/emtime/emtime/pkg/analyze"
@@ -184,4 +185,41 @@ func (t Transition) sentence(b verdict.Bands) string {
 // stretch on track t: the EM band's edges bound em and overloaded.
 func meetingDecides(t verdict.Track) bool {
 	return t == verdict.TrackEM || t == verdict.TrackOverloaded
+}
+
+// Bucket is a run of a trend's weeks taken together, for a chart with
+// fewer columns than weeks: the sum of their minutes, judged as one
+// stretch as a week is (not a mean of their shares).
+type Bucket struct {
+	// First and Last are the indexes in the trend of its first and last
+	// week.
+	First, Last int
+	// Tally is the [analyze.Sum] of the weeks' tallies, and Shares its
+	// shares.
+	Tally  analyze.Tally
+	Shares Shares
+}
+
+// Buckets takes the trend's weeks in at most n runs of as many weeks
+// each: the last run ends with the last week, and the first may hold
+// fewer. With n at least the number of weeks (or below one) each week is
+// a run of its own.
+func (tr Trend) Buckets(n int, j Judging) []Bucket {
+	weeks := len(tr.Weeks)
+	size := 1
+	if n >= 1 && weeks > n {
+		size = (weeks + n - 1) / n
+	}
+	var out []Bucket
+	for last := weeks - 1; last >= 0; last -= size {
+		first := max(0, last-size+1)
+		tallies := make([]analyze.Tally, 0, last-first+1)
+		for _, w := range tr.Weeks[first : last+1] {
+			tallies = append(tallies, w.Tally)
+		}
+		sum := analyze.Sum(0, tallies...)
+		out = append(out, Bucket{First: first, Last: last, Tally: sum, Shares: j.Shares(sum)})
+	}
+	slices.Reverse(out)
+	return out
 }

@@ -387,6 +387,30 @@ func TestTrend(t *testing.T) {
 	if tr, err := NewTrend(analyze.Result{}, j, TrendOptions{}); err != nil || tr.Current.Track != verdict.TrackNone || len(tr.Transitions) != 0 {
 		t.Errorf("no week: %+v, %v", tr.Current, err)
 	}
+
+	// The seven weeks in three runs for a narrow chart: the last run ends
+	// with the last week, each sums its weeks' minutes: an IC week holds 5
+	// of 40 hours in meetings, an EM week 25, a week away none of none.
+	var runs []string
+	for _, b := range tr.Buckets(3, j) {
+		runs = append(runs, fmt.Sprintf("%d-%d %d/%d", b.First, b.Last, b.Tally.MeetingMinutes/60, b.Tally.CapacityMinutes/60))
+		var meeting int
+		for _, w := range tr.Weeks[b.First : b.Last+1] {
+			meeting += w.MeetingMinutes
+		}
+		if share, _ := b.Tally.MeetingShare(); meeting != b.Tally.MeetingMinutes || b.Shares.Meeting != share {
+			t.Errorf("run %d-%d: %d minutes of meetings, its weeks hold %d; share %v", b.First, b.Last, b.Tally.MeetingMinutes, meeting, b.Shares.Meeting)
+		}
+	}
+	if want := []string{"0-0 5/40", "1-3 55/120", "4-6 25/40"}; !slices.Equal(runs, want) {
+		t.Errorf("runs of weeks %q, want %q", runs, want)
+	}
+	if n := len(tr.Buckets(7, j)); n != 7 {
+		t.Errorf("seven columns for seven weeks: %d runs", n)
+	}
+	if n := len(tr.Buckets(0, j)); n != 7 {
+		t.Errorf("no limit: %d runs of seven weeks", n)
+	}
 }
 
 // threeMeetings is a week with three meeting series a day: Planning
