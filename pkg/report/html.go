@@ -31,7 +31,7 @@ func page() (*template.Template, error) {
 		"half":     func(a float64) float64 { return a / 2 },
 		"neg":      func(a float64) float64 { return -a },
 		"list":     func(cs ...heatChart) []heatChart { return cs },
-	}).Parse(htmlTemplate)
+	}).Parse(htmlTemplate + whatifTemplate)
 }
 
 // WriteHTML writes the report as one self-contained HTML page: inline CSS
@@ -121,6 +121,8 @@ type htmlPage struct {
 	Colors    map[string]string
 	FocusMin  string
 	WeekTable []weekRow
+	// Whatif are the sections of the what-ifs (meetings_html.go).
+	Whatif whatifSections
 }
 
 type verdictView struct {
@@ -178,6 +180,7 @@ func newHTMLPage(r Report) htmlPage {
 	p.People = newPeopleChart(s)
 	p.After = newAfterHours(r)
 	p.Facts = newFacts(s)
+	p.Whatif = newWhatifSections(r)
 	return p
 }
 

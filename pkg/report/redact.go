@@ -126,6 +126,7 @@ func (rd *Redactor) Report(r Report) Report {
 	for range r.Warnings {
 		out.Warnings = append(out.Warnings, redactedWarning)
 	}
+	out.FocusCosts, out.Trend = rd.whatifs(r.FocusCosts, r.Trend)
 	return out
 }
 

@@ -47,6 +47,13 @@ type Report struct {
 	// one row per weekday from the week start.
 	Heat     []HeatDay `json:"heat"`
 	Warnings []string  `json:"warnings"`
+
+	// FocusCosts are the range's meeting series, and Trend its trend when
+	// the range is longer than the trend's window: only the HTML page
+	// draws them ([WhatifsOf]); `emtime meetings` and `emtime trend` give
+	// them in every format.
+	FocusCosts []MeetingSeries `json:"-"`
+	Trend      *TrendReport    `json:"-"`
 }
 
 // HeatDay is one weekday of the heat map: the meeting and focus minutes
