@@ -110,6 +110,9 @@ func analyzeRun(ctx context.Context, opts *AnalyzeOptions) error {
 		Result: res, Verdicts: judgeResult(l, res), Settings: l.Settings, Rules: l.Rules, Bands: l.Bands,
 		Today: l.Today, Me: l.Me, Sources: l.Sources, Warnings: reportWarnings(l), Git: reportGit(l.Git),
 	})
+	if opts.Output == "html" {
+		r = withWhatifs(l, res, r) // trend.go
+	}
 	warn(opts.IO, l.Warnings)
 	if opts.Redact {
 		r = report.NewRedactor(l.Me).Report(r)

@@ -134,6 +134,8 @@ Or Microsoft 365 / Outlook:    emtime auth login --provider microsoft --client-i
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	cmd.AddCommand(NewCmdAnalyze(f, nil))
 	cmd.AddCommand(NewCmdEvents(f, nil))
+	cmd.AddCommand(NewCmdTrend(f, nil))
+	cmd.AddCommand(NewCmdMeetings(f, nil))
 	cmd.AddCommand(NewCmdCalendars(f, nil))
 	cmd.AddCommand(NewCmdAuth(f))
 	cmd.AddCommand(NewCmdConfig(f))
