@@ -108,6 +108,8 @@ func TestScripts(t *testing.T) {
 			"microsoft-issue-token": cmdMicrosoftIssueToken,
 			"graph-requests":        cmdGraphRequests,
 			"git-repo":              cmdGitRepo,
+			"json-get":              cmdJSONGet, // script_whatif_test.go
+			"json-eq":               cmdJSONEq,
 		},
 	})
 }

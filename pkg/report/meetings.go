@@ -178,6 +178,8 @@ type MeetingsInput struct {
 	Me       []string
 	Sources  []string
 	Warnings []string
+	// Git is what was read of git history; nil when none was.
+	Git *Git
 	// Series are every series of the range, in the order to list them,
 	// and Sort the order's name; Top, when above zero, cuts the list.
 	Series []whatif.Series
@@ -203,7 +205,7 @@ func NewMeetings(in MeetingsInput) MeetingsReport {
 		},
 		Me:       nonNil(in.Me),
 		Sources:  nonNil(in.Sources),
-		Settings: settings(s, in.Rules, in.Bands),
+		Settings: settings(s, in.Rules, in.Bands, in.Git),
 		Sort:     in.Sort,
 		Summary: MeetingsSummary{
 			CapacityMinutes: t.CapacityMinutes, MeetingMinutes: t.MeetingMinutes, FocusMinutes: t.FocusMinutes,

@@ -127,6 +127,8 @@ type TrendInput struct {
 	Me       []string
 	Sources  []string
 	Warnings []string
+	// Git is what was read of git history; nil when none was.
+	Git *Git
 	// Columns are the runs of weeks the terminal chart draws
 	// ([whatif.Trend.Buckets]); nil draws a column a week.
 	Columns []whatif.Bucket
@@ -145,7 +147,7 @@ func NewTrend(in TrendInput) TrendReport {
 		},
 		Me:          nonNil(in.Me),
 		Sources:     nonNil(in.Sources),
-		Settings:    settings(s, in.Rules, in.Bands),
+		Settings:    settings(s, in.Rules, in.Bands, in.Git),
 		Window:      tr.Window,
 		Weeks:       make([]TrendWeek, 0, len(tr.Weeks)),
 		Transitions: make([]TrendTransition, 0, len(tr.Transitions)),
@@ -331,29 +333,36 @@ func WriteTrendMarkdown(w io.Writer, r TrendReport) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# Trend, %s to %s (%s)\n\n", mdText(r.Range.From), mdText(r.Range.To), mdText(r.Timezone))
 	bands := r.Settings.Bands
-	fmt.Fprintf(&b, "%s, working hours %s. The rolling figures sum the minutes of the last %s and judge them as one stretch. "+
+	fmt.Fprintf(&b, "%s, working hours %s; %s. "+
 		"Meetings taking %s–%s of working time are an engineering manager's; focus time of %s–%s is an individual contributor's coding time.\n\n",
-		plural(r.Range.Weeks, "week"), mdText(hoursSummary(r.Settings.WorkHours)), plural(r.Window, "week"),
+		plural(r.Range.Weeks, "week"), mdText(hoursSummary(r.Settings.WorkHours)), rollingWords(r.Window),
 		pct(bands.EMMeetingMin), pct(bands.EMMeetingMax), pct(bands.ICFocusMin), pct(bands.ICFocusMax))
-	fmt.Fprintf(&b, "**Now:** %s.\n\n", mdText(capitalize(r.Summary.Says)))
+	fmt.Fprintf(&b, "**Now:** %s.\n\n", mdText(r.Summary.Says))
 
 	roll := rollingLabel(r.Window)
 	coding := r.hasCoding()
-	head := []string{"Week", "Meetings", "Focus"}
-	if coding {
-		head = append(head, "Coding")
+	type col struct {
+		head  string
+		right bool
 	}
-	head = append(head, "Track", roll+" meetings", roll+" focus")
+	cols := []col{{"Week", false}, {"Meetings", true}, {"Focus", true}}
 	if coding {
-		head = append(head, roll+" coding")
+		cols = append(cols, col{"Coding", true})
 	}
-	head = append(head, roll+" track")
-	b.WriteString("| " + strings.Join(head, " | ") + " |\n")
-	for i, h := range head {
-		if i == 0 || strings.HasSuffix(h, "rack") {
-			b.WriteString("| --- ")
-		} else {
+	cols = append(cols, col{"Track", false}, col{roll + " meetings", true}, col{roll + " focus", true})
+	if coding {
+		cols = append(cols, col{roll + " coding", true})
+	}
+	cols = append(cols, col{roll + " track", false})
+	for _, c := range cols {
+		b.WriteString("| " + c.head + " ")
+	}
+	b.WriteString("|\n")
+	for _, c := range cols {
+		if c.right {
 			b.WriteString("| ---: ")
+		} else {
+			b.WriteString("| --- ")
 		}
 	}
 	b.WriteString("|\n")
