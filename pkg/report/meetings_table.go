@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,39 +33,71 @@ func WriteMeetingsTable(w io.Writer, r MeetingsReport, st Style, width int) erro
 	out.WriteString("\n")
 
 	star := pick(st, "★", "*")
-	head := []string{"", "Series", "Category", "People", "Times", "Time", "/week", "Focus cost"}
+	type column struct {
+		head  string
+		right bool
+		cell  func(MeetingSeries) string
+	}
+	cols := []column{
+		{"", false, func(x MeetingSeries) string {
+			if x.OrganizerIsMe {
+				return star
+			}
+			return ""
+		}},
+		{"Series", false, func(x MeetingSeries) string { return textsafe.Line(x.Title) }},
+		{"Category", false, func(x MeetingSeries) string { return clip(textsafe.Line(categoryWords(x.Category)), 12) }},
+		{"People", true, func(x MeetingSeries) string { return strconv.Itoa(x.People) }},
+		{"Times", true, func(x MeetingSeries) string { return strconv.Itoa(x.Occurrences) }},
+		{"Time", true, func(x MeetingSeries) string { return hm(x.Minutes) }},
+		{"/week", true, func(x MeetingSeries) string { return hm(int(math.Round(x.WeeklyMinutes))) }},
+		{"Focus cost", true, func(x MeetingSeries) string { return hm(x.FocusCostMinutes) }},
+	}
+	// The title takes the room the other columns leave; on a narrow
+	// terminal the figures the text says otherwise go first.
+	width1 := func(c column) int {
+		n := displayWidth(c.head)
+		for _, x := range r.Series {
+			n = max(n, displayWidth(c.cell(x)))
+		}
+		return n
+	}
+	room := func() int {
+		// Each column is padded by a blank on either side; the table's
+		// first and last blank are trimmed.
+		n := width - 2*len(cols) + 2
+		for i, c := range cols {
+			if i != 1 {
+				n -= width1(c)
+			}
+		}
+		return n
+	}
+	for _, drop := range []string{"/week", "People", "Times"} {
+		if room() >= meetingsMinTitle {
+			break
+		}
+		cols = slices.DeleteFunc(cols, func(c column) bool { return c.head == drop })
+	}
+	titleRoom := max(room(), meetingsMinTitle)
+	head := make([]string, len(cols))
+	aligns := make([]tw.Align, len(cols))
+	for i, c := range cols {
+		head[i], aligns[i] = c.head, tw.AlignLeft
+		if c.right {
+			aligns[i] = tw.AlignRight
+		}
+	}
 	rows := make([][]string, 0, len(r.Series))
 	for _, x := range r.Series {
-		mark := ""
-		if x.OrganizerIsMe {
-			mark = star
+		row := make([]string, len(cols))
+		for i, c := range cols {
+			row[i] = c.cell(x)
 		}
-		rows = append(rows, []string{mark, textsafe.Line(x.Title), clip(textsafe.Line(categoryWords(x.Category)), 12),
-			strconv.Itoa(x.People), strconv.Itoa(x.Occurrences), hm(x.Minutes), hm(int(math.Round(x.WeeklyMinutes))), hm(x.FocusCostMinutes)})
-	}
-	// The title takes the room the other columns leave.
-	widths := make([]int, len(head))
-	for i, h := range head {
-		widths[i] = displayWidth(h)
-		for _, row := range rows {
-			widths[i] = max(widths[i], displayWidth(row[i]))
-		}
-	}
-	// Each column is padded by a blank on either side; the table's first
-	// and last blank are trimmed.
-	room := width - 2*len(head) + 2
-	for i, n := range widths {
-		if i != 1 {
-			room -= n
-		}
-	}
-	room = max(room, meetingsMinTitle)
-	for _, row := range rows {
-		row[1] = clip(row[1], room)
+		row[1] = clip(row[1], titleRoom)
+		rows = append(rows, row)
 	}
 
-	right := tw.AlignRight
-	aligns := []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, right, right, right, right, right}
 	var tb bytes.Buffer
 	opts := []tablewriter.Option{
 		tablewriter.WithHeaderAutoFormat(tw.Off),

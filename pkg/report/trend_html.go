@@ -167,8 +167,8 @@ func newTrendSVG(r TrendReport, id string) trendSVG {
 		return l
 	}
 	c.Lines = []trendLine{
-		line("meeting week", "Meetings, each week", colorMeeting, 1.5, "3 3", true, func(w TrendWeek) *float64 { return w.MeetingShare }),
-		line("focus week", "Focus, each week", colorFocus, 1.5, "3 3", true, func(w TrendWeek) *float64 { return w.FocusShare }),
+		line("meeting weekly", "Meetings, each week", colorMeeting, 1.5, "3 3", true, func(w TrendWeek) *float64 { return w.MeetingShare }),
+		line("focus weekly", "Focus, each week", colorFocus, 1.5, "3 3", true, func(w TrendWeek) *float64 { return w.FocusShare }),
 		line("meeting rolling", "Meetings, "+roll+" average", colorMeeting, 3.5, "", false, func(w TrendWeek) *float64 { return w.RollingMeetingShare }),
 		line("focus rolling", "Focus, "+roll+" average", colorFocus, 3.5, "", false, func(w TrendWeek) *float64 { return w.RollingFocusShare }),
 	}
