@@ -3,7 +3,6 @@ package report
 import (
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -89,8 +88,8 @@ func (rd *Redactor) Meetings(r MeetingsReport) MeetingsReport {
 		out.Moves = make([]MeetingMove, 0, len(r.Moves))
 		for _, m := range r.Moves {
 			pseudo := rd.title(m.Title)
-			// The sentence quotes the title as Go quotes it (%q).
-			m.Says = strings.ReplaceAll(m.Says, strconv.Quote(m.Title), strconv.Quote(pseudo))
+			// The sentence quotes the title between double quotes.
+			m.Says = strings.ReplaceAll(m.Says, `"`+m.Title+`"`, `"`+pseudo+`"`)
 			m.Title, m.Key = pseudo, rd.seriesKey(m.Key)
 			m.Weekdays = slices.Clone(m.Weekdays)
 			out.Moves = append(out.Moves, m)

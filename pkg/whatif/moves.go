@@ -72,7 +72,7 @@ func (c *Calendar) move(k int, s Series, step time.Duration) Move {
 	for _, j := range s.Events {
 		e := events[j]
 		if e.AllDay || !e.End.After(e.Start) || !sameDay(e.Start.In(zone), e.End.Add(-time.Nanosecond).In(zone)) {
-			m.Says = fmt.Sprintf("%q is not moved: an occurrence runs past midnight, is all day or has no length", s.Title)
+			m.Says = fmt.Sprintf("\"%s\" is not moved: an occurrence runs past midnight, is all day or has no length", s.Title)
 			return m
 		}
 	}
@@ -137,12 +137,12 @@ func (c *Calendar) move(k int, s Series, step time.Duration) Move {
 	}
 	if best <= 0 {
 		m.To = 0
-		m.Says = fmt.Sprintf("no time on %s inside working hours, free in every week, would give back focus time by moving %q",
+		m.Says = fmt.Sprintf("no time on %s inside working hours, free in every week, would give back focus time by moving \"%s\"",
 			weekdays(s.Weekdays), s.Title)
 		return m
 	}
 	m.Found, m.GainMinutes = true, best
-	m.Says = fmt.Sprintf("moving %q from %s to %s on %s would give back %s of focus time over the range",
+	m.Says = fmt.Sprintf("moving \"%s\" from %s to %s on %s would give back %s of focus time over the range",
 		s.Title, clock(m.From), clock(m.To), weekdays(s.Weekdays), hours(best))
 	if days := c.res.Total.Days; days >= 14 {
 		m.Says += fmt.Sprintf(" (%s a week)", hours(best*7/days))
