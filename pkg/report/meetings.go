@@ -382,6 +382,9 @@ func WriteMeetingsMarkdown(w io.Writer, r MeetingsReport) error {
 // meetingsHeadline is the range's figures in a sentence.
 func meetingsHeadline(r MeetingsReport) string {
 	s := r.Summary
+	if s.MeetingCount == 0 && s.Series == 0 {
+		return fmt.Sprintf("No meeting in the range; focus time is %s (%s).", hm(s.FocusMinutes), pctOf(s.FocusShare))
+	}
 	return fmt.Sprintf("%s in %s take %s, %s of working time; focus time is %s (%s). The series' time adds up to the meeting time; a series' focus cost is the focus time the range would gain without it.",
 		plural(s.MeetingCount, "meeting"), seriesCount(s.Series), hm(s.MeetingMinutes), pctOf(s.MeetingShare),
 		hm(s.FocusMinutes), pctOf(s.FocusShare))

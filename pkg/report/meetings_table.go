@@ -30,7 +30,9 @@ func WriteMeetingsTable(w io.Writer, r MeetingsReport, st Style, width int) erro
 	para := func(s string) { out.WriteString(wrapText(textsafe.Line(s), width, "", "")) }
 	para(fmt.Sprintf("%s to %s, %s, working hours %s", r.Range.From, r.Range.To, r.Timezone, hoursSummary(r.Settings.WorkHours)))
 	para(meetingsHeadline(r))
-	out.WriteString("\n")
+	if len(r.Series) > 0 {
+		out.WriteString("\n")
+	}
 
 	star := pick(st, "★", "*")
 	type column struct {
@@ -118,9 +120,7 @@ func WriteMeetingsTable(w io.Writer, r MeetingsReport, st Style, width int) erro
 			return err
 		}
 	}
-	if len(rows) == 0 {
-		out.WriteString("No meeting in the range.\n")
-	} else {
+	if len(rows) > 0 {
 		if err := t.Render(); err != nil {
 			return err
 		}
@@ -129,10 +129,10 @@ func WriteMeetingsTable(w io.Writer, r MeetingsReport, st Style, width int) erro
 			// column, go.
 			out.WriteString(strings.TrimRight(strings.TrimPrefix(l, " "), " ") + "\n")
 		}
+		out.WriteString("\n")
+		para(fmt.Sprintf("%s you organise. Sorted by %s. Time is each series' share of the meeting time; focus cost is the focus time the range would gain without it.",
+			star, strings.ReplaceAll(r.Sort, "-", " ")))
 	}
-	out.WriteString("\n")
-	para(fmt.Sprintf("%s you organise. Sorted by %s. Time is each series' share of the meeting time; focus cost is the focus time the range would gain without it.",
-		star, strings.ReplaceAll(r.Sort, "-", " ")))
 	if more := r.Summary.Series - r.Summary.Listed; more > 0 {
 		para(fmt.Sprintf("And %s more: --top 0 lists them all.", seriesCount(more)))
 	}
