@@ -1,7 +1,8 @@
 // Package report turns an analysis into what people and tools read: the
 // [Report] document (the JSON schema, documented in the README) and its
 // renderings as a table or JSON, and the list of classified events behind
-// it.
+// it; and the documents of the what-ifs, [TrendReport] and
+// [MeetingsReport], in the same formats (trend*.go, meetings*.go).
 //
 // Report code formats; it does not count or judge. Every number comes from
 // [analyze.Result] and every verdict from [Input.Verdicts], judged by the
