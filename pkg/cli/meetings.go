@@ -168,7 +168,7 @@ func meetingsRun(ctx context.Context, opts *MeetingsOptions) error {
 	whatif.SortSeries(series, opts.order)
 	in := report.MeetingsInput{
 		Result: res, Verdict: l.Judge(res.Total), Settings: l.Settings, Rules: l.Rules, Bands: l.Bands,
-		Today: l.Today, Me: l.Me, Sources: l.Sources, Warnings: l.Warnings,
+		Today: l.Today, Me: l.Me, Sources: l.Sources, Warnings: reportWarnings(l), Git: reportGit(l.Git),
 		Series: series, Sort: whatif.Orders()[opts.order], Top: opts.Top,
 	}
 	if (opts.Output == "json" || opts.Output == "csv") && !opts.topGiven {

@@ -83,7 +83,7 @@ func trendRun(ctx context.Context, opts *TrendOptions) error {
 	width := textWidth(opts.IO, opts.factory, opts.Out)
 	r := report.NewTrend(report.TrendInput{
 		Trend: tr, Result: res, Settings: l.Settings, Rules: l.Rules, Bands: l.Bands,
-		Today: l.Today, Me: l.Me, Sources: l.Sources, Warnings: l.Warnings,
+		Today: l.Today, Me: l.Me, Sources: l.Sources, Warnings: reportWarnings(l), Git: reportGit(l.Git),
 		Columns: tr.Buckets(report.TrendChartColumns(width), j),
 	})
 	warn(opts.IO, l.Warnings)
@@ -140,7 +140,7 @@ func withWhatifs(l *pipeline.Loaded, res analyze.Result, r report.Report) report
 		if tr, err := whatif.NewTrend(res, j, whatif.TrendOptions{TopPeople: l.Settings.TopPeople}); err == nil {
 			t := report.NewTrend(report.TrendInput{
 				Trend: tr, Result: res, Settings: l.Settings, Rules: l.Rules, Bands: l.Bands,
-				Today: l.Today, Me: l.Me, Sources: l.Sources, Warnings: l.Warnings,
+				Today: l.Today, Me: l.Me, Sources: l.Sources, Warnings: reportWarnings(l), Git: reportGit(l.Git),
 			})
 			trend = &t
 		}

@@ -127,9 +127,13 @@ func TestResolveAppliesWhatItShows(t *testing.T) {
 			func(r *Resolved) bool { return slices.Equal(r.Git.Paths, []string{"~/src"}) }},
 		{"git: environment, separated as in PATH", "git: [~/src]\n", map[string]string{EnvGit: "/a/api" + string(filepath.ListSeparator) + string(filepath.ListSeparator) + " /b/web "}, nil,
 			"git", "/a/api, /b/web", OriginEnv,
-			func(r *Resolved) bool { return slices.Equal(r.Git.Paths, []string{"/a/api", "/b/web"}) && r.Git.Origin == OriginEnv }},
+			func(r *Resolved) bool {
+				return slices.Equal(r.Git.Paths, []string{"/a/api", "/b/web"}) && r.Git.Origin == OriginEnv
+			}},
 		{"git: flags", "", map[string]string{EnvGit: "/a/api"}, map[string][]string{"git": {"one", "two"}}, "git", "one, two", OriginFlag,
-			func(r *Resolved) bool { return slices.Equal(r.Git.Paths, []string{"one", "two"}) && r.Git.Origin == OriginFlag }},
+			func(r *Resolved) bool {
+				return slices.Equal(r.Git.Paths, []string{"one", "two"}) && r.Git.Origin == OriginFlag
+			}},
 		{"git authors: file, in lower case", "git_authors: [Me@Home.example]\n", nil, nil, "git_authors", "me@home.example", OriginConfig,
 			func(r *Resolved) bool { return slices.Equal(r.Git.Authors, []string{"me@home.example"}) }},
 		{"git authors: flag", "", nil, map[string][]string{"git-author": {"A@x.example", "b@y.example"}}, "git_authors", "a@x.example, b@y.example", OriginFlag,

@@ -32,7 +32,6 @@
 // part is a warning notice, not an error.
 //
 // [gitlog.ErrNoRepository]: https://pkg.go.dev/github.com/emtime/emtime/pkg/gitlog#ErrNoRepository
-//
 // [ics.ErrBudget]: https://pkg.go.dev/github.com/emtime/emtime/pkg/ics#ErrBudget
 package pipeline
 

@@ -92,24 +92,7 @@ func (rd *Redactor) Report(r Report) Report {
 	for _, s := range r.Sources {
 		out.Sources = append(out.Sources, rd.source(s))
 	}
-	out.Settings.WorkHours = maps.Clone(r.Settings.WorkHours)
-	out.Settings.Categories = slices.Clone(r.Settings.Categories)
-	if r.Settings.Domain != "" {
-		out.Settings.Domain = redactedDomain
-	}
-	if g := r.Settings.GitSettings; g != nil {
-		gs := *g
-		gs.GitAuthors = []string{}
-		if len(g.GitAuthors) > 0 {
-			gs.GitAuthors = []string{redactedMe}
-		}
-		gs.Git = make([]GitRepo, 0, len(g.Git))
-		for _, repo := range g.Git {
-			repo.Repository = rd.repo(repo.Repository)
-			gs.Git = append(gs.Git, repo)
-		}
-		out.Settings.GitSettings = &gs
-	}
+	out.Settings = rd.settings(r.Settings)
 	out.Weeks = make([]Week, 0, len(r.Weeks))
 	for _, wk := range r.Weeks {
 		wk.Tally = rd.tally(wk.Tally)
@@ -127,6 +110,31 @@ func (rd *Redactor) Report(r Report) Report {
 		out.Warnings = append(out.Warnings, redactedWarning)
 	}
 	out.FocusCosts, out.Trend = rd.whatifs(r.FocusCosts, r.Trend)
+	return out
+}
+
+// settings copies the settings with my domain, my git-only addresses and
+// the repositories' paths redacted.
+func (rd *Redactor) settings(s Settings) Settings {
+	out := s
+	out.WorkHours = maps.Clone(s.WorkHours)
+	out.Categories = slices.Clone(s.Categories)
+	if s.Domain != "" {
+		out.Domain = redactedDomain
+	}
+	if g := s.GitSettings; g != nil {
+		gs := *g
+		gs.GitAuthors = []string{}
+		if len(g.GitAuthors) > 0 {
+			gs.GitAuthors = []string{redactedMe}
+		}
+		gs.Git = make([]GitRepo, 0, len(g.Git))
+		for _, repo := range g.Git {
+			repo.Repository = rd.repo(repo.Repository)
+			gs.Git = append(gs.Git, repo)
+		}
+		out.GitSettings = &gs
+	}
 	return out
 }
 

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"maps"
 	"slices"
 	"strings"
 )
@@ -35,17 +34,6 @@ func (rd *Redactor) header(me, sources, warnings []string) (outMe, outSources, o
 		outWarnings = append(outWarnings, redactedWarning)
 	}
 	return outMe, outSources, outWarnings
-}
-
-// settings copies the settings with my domain redacted.
-func (rd *Redactor) settings(s Settings) Settings {
-	out := s
-	out.WorkHours = maps.Clone(s.WorkHours)
-	out.Categories = slices.Clone(s.Categories)
-	if s.Domain != "" {
-		out.Domain = redactedDomain
-	}
-	return out
 }
 
 // Meetings returns a redacted copy of a meetings' report: each series'

@@ -18,9 +18,11 @@ func headerTextFields(p string) []string {
 		p + ".Me[]",      // redacted: "me"
 		p + ".Sources[]", // redacted: calendar-N
 		p + ".Settings.WorkHours{key}", p + ".Settings.WorkHours{}", p + ".Settings.WeekStart",
-		p + ".Settings.Domain",       // redacted: my-domain
-		p + ".Settings.Categories[]", // kept: rule names, as in the report
-		p + ".Warnings[]",            // redacted: withheld
+		p + ".Settings.Domain",             // redacted: my-domain
+		p + ".Settings.Categories[]",       // kept: rule names, as in the report
+		p + ".Warnings[]",                  // redacted: withheld
+		p + ".Settings[].GitAuthors[]",     // redacted: "me"
+		p + ".Settings[].Git[].Repository", // redacted: repository-N
 	}
 }
 

@@ -53,10 +53,11 @@ type TrendWeek struct {
 	FocusMinutes    int      `json:"focus_minutes"`
 	MeetingShare    *float64 `json:"meeting_share"`
 	FocusShare      *float64 `json:"focus_share"`
-	// CodingShare is the share the verdict takes as coding time, when
-	// something other than focus time measured it (commits from git);
-	// absent while focus time stands in for coding time.
+	// CodingShare is the share of working time coded, measured from my
+	// commits, and CodingTrack its track; both absent when no git history
+	// was read.
 	CodingShare *float64      `json:"coding_share,omitempty"`
+	CodingTrack verdict.Track `json:"coding_track,omitempty"`
 	Track       verdict.Track `json:"track"`
 
 	// RollingWeeks is how many weeks the rolling figures hold (the
@@ -70,6 +71,7 @@ type TrendWeek struct {
 	RollingMeetingShare    *float64      `json:"rolling_meeting_share"`
 	RollingFocusShare      *float64      `json:"rolling_focus_share"`
 	RollingCodingShare     *float64      `json:"rolling_coding_share,omitempty"`
+	RollingCodingTrack     verdict.Track `json:"rolling_coding_track,omitempty"`
 	RollingTrack           verdict.Track `json:"rolling_track"`
 	RollingReasons         []string      `json:"rolling_reasons"`
 }
@@ -167,13 +169,13 @@ func NewTrend(in TrendInput) TrendReport {
 			WeekStart: first.Format(day), WeekEnd: last.Format(day), Full: w.Full, Current: i == current,
 			CapacityMinutes: w.CapacityMinutes, MeetingMinutes: w.MeetingMinutes, FocusMinutes: w.FocusMinutes,
 			MeetingShare: share(w.Tally.MeetingShare()), FocusShare: share(w.Tally.FocusShare()),
-			CodingShare: codingShare(w.Shares), Track: w.Verdict.Track,
+			CodingShare: codingShare(w.Shares), CodingTrack: w.Verdict.CodingTrack, Track: w.Verdict.Track,
 
 			RollingWeeks: ro.Weeks, RollingFrom: ro.Start.Format(day),
 			RollingCapacityMinutes: ro.Tally.CapacityMinutes, RollingMeetingMinutes: ro.Tally.MeetingMinutes,
 			RollingFocusMinutes: ro.Tally.FocusMinutes,
 			RollingMeetingShare: share(ro.Tally.MeetingShare()), RollingFocusShare: share(ro.Tally.FocusShare()),
-			RollingCodingShare: codingShare(ro.Shares), RollingTrack: ro.Verdict.Track,
+			RollingCodingShare: codingShare(ro.Shares), RollingCodingTrack: ro.Verdict.CodingTrack, RollingTrack: ro.Verdict.Track,
 			RollingReasons: nonNil(ro.Verdict.Reasons),
 		})
 	}
@@ -211,13 +213,13 @@ func NewTrend(in TrendInput) TrendReport {
 // to four decimals, nil when the stretch has no capacity.
 func shareOf(sh whatif.Shares, f float64) *float64 { return share(f, sh.Capacity) }
 
-// codingShare is the coding share of a stretch when something other than
-// focus time measured it; nil while focus time stands in for it.
+// codingShare is the coding share of a stretch measured from my commits;
+// nil when no git history was read.
 func codingShare(sh whatif.Shares) *float64 {
-	if sh.CodingFrom == verdict.CodingFromFocus {
+	if !sh.FromGit {
 		return nil
 	}
-	return shareOf(sh, sh.Coding)
+	return shareOf(sh, sh.Commits)
 }
 
 // hasCoding reports whether the trend's weeks carry a coding share of

@@ -69,6 +69,11 @@ type Shares struct {
 	// what measured it: with the calendar alone, the focus share.
 	Coding     float64
 	CodingFrom verdict.CodingMeasure
+	// FromGit is true when git history was read, and Commits is then the
+	// share of capacity coded, measured from my commits (the tally's
+	// coding family): it gives the coding track, beside the calendar's.
+	FromGit bool
+	Commits float64
 }
 
 // Shares gives the shares of a stretch of time, as it is judged.
@@ -76,7 +81,12 @@ func (j Judging) Shares(t analyze.Tally) Shares {
 	meeting, ok := t.MeetingShare()
 	focus, _ := t.FocusShare()
 	in := j.input(t)
-	return Shares{Capacity: ok, Meeting: meeting, Focus: focus, Coding: in.Coding.Share, CodingFrom: in.Coding.Measure}
+	sh := Shares{Capacity: ok, Meeting: meeting, Focus: focus, Coding: in.Coding.Share, CodingFrom: in.Coding.Measure}
+	if in.Git != nil {
+		sh.FromGit = true
+		sh.Commits, _ = t.CodingShare()
+	}
+	return sh
 }
 
 // A Calendar is a range's accounting, ready to be counted again on a
