@@ -32,6 +32,7 @@ func trendTextFields(p string) []string {
 	return append(headerTextFields(p),
 		p+".Weeks[].WeekStart", p+".Weeks[].WeekEnd", p+".Weeks[].Track", p+".Weeks[].RollingFrom",
 		p+".Weeks[].RollingTrack", p+".Weeks[].RollingReasons[]",
+		p+".Weeks[].CodingTrack", p+".Weeks[].RollingCodingTrack",
 		p+".Transitions[].WeekStart", p+".Transitions[].From", p+".Transitions[].To", p+".Transitions[].Says",
 		p+".Summary.RollingTrack", p+".Summary.Since", p+".Summary.Says",
 	)
