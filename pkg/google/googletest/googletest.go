@@ -11,6 +11,18 @@
 // [Server.SetPageSizes]) and partial responses through the fields mask (a
 // mask that leaves nextPageToken out gets no token, as at Google).
 //
+// Sync tokens work as at Google: the last page of a listing carries a
+// nextSyncToken (unless the mask leaves it out, or orderBy is given), and a
+// listing with syncToken returns only what changed since, deletions
+// included as status "cancelled" with no times ([Server.DeleteEvent],
+// [Server.UpdateEvent], and [Server.AddEvents] of an id already held
+// change an event). A syncToken given with timeMin, timeMax, orderBy, q,
+// iCalUID, updatedMin or showDeleted=false is refused (400
+// syncTokenWithRequestRestrictions), as is one given with another
+// singleEvents than its full sync; one issued before
+// [Server.ExpireSyncTokens], or for another calendar, is answered 410 Gone
+// (fullSyncRequired), which asks for a full sync.
+//
 // Every request needs a Bearer token ([Server.SetTokenCheck],
 // [Server.ExpireToken]); faults can be queued ([Server.InjectFault]):
 // error statuses, Retry-After, dropped connections, stalls, and hostile
@@ -95,6 +107,9 @@ type Fault struct {
 	Redirect string `json:"redirect,omitempty"`
 	// Times is how many requests get the fault; 0 means 1.
 	Times int `json:"times,omitempty"`
+	// After lets that many of the requests it selects through first: a
+	// fault on the second page of a listing, say.
+	After int `json:"after,omitempty"`
 }
 
 // Request is a request the fake received.
@@ -131,6 +146,11 @@ type Server struct {
 	requests      []Request
 	nextID        int
 	api           http.Handler
+	// rev counts the changes to events; each event remembers the one that
+	// last changed it. syncEpoch is bumped by ExpireSyncTokens.
+	rev       int64
+	syncEpoch int
+	stalled   int
 
 	closing   chan struct{} // closed by Close: stalled requests end
 	closeOnce sync.Once
@@ -181,7 +201,13 @@ func (s *Server) Elsewhere() *Elsewhere {
 
 type cal struct {
 	Calendar
+	// events are in the order added; a change replaces an event in place.
 	events []*calendarapi.Event
+	// index finds an event by id; revs holds the change that last touched
+	// it, born the one that added it.
+	index map[string]int
+	revs  map[string]int64
+	born  map[string]int64
 }
 
 // New starts a fake with one primary calendar, [DefaultPrimary], in UTC.
@@ -205,7 +231,8 @@ func newServer(http2 bool) *Server {
 		requireFields: true,
 		closing:       make(chan struct{}),
 	}
-	s.calendars = []*cal{{Calendar: Calendar{ID: DefaultPrimary, Summary: DefaultPrimary, TimeZone: "UTC", AccessRole: "owner", Primary: true}}}
+	s.calendars = []*cal{{Calendar: Calendar{ID: DefaultPrimary, Summary: DefaultPrimary, TimeZone: "UTC", AccessRole: "owner", Primary: true},
+		index: map[string]int{}, revs: map[string]int64{}, born: map[string]int64{}}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /calendar/v3/users/me/calendarList", s.calendarList)
 	mux.HandleFunc("GET /calendar/v3/users/me/calendarList/{calendarId}", s.calendarListGet)
@@ -272,7 +299,7 @@ func (s *Server) addCalendarLocked(c Calendar) *cal {
 			return x
 		}
 	}
-	x := &cal{Calendar: c}
+	x := &cal{Calendar: c, index: map[string]int{}, revs: map[string]int64{}, born: map[string]int64{}}
 	if c.Primary {
 		s.calendars = append([]*cal{x}, s.calendars...)
 	} else {
@@ -283,7 +310,9 @@ func (s *Server) addCalendarLocked(c Calendar) *cal {
 
 // AddEvents adds events to a calendar ("primary" or an id; an unknown id
 // adds a calendar with the default zone). Events without an id get one,
-// and their iCalUID defaults to "<id>@google.com".
+// and their iCalUID defaults to "<id>@google.com". An event with the id of
+// one the calendar holds replaces it: a change, which a sync token's
+// listing returns.
 func (s *Server) AddEvents(calendarID string, events ...*calendarapi.Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -299,8 +328,66 @@ func (s *Server) AddEvents(calendarID string, events ...*calendarapi.Event) {
 		if e.ICalUID == "" {
 			e.ICalUID = e.Id + "@google.com"
 		}
-		c.events = append(c.events, e)
+		s.putLocked(c, e)
 	}
+}
+
+// putLocked stores e in c, replacing the event with its id, and records
+// the change.
+func (s *Server) putLocked(c *cal, e *calendarapi.Event) {
+	s.rev++
+	c.revs[e.Id] = s.rev
+	if i, ok := c.index[e.Id]; ok {
+		c.events[i] = e
+		return
+	}
+	c.index[e.Id] = len(c.events)
+	c.born[e.Id] = s.rev
+	c.events = append(c.events, e)
+}
+
+// UpdateEvent changes the event of a calendar with that id (a copy of it,
+// handed to change), as when its organizer moves or renames it; a sync
+// token's listing returns it. It reports whether the event was there.
+func (s *Server) UpdateEvent(calendarID, id string, change func(*calendarapi.Event)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.findLocked(calendarID)
+	if c == nil {
+		return false
+	}
+	i, ok := c.index[id]
+	if !ok {
+		return false
+	}
+	e := *c.events[i]
+	change(&e)
+	e.Id = id
+	s.putLocked(c, &e)
+	return true
+}
+
+// DeleteEvent deletes an event, as Google does: it is marked cancelled,
+// left out of listings without showDeleted, and returned as cancelled,
+// with no times, by a sync token's listing. It reports whether the event
+// was there.
+func (s *Server) DeleteEvent(calendarID, id string) bool {
+	return s.UpdateEvent(calendarID, id, func(e *calendarapi.Event) { e.Status = "cancelled" })
+}
+
+// ExpireSyncTokens makes every sync token issued so far expire: a listing
+// with one is answered 410 Gone, as when Google asks for a full sync.
+func (s *Server) ExpireSyncTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.syncEpoch++
+}
+
+// Stalled is how many requests a Stall fault holds at the moment.
+func (s *Server) Stalled() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stalled
 }
 
 // LoadEventsJSON adds events given as JSON: an events.list answer
@@ -479,6 +566,14 @@ func (s *Server) serve(api http.Handler) http.Handler {
 
 		if hasFault {
 			if fault.Stall {
+				s.mu.Lock()
+				s.stalled++
+				s.mu.Unlock()
+				defer func() {
+					s.mu.Lock()
+					s.stalled--
+					s.mu.Unlock()
+				}()
 				select {
 				case <-r.Context().Done():
 				case <-s.closing:
@@ -550,6 +645,10 @@ func writeRaw(w http.ResponseWriter, code int, body []byte, pad int64) {
 func (s *Server) takeFaultLocked(path string) (Fault, bool) {
 	for i, f := range s.faults {
 		if f.Path == "" || strings.Contains(path, f.Path) {
+			if f.After > 0 {
+				s.faults[i].After--
+				return Fault{}, false
+			}
 			s.faults[i].Times--
 			if s.faults[i].Times <= 0 {
 				s.faults = slices.Delete(s.faults, i, i+1)
@@ -692,10 +791,16 @@ func (s *Server) setting(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, &calendarapi.Setting{Kind: "calendar#setting", Id: "timezone", Value: zone})
 }
 
-// pageToken is the position a nextPageToken stands for.
+// pageToken is the position a nextPageToken stands for: a page number
+// and an offset into a listing by start, or, in a sync token's listing of
+// changes, the last change served (After). AsOf is the change the listing
+// started at, which its nextSyncToken names: what changes while it is
+// paged through comes in the next one.
 type pageToken struct {
-	Page   int `json:"p"`
-	Offset int `json:"o"`
+	Page   int   `json:"p"`
+	Offset int   `json:"o"`
+	After  int64 `json:"a,omitempty"`
+	AsOf   int64 `json:"s,omitempty"`
 }
 
 func (t pageToken) String() string {
@@ -709,10 +814,52 @@ func parsePageToken(s string) (pageToken, error) {
 	if err == nil {
 		err = json.Unmarshal(b, &t)
 	}
-	if err != nil || t.Offset < 0 || t.Page < 0 {
+	if err != nil || t.Offset < 0 || t.Page < 0 || t.After < 0 || t.AsOf < 0 {
 		return pageToken{}, errors.New("invalid page token")
 	}
 	return t, nil
+}
+
+// syncToken is what a nextSyncToken stands for: the calendar, the last
+// change it has seen, the expiry epoch it was issued in, and whether its
+// listing expanded series.
+type syncToken struct {
+	Calendar string `json:"c"`
+	Rev      int64  `json:"r"`
+	Epoch    int    `json:"e"`
+	Single   bool   `json:"s,omitempty"`
+}
+
+func (t syncToken) String() string {
+	b, _ := json.Marshal(t)
+	return "sync." + base64.RawURLEncoding.EncodeToString(b)
+}
+
+func parseSyncToken(s string) (syncToken, error) {
+	var t syncToken
+	rest, ok := strings.CutPrefix(s, "sync.")
+	if !ok {
+		return t, errors.New("invalid sync token")
+	}
+	b, err := base64.RawURLEncoding.DecodeString(rest)
+	if err == nil {
+		err = json.Unmarshal(b, &t)
+	}
+	if err != nil || t.Rev < 0 {
+		return syncToken{}, errors.New("invalid sync token")
+	}
+	return t, nil
+}
+
+// notWithSyncToken are the parameters Google refuses beside a syncToken.
+var notWithSyncToken = []string{"timeMin", "timeMax", "orderBy", "q", "iCalUID", "updatedMin", "privateExtendedProperty", "sharedExtendedProperty"}
+
+// listed is an event of a listing, with its span and its last change.
+type listed struct {
+	e          *calendarapi.Event
+	start, end time.Time
+	ok         bool
+	rev, born  int64
 }
 
 func (s *Server) eventsList(w http.ResponseWriter, r *http.Request) {
@@ -721,10 +868,14 @@ func (s *Server) eventsList(w http.ResponseWriter, r *http.Request) {
 	c := s.findLocked(r.PathValue("calendarId"))
 	requireFields := s.requireFields
 	pageSizes := slices.Clone(s.pageSizes)
-	var all []*calendarapi.Event
+	var all []listed
 	var zone string
+	rev, epoch := s.rev, s.syncEpoch
 	if c != nil {
-		all = slices.Clone(c.events)
+		all = make([]listed, len(c.events))
+		for i, e := range c.events {
+			all[i] = listed{e: e, rev: c.revs[e.Id], born: c.born[e.Id]}
+		}
 		zone = c.TimeZone
 	}
 	s.mu.Unlock()
@@ -741,6 +892,36 @@ func (s *Server) eventsList(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		loc = time.UTC
 	}
+	max := 250
+	if v := q.Get("maxResults"); v != "" {
+		if max, err = strconv.Atoi(v); err != nil || max <= 0 {
+			writeError(w, http.StatusBadRequest, "invalid", "Invalid value for: maxResults")
+			return
+		}
+	}
+	max = min(max, 2500)
+	single := q.Get("singleEvents") == "true"
+	var pos pageToken
+	if v := q.Get("pageToken"); v != "" {
+		if pos, err = parsePageToken(v); err != nil {
+			writeError(w, http.StatusBadRequest, "invalid", "Invalid page token")
+			return
+		}
+	}
+	size := max
+	if len(pageSizes) > 0 {
+		size = min(size, pageSizes[pos.Page%len(pageSizes)])
+	}
+	asOf := rev
+	if pos.AsOf > 0 {
+		asOf = min(pos.AsOf, rev)
+	}
+	out := &calendarapi.Events{Kind: "calendar#events", Summary: c.Summary, TimeZone: zone, Items: []*calendarapi.Event{}}
+	if v := q.Get("syncToken"); v != "" {
+		s.changes(w, r, out, all, v, c.ID, epoch, single, pos, size, asOf)
+		return
+	}
+
 	var tmin, tmax time.Time
 	for _, p := range []struct {
 		name string
@@ -757,23 +938,19 @@ func (s *Server) eventsList(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "timeRangeEmpty", "The specified time range is empty.")
 		return
 	}
-	max := 250
-	if v := q.Get("maxResults"); v != "" {
-		if max, err = strconv.Atoi(v); err != nil || max <= 0 {
-			writeError(w, http.StatusBadRequest, "invalid", "Invalid value for: maxResults")
-			return
-		}
-	}
-	max = min(max, 2500)
-	single := q.Get("singleEvents") == "true"
 	deleted := q.Get("showDeleted") == "true"
 	types := q["eventTypes"]
 
-	var match []*calendarapi.Event
-	for _, e := range all {
-		start, end, ok := span(e, loc)
+	var match []listed
+	for _, x := range all {
+		e := x.e
+		x.start, x.end, x.ok = span(e, loc)
 		switch {
-		case !ok:
+		case !x.ok:
+			continue
+		case x.born > asOf:
+			// Added since the listing began: the next sync has it, and
+			// the pages already served do not shift.
 			continue
 		case !single && e.RecurringEventId != "":
 			continue
@@ -781,43 +958,86 @@ func (s *Server) eventsList(w http.ResponseWriter, r *http.Request) {
 			continue
 		case len(types) > 0 && !slices.Contains(types, cmp.Or(e.EventType, "default")):
 			continue
-		case !tmin.IsZero() && !end.After(tmin):
+		case !tmin.IsZero() && !x.end.After(tmin):
 			continue
-		case !tmax.IsZero() && !start.Before(tmax):
+		case !tmax.IsZero() && !x.start.Before(tmax):
 			continue
 		}
-		match = append(match, e)
+		match = append(match, x)
 	}
-	slices.SortStableFunc(match, func(a, b *calendarapi.Event) int {
-		sa, _, _ := span(a, loc)
-		sb, _, _ := span(b, loc)
-		return sa.Compare(sb)
-	})
+	slices.SortStableFunc(match, func(a, b listed) int { return a.start.Compare(b.start) })
 
-	var pos pageToken
-	if v := q.Get("pageToken"); v != "" {
-		if pos, err = parsePageToken(v); err != nil {
-			writeError(w, http.StatusBadRequest, "invalid", "Invalid page token")
+	from := min(pos.Offset, len(match))
+	to := min(from+size, len(match))
+	for _, x := range match[from:to] {
+		out.Items = append(out.Items, x.e)
+	}
+	switch {
+	case to < len(match):
+		out.NextPageToken = pageToken{Page: pos.Page + 1, Offset: to, AsOf: asOf}.String()
+	case q.Get("orderBy") == "":
+		// Google gives no sync token to a listing in an order.
+		out.NextSyncToken = syncToken{Calendar: c.ID, Rev: asOf, Epoch: epoch, Single: single}.String()
+	}
+	writeJSON(w, r, out)
+}
+
+// changes answers a listing with a sync token: the events changed since
+// the token, in the order they changed, deleted ones as cancelled with
+// no times, pages of at most size; a nextSyncToken on the last page.
+func (s *Server) changes(w http.ResponseWriter, r *http.Request, out *calendarapi.Events, all []listed, token, calendarID string, epoch int, single bool, pos pageToken, size int, asOf int64) {
+	q := r.URL.Query()
+	for _, p := range notWithSyncToken {
+		if q.Has(p) {
+			writeError(w, http.StatusBadRequest, "syncTokenWithRequestRestrictions", "Sync token cannot be used with other request restrictions.")
 			return
 		}
 	}
-	size := max
-	if len(pageSizes) > 0 {
-		size = min(size, pageSizes[pos.Page%len(pageSizes)])
+	if q.Get("showDeleted") == "false" {
+		writeError(w, http.StatusBadRequest, "syncTokenWithRequestRestrictions", "Sync token cannot be used with other request restrictions.")
+		return
 	}
-	from := min(pos.Offset, len(match))
-	to := min(from+size, len(match))
-	out := &calendarapi.Events{
-		Kind:     "calendar#events",
-		Summary:  c.Summary,
-		TimeZone: zone,
-		Items:    match[from:to],
+	st, err := parseSyncToken(token)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "invalid", "Invalid sync token value.")
+		return
 	}
-	if out.Items == nil {
-		out.Items = []*calendarapi.Event{}
+	if st.Epoch != epoch || st.Calendar != calendarID {
+		writeError(w, http.StatusGone, "fullSyncRequired", "Sync token is no longer valid, a full sync is required.")
+		return
 	}
-	if to < len(match) {
-		out.NextPageToken = pageToken{Page: pos.Page + 1, Offset: to}.String()
+	if st.Single != single {
+		writeError(w, http.StatusBadRequest, "invalid", "googletest: a sync token is used with the singleEvents of its full sync")
+		return
+	}
+	types := q["eventTypes"]
+	after := max(st.Rev, pos.After)
+	var match []listed
+	for _, x := range all {
+		switch {
+		case x.rev <= after || x.rev > asOf:
+			continue
+		case !single && x.e.RecurringEventId != "":
+			continue
+		case x.e.Status != "cancelled" && len(types) > 0 && !slices.Contains(types, cmp.Or(x.e.EventType, "default")):
+			continue
+		}
+		match = append(match, x)
+	}
+	slices.SortFunc(match, func(a, b listed) int { return cmp.Compare(a.rev, b.rev) })
+	if len(match) > size {
+		match = match[:size]
+		out.NextPageToken = pageToken{Page: pos.Page + 1, After: match[len(match)-1].rev, AsOf: asOf}.String()
+	} else {
+		out.NextSyncToken = syncToken{Calendar: calendarID, Rev: asOf, Epoch: epoch, Single: single}.String()
+	}
+	for _, x := range match {
+		e := x.e
+		if e.Status == "cancelled" {
+			// What Google keeps of a deleted event.
+			e = &calendarapi.Event{Kind: "calendar#event", Id: e.Id, Status: "cancelled", RecurringEventId: e.RecurringEventId}
+		}
+		out.Items = append(out.Items, e)
 	}
 	writeJSON(w, r, out)
 }

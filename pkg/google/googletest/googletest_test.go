@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	calendarapi "google.golang.org/api/calendar/v3"
 )
@@ -236,5 +237,194 @@ func TestParseMask(t *testing.T) {
 		if _, err := parseMask(bad); err == nil {
 			t.Errorf("parseMask(%q) accepted", bad)
 		}
+	}
+}
+
+// listAll follows every page of a listing, returning the items (id and
+// status) and the nextSyncToken of the last page.
+func listAll(t *testing.T, s *Server, q url.Values) ([]map[string]any, string) {
+	t.Helper()
+	q.Set("fields", "nextPageToken,nextSyncToken,items(id,status,summary,start,end)")
+	var items []map[string]any
+	for range 100 {
+		code, body := get(t, s, "calendars/primary/events", q, "tok")
+		if code != 200 {
+			t.Fatalf("status %d: %v", code, body)
+		}
+		its, _ := body["items"].([]any)
+		for _, it := range its {
+			items = append(items, it.(map[string]any))
+		}
+		if tok, _ := body["nextPageToken"].(string); tok != "" {
+			if _, ok := body["nextSyncToken"]; ok {
+				t.Error("nextSyncToken on a page that is not the last")
+			}
+			q.Set("pageToken", tok)
+			continue
+		}
+		sync, _ := body["nextSyncToken"].(string)
+		return items, sync
+	}
+	t.Fatal("more than 100 pages")
+	return nil, ""
+}
+
+func ids(items []map[string]any) []string {
+	var out []string
+	for _, it := range items {
+		id := it["id"].(string)
+		if it["status"] == "cancelled" {
+			id += " cancelled"
+			if _, ok := it["start"]; ok {
+				id += " WITH TIMES"
+			}
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+func TestSyncTokens(t *testing.T) {
+	s := New()
+	defer s.Close()
+	for i, id := range []string{"a", "b", "c", "d"} {
+		e := timedEvent(id, fmt.Sprintf("2025-03-0%dT09:00:00Z", i+3), fmt.Sprintf("2025-03-0%dT10:00:00Z", i+3))
+		e.Id = id
+		s.AddEvents("primary", e)
+	}
+	s.SetPageSizes(3)
+	window := func() url.Values {
+		return url.Values{"singleEvents": {"true"}, "timeMin": {"2025-03-01T00:00:00Z"}, "timeMax": {"2025-04-01T00:00:00Z"}}
+	}
+	items, tok := listAll(t, s, window())
+	if got := ids(items); !slices.Equal(got, []string{"a", "b", "c", "d"}) || tok == "" {
+		t.Fatalf("full sync: %v, token %q", got, tok)
+	}
+
+	// Nothing changed: nothing listed, a token to go on with.
+	changes := func(tok string) ([]string, string) {
+		items, next := listAll(t, s, url.Values{"singleEvents": {"true"}, "syncToken": {tok}})
+		if next == "" {
+			t.Fatal("no nextSyncToken after the changes")
+		}
+		return ids(items), next
+	}
+	got, tok := changes(tok)
+	if len(got) != 0 {
+		t.Errorf("no change: listed %v", got)
+	}
+
+	// A move, an addition, a deletion, and a change outside the window:
+	// all of them, deletions as cancelled with no times, over pages.
+	s.UpdateEvent("primary", "b", func(e *calendarapi.Event) {
+		e.Start = &calendarapi.EventDateTime{DateTime: "2025-03-20T09:00:00Z"}
+		e.End = &calendarapi.EventDateTime{DateTime: "2025-03-20T10:00:00Z"}
+	})
+	late := timedEvent("late", "2026-01-05T09:00:00Z", "2026-01-05T10:00:00Z")
+	late.Id = "late"
+	s.AddEvents("primary", late)
+	if !s.DeleteEvent("primary", "c") || s.DeleteEvent("primary", "nope") {
+		t.Fatal("DeleteEvent reports wrongly")
+	}
+	e := timedEvent("e", "2025-03-21T09:00:00Z", "2025-03-21T10:00:00Z")
+	e.Id = "e"
+	s.AddEvents("primary", e)
+	got, tok = changes(tok)
+	if want := []string{"b", "late", "c cancelled", "e"}; !slices.Equal(got, want) {
+		t.Errorf("changes = %v, want %v", got, want)
+	}
+	if got, _ := changes(tok); len(got) != 0 {
+		t.Errorf("changes again = %v, want none", got)
+	}
+	// A full listing leaves the deleted event out.
+	items, _ = listAll(t, s, window())
+	if got := ids(items); !slices.Equal(got, []string{"a", "d", "b", "e"}) {
+		t.Errorf("full listing after the changes: %v", got)
+	}
+
+	// What a sync token may not be given with.
+	for _, bad := range []url.Values{
+		{"syncToken": {tok}, "timeMin": {"2025-03-01T00:00:00Z"}},
+		{"syncToken": {tok}, "timeMax": {"2025-03-01T00:00:00Z"}},
+		{"syncToken": {tok}, "orderBy": {"startTime"}},
+		{"syncToken": {tok}, "showDeleted": {"false"}},
+		{"syncToken": {tok}, "singleEvents": {"false"}}, // not the full sync's
+	} {
+		bad.Set("singleEvents", cmpOr(bad.Get("singleEvents"), "true"))
+		bad.Set("fields", "items(id)")
+		if code, body := get(t, s, "calendars/primary/events", bad, "tok"); code != 400 {
+			t.Errorf("%v: status %d, want 400: %v", bad, code, body)
+		}
+	}
+	// A garbled token is refused; an expired one is gone.
+	if code, _ := get(t, s, "calendars/primary/events", url.Values{"syncToken": {"garbage"}, "singleEvents": {"true"}, "fields": {"items(id)"}}, "tok"); code != 400 {
+		t.Errorf("garbled token: %d, want 400", code)
+	}
+	s.ExpireSyncTokens()
+	code, body := get(t, s, "calendars/primary/events", url.Values{"syncToken": {tok}, "singleEvents": {"true"}, "fields": {"items(id)"}}, "tok")
+	reason := body["error"].(map[string]any)["errors"].([]any)[0].(map[string]any)["reason"]
+	if code != 410 || reason != "fullSyncRequired" {
+		t.Errorf("expired token: %d %v, want 410 fullSyncRequired", code, reason)
+	}
+	// A token of another calendar is gone too.
+	s.AddCalendar(Calendar{ID: "team@group.calendar.google.com"})
+	_, tok = listAll(t, s, window())
+	q := url.Values{"syncToken": {tok}, "singleEvents": {"true"}, "fields": {"items(id)"}}
+	req := s.Endpoint() + "calendars/team@group.calendar.google.com/events?" + q.Encode()
+	r, _ := http.NewRequest("GET", req, nil)
+	r.Header.Set("Authorization", "Bearer tok")
+	res, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 410 {
+		t.Errorf("another calendar's token: %d, want 410", res.StatusCode)
+	}
+	// orderBy gets no sync token, as at Google.
+	if _, tok := listAll(t, s, url.Values{"singleEvents": {"true"}, "orderBy": {"startTime"}}); tok != "" {
+		t.Error("a listing in order got a sync token")
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func TestFaultAfterAndStalled(t *testing.T) {
+	s := New()
+	defer s.Close()
+	s.InjectFault(Fault{Path: "settings", Status: 503, After: 2})
+	var codes []int
+	for range 4 {
+		code, _ := get(t, s, "users/me/settings/timezone", nil, "tok")
+		codes = append(codes, code)
+	}
+	if !slices.Equal(codes, []int{200, 200, 503, 200}) {
+		t.Errorf("codes = %v, want the third to fail", codes)
+	}
+	s.InjectFault(Fault{Path: "settings", Stall: true})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		req, _ := http.NewRequest("GET", s.Endpoint()+"users/me/settings/timezone", nil)
+		req.Header.Set("Authorization", "Bearer tok")
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+		}
+	}()
+	for i := 0; s.Stalled() == 0; i++ {
+		if i > 1000 {
+			t.Fatal("the stall never began")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	s.Close()
+	<-done
+	if n := s.Stalled(); n != 0 {
+		t.Errorf("%d requests still stalled after Close", n)
 	}
 }
