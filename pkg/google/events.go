@@ -16,8 +16,13 @@ import (
 
 // EventFields is the fields mask of events.list: what [Source.Events] maps,
 // and nextPageToken, without which Google sends no further page.
-const EventFields = "nextPageToken,timeZone," +
-	"items(id,iCalUID,status,summary,start(date,dateTime),end(date,dateTime)," +
+const EventFields = "nextPageToken,timeZone," + itemFields
+
+// SyncFields is the fields mask of events.list when it syncs the cache:
+// [EventFields] and nextSyncToken, which Google sends on the last page.
+const SyncFields = "nextPageToken,nextSyncToken,timeZone," + itemFields
+
+const itemFields = "items(id,iCalUID,status,summary,start(date,dateTime),end(date,dateTime)," +
 	"transparency,eventType,recurringEventId,attendeesOmitted," +
 	"attendees(email,displayName,self,resource,responseStatus,optional,organizer)," +
 	"organizer(email,displayName,self),hangoutLink,conferenceData(entryPoints(entryPointType,uri)))"
@@ -34,6 +39,9 @@ const windowMargin = 48 * time.Hour
 // its calendars: ten times a busy manager's ten years.
 const maxEvents = 1_000_000
 
+// errTooMany is a run past maxEvents.
+var errTooMany = fmt.Errorf("google sent more than %d events: stopped (ask for fewer weeks)", maxEvents)
+
 // maxAttendees bounds the attendees kept of one event. Past it the list is
 // cut and marked omitted, as Google marks the lists it leaves out.
 const maxAttendees = 5_000
@@ -49,6 +57,12 @@ const maxAttendees = 5_000
 func (s *Source) Events(ctx context.Context, q calendar.Query) (calendar.Result, error) {
 	if !q.To.After(q.From) {
 		return calendar.Result{}, fmt.Errorf("google calendar: empty window %s to %s", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
+	}
+	if s.opts.Cache != nil && s.account == "" {
+		// The cache is kept by account: who the calendars are read as.
+		if _, err := s.Info(ctx); err != nil {
+			return calendar.Result{}, err
+		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -74,7 +88,11 @@ func (s *Source) Events(ctx context.Context, q calendar.Query) (calendar.Result,
 				return
 			}
 			defer func() { <-sem }()
-			evs, warns, err := s.fetch(ctx, id, q, prog, budget)
+			fetch := s.fetch
+			if s.opts.Cache != nil {
+				fetch = s.fetchCached
+			}
+			evs, warns, err := fetch(ctx, id, q, prog, budget)
 			if err != nil {
 				cancel() // the result is void: stop the others
 			}
@@ -148,7 +166,7 @@ func (s *Source) fetch(ctx context.Context, id string, q calendar.Query, prog *p
 		}
 		evs, warns := mapPage(page, origin, q)
 		if !budget.take(len(evs)) {
-			return nil, nil, newError(what, id, fmt.Errorf("google sent more than %d events: stopped (ask for fewer weeks)", maxEvents))
+			return nil, nil, newError(what, id, errTooMany)
 		}
 		events = append(events, evs...)
 		warnings = append(warnings, warns...)

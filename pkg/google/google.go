@@ -9,6 +9,11 @@
 // on two of them counted once. [Source.ListCalendars] lists what can be
 // read.
 //
+// With a [Cache] (see its documentation for what is synced and why), the
+// calendars are read through a local copy kept current with Google's
+// incremental sync: a second run of the same weeks makes one events
+// request per calendar, and gives the same events as a run without it.
+//
 // Error contract: every try has a deadline ([Retry.Timeout]). Rate limits
 // (429, 403 rateLimitExceeded and userRateLimitExceeded), 5xx answers,
 // dropped connections, reset HTTP/2 streams and tries that ran out of time
@@ -80,6 +85,10 @@ type Options struct {
 	// Concurrency is how many calendars are read at once; zero means
 	// [DefaultConcurrency].
 	Concurrency int
+	// Cache, when set, keeps the calendars read in a local copy, brought
+	// up to date with Google's incremental sync on every run (see
+	// [Cache]).
+	Cache *Cache
 }
 
 // Source is Google Calendar as a [calendar.Source].
@@ -88,7 +97,11 @@ type Source struct {
 	opts   Options
 	ids    []string
 	caller caller
-	cbMu   *sync.Mutex // serializes the calls to Progress and Retrying
+	cbMu   *sync.Mutex // serializes the calls to Progress, Retrying and the cache's Notice
+	// account is whose calendars are read, once known: the key of the
+	// cache.
+	account string
+	wiped   sync.Once
 }
 
 var _ calendar.Source = (*Source)(nil)
@@ -134,21 +147,43 @@ func New(ctx context.Context, opts Options) (*Source, error) {
 }
 
 // Info reads the user's time zone setting (Zone), the primary calendar's id
-// (Owner, with [Options.Me]) and the calendars' names (Name).
+// (Owner, with [Options.Me]) and the calendars' names (Name). With a
+// [Cache], what was read less than [InfoMaxAge] ago is used without asking
+// Google (any age offline).
 func (s *Source) Info(ctx context.Context) (calendar.Info, error) {
+	if s.opts.Cache != nil {
+		info, ok, err := s.cachedInfo()
+		if err != nil || ok {
+			return info, err
+		}
+	}
+	zone, primary, names, err := s.readInfo(ctx)
+	if err != nil {
+		return calendar.Info{}, err
+	}
+	if s.opts.Cache != nil {
+		if err := s.keepInfo(zone, primary, names); err != nil {
+			return calendar.Info{}, err
+		}
+	}
+	return s.info(zone, primary, names), nil
+}
+
+// readInfo asks Google for the zone setting, the primary calendar's id
+// and the names of s.ids, in order.
+func (s *Source) readInfo(ctx context.Context) (zone, primaryID string, names []string, err error) {
 	setting, err := call(ctx, s.caller, "setting timezone", func(ctx context.Context) (*calendarapi.Setting, error) {
 		return s.svc.Settings.Get("timezone").Fields("value").Context(ctx).Do()
 	})
 	if err != nil {
-		return calendar.Info{}, newError("setting timezone", "", err)
+		return "", "", nil, newError("setting timezone", "", err)
 	}
 	primary, err := call(ctx, s.caller, "calendar primary", func(ctx context.Context) (*calendarapi.CalendarListEntry, error) {
 		return s.svc.CalendarList.Get("primary").Fields(calendarListFields).Context(ctx).Do()
 	})
 	if err != nil {
-		return calendar.Info{}, newError("calendar primary", "primary", err)
+		return "", "", nil, newError("calendar primary", "primary", err)
 	}
-	var names []string
 	for _, id := range s.ids {
 		if id == "primary" || id == primary.Id {
 			names = append(names, entrySummary(primary))
@@ -163,19 +198,24 @@ func (s *Source) Info(ctx context.Context) (calendar.Info, error) {
 			// Readable but not in the user's list: its id will do.
 			names = append(names, id)
 		case err != nil:
-			return calendar.Info{}, newError("calendar "+id, id, err)
+			return "", "", nil, newError("calendar "+id, id, err)
 		default:
 			names = append(names, entrySummary(e))
 		}
 	}
+	return setting.Value, primary.Id, names, nil
+}
+
+// info is what Info returns of what it read.
+func (s *Source) info(zone, primaryID string, names []string) calendar.Info {
 	var owner []string
-	for _, a := range append([]string{primary.Id}, s.opts.Me...) {
+	for _, a := range append([]string{primaryID}, s.opts.Me...) {
 		a = strings.ToLower(strings.TrimSpace(a))
 		if a != "" && !slices.Contains(owner, a) {
 			owner = append(owner, a)
 		}
 	}
-	return calendar.Info{Name: strings.Join(names, ", "), Zone: setting.Value, Owner: owner}, nil
+	return calendar.Info{Name: strings.Join(names, ", "), Zone: zone, Owner: owner}
 }
 
 // Calendar is a calendar the user can read, for `emtime calendars`.
