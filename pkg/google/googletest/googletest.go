@@ -493,7 +493,8 @@ func (s *Server) SetRequireFields(require bool) {
 	s.requireFields = require
 }
 
-// Requests returns the requests received so far.
+// Requests returns the requests received so far, in the order they
+// arrived; one not yet answered has Status 0.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -550,12 +551,16 @@ func (s *Server) serve(api http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		auth := r.Header.Get("Authorization")
 		token, _ := strings.CutPrefix(auth, "Bearer ")
-		rec := Request{Method: r.Method, Proto: r.Proto, Path: r.URL.Path, Query: r.URL.Query(), Token: token, Authorization: auth}
+		// Recorded as it arrives (a stalled request is there while it
+		// stalls), its status and length once answered.
 		sw := &statusWriter{ResponseWriter: w}
+		s.mu.Lock()
+		at := len(s.requests)
+		s.requests = append(s.requests, Request{Method: r.Method, Proto: r.Proto, Path: r.URL.Path, Query: r.URL.Query(), Token: token, Authorization: auth})
+		s.mu.Unlock()
 		defer func() {
-			rec.Status, rec.Written = sw.status, sw.written
 			s.mu.Lock()
-			s.requests = append(s.requests, rec)
+			s.requests[at].Status, s.requests[at].Written = sw.status, sw.written
 			s.mu.Unlock()
 		}()
 
