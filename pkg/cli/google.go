@@ -15,6 +15,8 @@ import (
 	"github.com/emtime/emtime/pkg/google"
 	"github.com/emtime/emtime/pkg/httpretry"
 	"github.com/emtime/emtime/pkg/pipeline"
+	"github.com/emtime/emtime/pkg/synccache"
+	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/spf13/pflag"
 )
 
@@ -69,12 +71,18 @@ func (d googleDeadline) within(ctx context.Context) (context.Context, context.Ca
 }
 
 // googleError is how a failed Google call is told: a refused sign-in in
-// the sign-in package's own words, a run out of time with a hint.
+// the sign-in package's own words, a run out of time, a cache another run
+// holds and a cache that lacks what --offline asks for with a hint.
 func googleError(err error) error {
 	err = plainAuthError(err)
 	var rt *httpretry.RunTimeout
-	if errors.As(err, &rt) {
+	switch {
+	case errors.As(err, &rt):
 		return withHint(err, "Google is slow or not answering: try again later, or give it longer with --timeout 5m")
+	case errors.Is(err, synccache.ErrBusy):
+		return cacheBusy(err)
+	case errors.Is(err, google.ErrNotCached):
+		return withHint(err, "run once without --offline to keep those weeks in the cache (emtime cache status shows what it holds)")
 	}
 	return err
 }
@@ -109,15 +117,24 @@ func (a *googleAccess) check() error {
 
 // googleSourceOptions are the flags of analyze and events that choose what
 // is read from Google Calendar, the source used when neither --ics nor
-// --demo is given.
+// --demo is given, and how its cache is used.
 type googleSourceOptions struct {
 	Calendars []string
 	googleAccess
+	// Refresh reads every calendar in full; Offline reads the cache
+	// alone; NoCache neither reads nor writes it.
+	Refresh, Offline, NoCache bool
 }
+
+// googleCacheFlags are the flags of the Google cache, each Google's own.
+var googleCacheFlags = []string{"refresh", "offline", "no-cache"}
 
 func (g *googleSourceOptions) addFlags(fl *pflag.FlagSet) {
 	fl.StringArrayVar(&g.Calendars, "calendar", nil, "read this calendar: a Google calendar's id (default primary), or a Microsoft 365 calendar's name or id (default: your default calendar); repeatable; see emtime calendars")
 	g.googleAccess.addFlags(fl)
+	fl.BoolVar(&g.Refresh, "refresh", false, "read the Google calendars in full again, not only what changed since the cached copy")
+	fl.BoolVar(&g.Offline, "offline", false, "ask Google nothing: count the cached copy of the Google calendars, saying how old it is")
+	fl.BoolVar(&g.NoCache, "no-cache", false, "read Google Calendar without the cache: neither read nor keep a copy")
 }
 
 // check validates the Google flags' values; whether they go with the
@@ -127,6 +144,18 @@ func (g *googleSourceOptions) check() error {
 		if strings.TrimSpace(id) == "" {
 			return usagef("--calendar needs a calendar id, such as primary (see emtime calendars)")
 		}
+	}
+	var given []string
+	for _, f := range []struct {
+		on   bool
+		name string
+	}{{g.Refresh, "--refresh"}, {g.Offline, "--offline"}, {g.NoCache, "--no-cache"}} {
+		if f.on {
+			given = append(given, f.name)
+		}
+	}
+	if len(given) > 1 {
+		return usagef("%s and %s cannot be combined: --refresh reads Google in full, --offline reads only the cache, --no-cache reads Google without it", given[0], given[1])
 	}
 	return g.googleAccess.check()
 }
@@ -153,6 +182,9 @@ func (f *Factory) openGoogle(ctx context.Context, g googleSourceOptions) ([]pipe
 	if line != nil {
 		gopts.Progress = line.show
 		gopts.Retrying = line.retrying
+	}
+	if gopts.Cache, err = f.googleCache(g, creds, line); err != nil {
+		return nil, err
 	}
 	src, err := f.googleSource(ctx, creds, gopts)
 	if err != nil {
@@ -280,6 +312,22 @@ func (p *progressLine) retrying(n google.RetryNotice) {
 	default:
 		p.status(n.Service + ": " + n.String())
 	}
+}
+
+// note prints a note on stderr, under the line if one is drawn.
+func (f *Factory) note(p *progressLine, text string) {
+	text = "emtime: note: " + textsafe.Line(text) + "\n"
+	if p == nil {
+		fmt.Fprint(f.IO.ErrOut, text)
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.drawn = false
+	}
+	fmt.Fprint(p.w, text)
 }
 
 func (p *progressLine) clear() {

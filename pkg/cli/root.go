@@ -35,13 +35,17 @@ type Factory struct {
 	Now func() time.Time
 	// Getenv reads the environment.
 	Getenv func(string) string
+	// UserCacheDir is the user's cache folder (os.UserCacheDir), in whose
+	// emtime folder the Google cache is kept unless EMTIME_CACHE_DIR says
+	// otherwise; nil keeps none there (a test's factory).
+	UserCacheDir func() (string, error)
 }
 
 // NewFactory returns the factory of a real process. EMTIME_NOW (a date or
 // an RFC 3339 time) pins the clock, for reports that must not change with
 // the day they are run.
 func NewFactory() *Factory {
-	return &Factory{IO: System(), Now: time.Now, Getenv: os.Getenv}
+	return &Factory{IO: System(), Now: time.Now, Getenv: os.Getenv, UserCacheDir: os.UserCacheDir}
 }
 
 // Main runs the command line and returns the exit code. A panic, in the
@@ -138,6 +142,7 @@ Or Microsoft 365 / Outlook:    emtime auth login --provider microsoft --client-i
 	cmd.AddCommand(NewCmdMeetings(f, nil))
 	cmd.AddCommand(NewCmdCalendars(f, nil))
 	cmd.AddCommand(NewCmdAuth(f))
+	cmd.AddCommand(NewCmdCache(f))
 	cmd.AddCommand(NewCmdConfig(f))
 	cmd.AddCommand(NewCmdVersion(f, nil))
 	addConfigFlag(cmd, f) // persistent --config FILE

@@ -22,6 +22,7 @@ import (
 	"github.com/emtime/emtime/pkg/microsoft/identitytest"
 	"github.com/rogpeppe/go-internal/testscript"
 	"golang.org/x/oauth2"
+	calendarapi "google.golang.org/api/calendar/v3"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of the testscript scripts")
@@ -82,6 +83,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("EMTIME_OAUTH_TOKEN_URL", o.TokenURL())
 			env.Setenv("EMTIME_OAUTH_REVOKE_URL", o.RevokeURL())
 			env.Setenv("EMTIME_CONFIG_DIR", filepath.Join(env.WorkDir, "config"))
+			// The cache of the script's own, never the user's.
+			env.Setenv(cli.EnvCacheDir, filepath.Join(env.WorkDir, "cache"))
 			env.Setenv("EMTIME_TOKEN_STORE", "file")
 			env.Setenv("BROWSER", "fakebrowser")
 			// Retries after the fake's 503s wait milliseconds, not seconds.
@@ -110,6 +113,10 @@ func TestScripts(t *testing.T) {
 			"git-repo":              cmdGitRepo,
 			"json-get":              cmdJSONGet, // script_whatif_test.go
 			"json-eq":               cmdJSONEq,
+			"google-move":           cmdGoogleMove,
+			"google-delete":         cmdGoogleDelete,
+			"google-expire-sync":    cmdGoogleExpireSync,
+			"google-wait-stall":     cmdGoogleWaitStall,
 		},
 	})
 }
@@ -284,6 +291,57 @@ func cmdGoogleIssueToken(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	access, _ := fakesOf(ts).oauth.Issue()
 	ts.Setenv(args[0], access)
+}
+
+// google-move calendar id start end: moves an event of the fake, as its
+// organizer would between two runs (start and end are RFC 3339 times).
+func cmdGoogleMove(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "google-move")
+	if len(args) != 4 {
+		ts.Fatalf("usage: google-move calendar id start end")
+	}
+	ok := fakesOf(ts).api.UpdateEvent(args[0], args[1], func(e *calendarapi.Event) {
+		e.Start = &calendarapi.EventDateTime{DateTime: args[2]}
+		e.End = &calendarapi.EventDateTime{DateTime: args[3]}
+	})
+	if !ok {
+		ts.Fatalf("google-move: no event %s in %s", args[1], args[0])
+	}
+}
+
+// google-delete calendar id...: deletes events of the fake: a sync token's
+// listing returns them as cancelled.
+func cmdGoogleDelete(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "google-delete")
+	if len(args) < 2 {
+		ts.Fatalf("usage: google-delete calendar id...")
+	}
+	for _, id := range args[1:] {
+		if !fakesOf(ts).api.DeleteEvent(args[0], id) {
+			ts.Fatalf("google-delete: no event %s in %s", id, args[0])
+		}
+	}
+}
+
+// google-expire-sync: the fake answers 410 Gone to every sync token issued
+// so far.
+func cmdGoogleExpireSync(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "google-expire-sync")
+	fakesOf(ts).api.ExpireSyncTokens()
+}
+
+// google-wait-stall: waits (ten seconds at most) until a request is held
+// by a stall fault: the run in the background is in the middle of its
+// sync.
+func cmdGoogleWaitStall(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "google-wait-stall")
+	deadline := time.Now().Add(10 * time.Second)
+	for fakesOf(ts).api.Stalled() == 0 {
+		if time.Now().After(deadline) {
+			ts.Fatalf("google-wait-stall: no request stalled within 10s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // oauth-client file: writes the fake's "Desktop app" client JSON, as the

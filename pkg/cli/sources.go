@@ -128,7 +128,7 @@ func calendarSources() []calendarSource {
 		},
 		{
 			name: "Google Calendar", choice: "--source google", provider: config.ProviderGoogle,
-			own: []string{"calendar", "service-account", "impersonate"},
+			own: append([]string{"calendar", "service-account", "impersonate"}, googleCacheFlags...),
 			addFlags: func(cmd *cobra.Command, o *sourceFlags) {
 				o.Google.addFlags(cmd.Flags())
 				completeWith(cmd, "calendar")

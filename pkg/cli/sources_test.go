@@ -49,6 +49,11 @@ func TestSourceChoice(t *testing.T) {
 		{[]string{"--demo", "--service-account", ""}, nil, "the demo calendar", false, ""}, // an empty value is no value
 		{[]string{"--demo=cto"}, nil, "", false, `unknown demo persona "cto": choose one of ic, hybrid, em, overloaded`},
 		{[]string{"--calendar", " "}, nil, "", false, "--calendar needs a calendar id, such as primary (see emtime calendars)"},
+		// The cache's flags are Google's: Microsoft 365 is read in full.
+		{[]string{"--ics", "a.ics", "--offline"}, nil, "", false, "--offline reads Google Calendar: it cannot be combined with --ics"},
+		{[]string{"--source", "microsoft", "--refresh"}, nil, "", false, "--refresh reads Google Calendar: it cannot be combined with --source microsoft"},
+		{[]string{"--refresh"}, []string{"microsoft"}, "", false, "--refresh reads Google Calendar: it cannot be combined with Microsoft 365, the calendar you are signed in to"},
+		{[]string{"--offline", "--no-cache"}, []string{"google"}, "", false, "--offline and --no-cache cannot be combined: --refresh reads Google in full, --offline reads only the cache, --no-cache reads Google without it"},
 	}
 	for _, tt := range tests {
 		cmd := &cobra.Command{}

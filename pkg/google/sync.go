@@ -186,7 +186,7 @@ func (s *Source) cachedInfo() (calendar.Info, bool, error) {
 	}
 	if account == "" {
 		if c.Offline {
-			return calendar.Info{}, false, fmt.Errorf("google calendar: offline, and these credentials name no account whose copy to read: %w (run once without --offline)", ErrNotCached)
+			return calendar.Info{}, false, fmt.Errorf("offline, and these credentials name no account whose copy to read: %w", ErrNotCached)
 		}
 		return calendar.Info{}, false, nil
 	}
@@ -220,7 +220,7 @@ func (s *Source) cachedInfo() (calendar.Info, bool, error) {
 		}
 	}
 	if c.Offline {
-		return calendar.Info{}, false, fmt.Errorf("google calendar: offline, and the settings of %s are %w (run once without --offline)", account, ErrNotCached)
+		return calendar.Info{}, false, fmt.Errorf("offline, and the settings of %s are %w", account, ErrNotCached)
 	}
 	return calendar.Info{}, false, nil
 }
@@ -311,8 +311,8 @@ func (s *Source) fetchThrough(ctx context.Context, id string, q calendar.Query, 
 	}
 	if c.Offline {
 		if w == nil {
-			return nil, nil, fmt.Errorf("%s: offline, and the days from %s to %s are %w (run once without --offline)",
-				origin, q.From.Format(time.DateOnly), q.To.Add(-time.Nanosecond).Format(time.DateOnly), ErrNotCached)
+			return nil, nil, fmt.Errorf("calendar %s: offline, and the days from %s to %s are %w",
+				id, q.From.Format(time.DateOnly), q.To.Add(-time.Nanosecond).Format(time.DateOnly), ErrNotCached)
 		}
 		recs, now, err := c.Store.Records(key, *w, looseLo, looseHi)
 		if err != nil {
