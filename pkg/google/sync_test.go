@@ -309,6 +309,23 @@ func TestSyncChangesEqualAFreshRun(t *testing.T) {
 		e.api.DeleteEvent("primary", id)
 	}
 	e.api.UpdateEvent("primary", "offsite4", func(ev *calendarapi.Event) { ev.Summary = "Offsite planning" })
+	// Moved instances of the stand-up series, as Google keeps them: the
+	// instance's own id and its original start, new times. One later in
+	// its day, one into the next week, one from the next week into this.
+	moveInstance := func(id string, start time.Time) {
+		t.Helper()
+		ok := e.api.UpdateEvent("primary", id, func(ev *calendarapi.Event) {
+			ev.OriginalStartTime = &calendarapi.EventDateTime{DateTime: ev.Start.DateTime}
+			ev.Start = &calendarapi.EventDateTime{DateTime: start.Format(time.RFC3339)}
+			ev.End = &calendarapi.EventDateTime{DateTime: start.Add(15 * time.Minute).Format(time.RFC3339)}
+		})
+		if !ok {
+			t.Fatalf("no instance %s", id)
+		}
+	}
+	moveInstance("standup_20250306", time.Date(2025, 3, 6, 16, 0, 0, 0, time.UTC))
+	moveInstance("standup_20250307", time.Date(2025, 3, 11, 10, 0, 0, 0, time.UTC))
+	moveInstance("standup_20250312", time.Date(2025, 3, 4, 11, 0, 0, 0, time.UTC))
 
 	want := e.fresh(q, google.Options{})
 	got, err := e.run(q, signedIn, google.Options{})
@@ -320,12 +337,31 @@ func TestSyncChangesEqualAFreshRun(t *testing.T) {
 	}
 	sameResult(t, "after the changes", got.res, want)
 	titles := map[string]bool{}
+	standups := map[string]bool{}
 	for _, ev := range got.res.Events {
 		titles[ev.Title] = true
+		if ev.Title == "Stand-up" {
+			standups[ev.Start.UTC().Format("01-02 15:04")] = true
+		}
 	}
 	if !titles["Added"] || !titles["Far away"] || titles["1:1"] || !titles["Offsite planning"] {
 		t.Errorf("the changes are not all there: %v", titles)
 	}
+	if !standups["03-06 16:00"] || standups["03-06 08:30"] || standups["03-07 08:30"] || !standups["03-04 11:00"] || standups["03-05 08:30"] {
+		t.Errorf("the stand-ups of the week are at %v", standups)
+	}
+	// Four weeks around it, event by event: the changes in the weeks
+	// after it, the instance moved into the next week among them.
+	month := q
+	month.From, month.To = q.From.AddDate(0, 0, -7), q.From.AddDate(0, 0, 21)
+	got, err = e.run(month, signedIn, google.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(got.requests); n != 1 {
+		t.Errorf("%d requests for four weeks of the window, want 1: %v", n, paths(got.requests))
+	}
+	sameResult(t, "four weeks after the changes", got.res, e.fresh(month, google.Options{}))
 	// And the window the far event left knows it is gone.
 	dec := berlinWeek(t, 2025, 12, 1)
 	got, err = e.run(dec, signedIn, google.Options{})
