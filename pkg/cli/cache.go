@@ -61,7 +61,7 @@ func (f *Factory) googleCache(g googleSourceOptions, creds *auth.Credentials, li
 		}
 		return nil, nil
 	}
-	store, err := synccache.Open(path, synccache.Options{NoCreate: g.Offline})
+	store, err := synccache.Open(path, synccache.Options{NoCreate: g.Offline, LockWait: f.CacheLockWait})
 	switch {
 	case errors.Is(err, synccache.ErrNotCached):
 		return nil, withHint(fmt.Errorf("--offline: nothing is cached in %s yet", path), "run once without --offline")
@@ -144,7 +144,7 @@ func cacheStatusRun(opts *CacheStatusOptions) error {
 		fmt.Fprintf(out, "No cache: there is no cache folder here (set %s to keep one).\n", EnvCacheDir)
 		return nil
 	}
-	store, err := synccache.Open(path, synccache.Options{NoCreate: true})
+	store, err := synccache.Open(path, synccache.Options{NoCreate: true, LockWait: f.CacheLockWait})
 	switch {
 	case errors.Is(err, synccache.ErrNotCached):
 		fmt.Fprintf(out, "Nothing cached: %s does not exist.\n", path)
@@ -235,7 +235,7 @@ func cacheClearRun(opts *CacheClearOptions) error {
 		return nil
 	}
 	account := strings.ToLower(strings.TrimSpace(opts.Account))
-	what, err := clearCache(path, account)
+	what, err := clearCache(path, account, f.CacheLockWait)
 	if errors.Is(err, synccache.ErrBusy) {
 		return cacheBusy(err)
 	}
@@ -247,9 +247,10 @@ func cacheClearRun(opts *CacheClearOptions) error {
 }
 
 // clearCache deletes what the cache at path holds of account (all of it
-// when account is ""), and says what it deleted, in a sentence.
-func clearCache(path, account string) (string, error) {
-	sum, found, err := cacheSummary(path)
+// when account is ""), and says what it deleted, in a sentence; it waits
+// up to wait for another run holding the file.
+func clearCache(path, account string, wait time.Duration) (string, error) {
+	sum, found, err := cacheSummary(path, wait)
 	if err != nil {
 		return "", err
 	}
@@ -257,7 +258,7 @@ func clearCache(path, account string) (string, error) {
 		return fmt.Sprintf("Nothing cached: %s does not exist.", path), nil
 	}
 	if account == "" {
-		if err := synccache.Remove(path, 0); err != nil {
+		if err := synccache.Remove(path, wait); err != nil {
 			return "", err
 		}
 		var who []string
@@ -269,7 +270,7 @@ func clearCache(path, account string) (string, error) {
 		}
 		return fmt.Sprintf("Deleted the cache %s (%s): the copy of %s's calendars.", path, size(sum.Size), andOf(who)), nil
 	}
-	store, err := synccache.Open(path, synccache.Options{NoCreate: true})
+	store, err := synccache.Open(path, synccache.Options{NoCreate: true, LockWait: wait})
 	if err != nil {
 		return "", err
 	}
@@ -285,8 +286,8 @@ func clearCache(path, account string) (string, error) {
 
 // cacheSummary is what the cache at path holds; found is false when there
 // is no file. A damaged file reads as one holding nothing.
-func cacheSummary(path string) (sum synccache.Summary, found bool, err error) {
-	store, err := synccache.Open(path, synccache.Options{NoCreate: true})
+func cacheSummary(path string, wait time.Duration) (sum synccache.Summary, found bool, err error) {
+	store, err := synccache.Open(path, synccache.Options{NoCreate: true, LockWait: wait})
 	if errors.Is(err, synccache.ErrNotCached) {
 		return sum, false, nil
 	}
@@ -317,7 +318,7 @@ func (f *Factory) offerCacheClear(opts *AuthLogoutOptions, account string) error
 	if path == "" {
 		return nil
 	}
-	sum, found, err := cacheSummary(path)
+	sum, found, err := cacheSummary(path, f.CacheLockWait)
 	if errors.Is(err, synccache.ErrBusy) {
 		return cacheBusy(err)
 	}
@@ -356,7 +357,7 @@ func (f *Factory) offerCacheClear(opts *AuthLogoutOptions, account string) error
 		fmt.Fprintf(errOut, "The copy of %s calendars stays in %s: 'emtime cache clear' deletes it%s.\n", whose, path, hint)
 		return nil
 	}
-	what, err := clearCache(path, account)
+	what, err := clearCache(path, account, f.CacheLockWait)
 	if errors.Is(err, synccache.ErrBusy) {
 		return cacheBusy(err)
 	}

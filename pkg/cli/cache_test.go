@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/emtime/emtime/pkg/synccache"
+	bolt "go.etcd.io/bbolt"
 )
 
 // cachedFactory is a factory whose cache (in a temporary folder) holds a
@@ -69,7 +71,7 @@ func TestLogoutAsksAboutTheCache(t *testing.T) {
 		if !strings.HasPrefix(got, question) {
 			t.Errorf("%q: asked %q, want %q", tt.answer, got, question)
 		}
-		sum, found, err := cacheSummary(path)
+		sum, found, err := cacheSummary(path, 0)
 		if err != nil || !found {
 			t.Fatalf("%q: the cache: %v, found %v", tt.answer, err, found)
 		}
@@ -125,5 +127,58 @@ func TestCacheWords(t *testing.T) {
 		if tt.got != tt.want {
 			t.Errorf("%q, want %q", tt.got, tt.want)
 		}
+	}
+}
+
+// TestCacheBusy checks what a run says, and its exit code, when another
+// holds the cache for longer than it waits: the error names the file and
+// the wait, the hint what to do, and nothing is written.
+func TestCacheBusy(t *testing.T) {
+	f, path := cachedFactory(t, "me@example.com")
+	dir := filepath.Dir(path)
+	f.CacheLockWait = 200 * time.Millisecond
+	f.Getenv = func(k string) string {
+		switch k {
+		case EnvCacheDir:
+			return dir
+		case "EMTIME_CONFIG_DIR":
+			return filepath.Join(dir, "config")
+		case "EMTIME_TOKEN_STORE":
+			return "file"
+		case "EMTIME_ACCESS_TOKEN":
+			return "ya29.test"
+		case "EMTIME_GOOGLE_API_URL":
+			return "http://127.0.0.1:9/calendar/v3/" // never asked
+		}
+		return ""
+	}
+	// Another run in the middle of a write: it holds bbolt's lock.
+	held, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	for _, args := range [][]string{
+		{"cache", "status"},
+		{"cache", "clear"},
+		{"analyze", "--weeks", "4", "--offline", "--source", "google"},
+		{"analyze", "--weeks", "4", "--source", "google"},
+	} {
+		ios, _, out, errOut := Test()
+		f.IO = ios
+		if code := Main(args, f); code != ExitError {
+			t.Errorf("%q: exit %d, want %d; stderr %q", args, code, ExitError, errOut)
+		}
+		want := "emtime: error: the cache is in use by another emtime run: " + path + " was still locked after 200ms\n" +
+			"emtime: hint: another emtime is reading Google Calendar into the cache: wait for it to finish, or run this one with --no-cache\n"
+		if got := errOut.String(); got != want {
+			t.Errorf("%q: stderr %q, want %q", args, got, want)
+		}
+		if out.Len() > 0 {
+			t.Errorf("%q: printed %q", args, out)
+		}
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("the cache held by another run: %v", err)
 	}
 }

@@ -39,6 +39,9 @@ type Factory struct {
 	// emtime folder the Google cache is kept unless EMTIME_CACHE_DIR says
 	// otherwise; nil keeps none there (a test's factory).
 	UserCacheDir func() (string, error)
+	// CacheLockWait is how long a run waits for another one holding the
+	// cache; zero is [synccache.DefaultLockWait].
+	CacheLockWait time.Duration
 }
 
 // NewFactory returns the factory of a real process. EMTIME_NOW (a date or
