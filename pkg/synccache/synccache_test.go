@@ -392,13 +392,10 @@ func TestKilledMidWrite(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no SIGKILL on Windows")
 	}
-	if os.Getenv("SYNCCACHE_WRITER") != "" {
-		return // the helper's own run: see TestWriterHelper
-	}
 	path := filepath.Join(t.TempDir(), "google.db")
 	kills := 0
 	for round := range 6 {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestWriterHelper$")
+		cmd := exec.Command(os.Args[0])
 		cmd.Env = append(os.Environ(), "SYNCCACHE_WRITER="+path, "SYNCCACHE_ROUND="+strconv.Itoa(round))
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -446,20 +443,30 @@ func TestKilledMidWrite(t *testing.T) {
 
 const writerEvents = 5000
 
-// TestWriterHelper is the process TestKilledMidWrite kills: it rewrites
-// one window of writerEvents records, generation after generation.
-func TestWriterHelper(t *testing.T) {
-	path := os.Getenv("SYNCCACHE_WRITER")
-	if path == "" {
-		t.Skip("run by TestKilledMidWrite")
+// TestMain runs the writer TestKilledMidWrite kills when the test binary
+// is started as one (SYNCCACHE_WRITER names its file), the tests
+// otherwise.
+func TestMain(m *testing.M) {
+	if path := os.Getenv("SYNCCACHE_WRITER"); path != "" {
+		if err := writeGenerations(path, os.Getenv("SYNCCACHE_ROUND")); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
 	}
+	os.Exit(m.Run())
+}
+
+// writeGenerations rewrites one window of writerEvents records in the
+// file at path, generation after generation, until it is killed.
+func writeGenerations(path, round string) error {
 	s, err := Open(path, Options{})
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	pad := strings.Repeat("x", 300)
 	for gen := 0; gen < 10_000; gen++ {
-		token := fmt.Sprintf("gen-%s-%d", os.Getenv("SYNCCACHE_ROUND"), gen)
+		token := fmt.Sprintf("gen-%s-%d", round, gen)
 		recs := make([]Record, writerEvents)
 		for i := range recs {
 			r := rec(fmt.Sprintf("event-%05d", i), 1+i%28, "")
@@ -467,9 +474,10 @@ func TestWriterHelper(t *testing.T) {
 			recs[i] = r
 		}
 		if err := s.PutWindow(me, Window{From: march, To: july, Token: token, Synced: march}, recs); err != nil {
-			t.Fatal(err)
+			return err
 		}
 	}
+	return nil
 }
 
 func TestAccountsAndCredentials(t *testing.T) {
