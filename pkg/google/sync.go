@@ -36,7 +36,8 @@ import (
 // and an event deleted as a whole series takes its occurrences along. A
 // range no window holds is read in full into a new window: the months it
 // touches and three more ahead, so that the weeks of the coming months
-// need no new one. A calendar keeps at most [synccache.MaxWindows].
+// need no new one. A window read in full more than [FullMaxAge] ago is
+// read in full again. A calendar keeps at most [synccache.MaxWindows].
 //
 // Why windows of expanded events, not series expanded here: Google
 // expands a series with no end to a horizon of its own (years ahead), so
@@ -88,6 +89,11 @@ type Cache struct {
 // InfoMaxAge is how long the settings and calendar names kept are used
 // without asking Google again.
 const InfoMaxAge = 24 * time.Hour
+
+// FullMaxAge is how long a window is kept current with sync tokens alone:
+// one read in full longer ago is read in full again, so that a change the
+// incremental sync might have missed does not outlive a week.
+const FullMaxAge = 7 * 24 * time.Hour
 
 // lookahead is how many months past the range asked for a new window
 // reads.
@@ -323,7 +329,11 @@ func (s *Source) fetchThrough(ctx context.Context, id string, q calendar.Query, 
 	}
 
 	from, to := newWindow(lo, hi)
-	if w != nil && !c.Refresh {
+	switch {
+	case w != nil && !c.Refresh && c.now().Sub(w.Filled) > FullMaxAge:
+		// Read in full a week ago or more: read in full again.
+		from, to = w.From, w.To
+	case w != nil && !c.Refresh:
 		recs, zone, warns, again, err := s.incremental(ctx, id, key, *w, looseLo, looseHi, prog, budget)
 		if err != nil {
 			return nil, nil, err

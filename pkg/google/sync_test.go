@@ -268,6 +268,25 @@ func TestSyncFullThenIncremental(t *testing.T) {
 	if got := paths(fifth.requests); !slices.Equal(got, []string{"users/me/settings/timezone", "users/me/calendarList/primary", "calendars/primary/events (sync token)"}) {
 		t.Errorf("a day later asked %v", got)
 	}
+
+	// Over a week after it was read in full, the window is read in full
+	// again (the settings too: they are a week old); then synced again.
+	e.clock.add(7 * 24 * time.Hour)
+	sixth, err := e.run(q, signedIn, google.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := paths(sixth.requests); len(got) < 4 || got[2] != "calendars/primary/events (2025-02-01 to 2025-07-01)" {
+		t.Errorf("a week later asked %v, want the window in full", got)
+	}
+	sameResult(t, "a week later", sixth.res, want)
+	seventh, err := e.run(q, signedIn, google.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := paths(seventh.requests); !slices.Equal(got, []string{"calendars/primary/events (sync token)"}) {
+		t.Errorf("after the week's full read asked %v", got)
+	}
 }
 
 func TestSyncChangesEqualAFreshRun(t *testing.T) {
