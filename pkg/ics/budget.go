@@ -46,9 +46,19 @@ type Budget struct {
 }
 
 type cost struct {
-	who string
+	who where
 	n   int64
 }
+
+// where names a series in a message, as [place] does, once there is a
+// message to write: most series never need their name.
+type where struct {
+	file string
+	line int
+	uid  string
+}
+
+func (w where) String() string { return place(w.file, w.line, w.uid) }
 
 // NewBudget returns a budget of [DefaultOccurrences] and [DefaultSteps].
 func NewBudget() *Budget {
@@ -72,10 +82,10 @@ func budgetOf(ctx context.Context) *Budget {
 	return NewBudget()
 }
 
-// spend takes steps and occurrences for the series named who, whose cost
+// spend takes steps and occurrences for the series at who, whose cost
 // in this query so far is seriesSteps and seriesOccurrences (what is spent
 // now included). It fails once either total passes its bound.
-func (b *Budget) spend(steps, occurrences int64, who string, seriesSteps, seriesOccurrences int64) error {
+func (b *Budget) spend(steps, occurrences int64, who where, seriesSteps, seriesOccurrences int64) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.steps += steps

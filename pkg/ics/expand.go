@@ -13,8 +13,17 @@ import (
 )
 
 // chunk is how many occurrences are kept per block: blocks are never
-// copied as they fill, unlike one growing slice of large structs.
-const chunk = 1024
+// copied as they fill, as one growing slice would be, over and over.
+const chunk = 4096
+
+// occurrence is an occurrence found, before it is made into a
+// calendar.Event: its entry (an index into expansion.entries) and its
+// times, a quarter of an event's size and with no strings in it.
+type occurrence struct {
+	start, end time.Time
+	entry      int32
+	allDay     bool
+}
 
 // expansion is one query over a calendar in progress.
 type expansion struct {
@@ -24,12 +33,16 @@ type expansion struct {
 	budget *Budget
 	// dayLoc places all-day dates; floatLoc places floating times.
 	dayLoc, floatLoc *time.Location
-	blocks           [][]calendar.Event
-	n                int
-	// attendees holds the current series' copies of its entries'
-	// attendees, shared by the occurrences of this query and never by the
-	// Calendar.
-	attendees map[*entry][]calendar.Attendee
+	// found are the occurrences kept, in the order they were found, in
+	// blocks of chunk; n counts them. Each names its entry in entries,
+	// which index numbers.
+	found   [][]occurrence
+	n       int
+	entries []*entry
+	index   map[*entry]int32
+	// last is the entry of the last occurrence kept, and its number.
+	last      *entry
+	lastIndex int32
 	warnings  []string
 	// standing holds the overrides that stand, by UID; a stale one (see
 	// [expansion.stands]) is dropped.
@@ -37,7 +50,7 @@ type expansion struct {
 	// excluded holds each series' EXDATEs, for [expansion.stands].
 	excluded map[*entry]skips
 	// cur names the entry being expanded; what it has cost so far.
-	cur              string
+	cur              where
 	curSteps, curOcc int64
 	// err ends the query: the run's budget is spent, or ctx is done.
 	err error
@@ -49,8 +62,7 @@ func (x *expansion) warn(e *entry, format string, args ...any) {
 
 // begin starts the expansion of e: what it costs is charged to it.
 func (x *expansion) begin(e *entry) {
-	x.cur, x.curSteps, x.curOcc = place(x.c.name, e.line, e.uid), 0, 0
-	x.attendees = nil
+	x.cur, x.curSteps, x.curOcc = where{x.c.name, e.line, e.uid}, 0, 0
 }
 
 // spend charges steps and occurrences to the current entry and the run;
@@ -84,48 +96,57 @@ func (x *expansion) emit(e *entry, start, end time.Time, allDay bool) bool {
 	if end.Before(start) {
 		end = start
 	}
-	ev := e.proto
-	ev.Start, ev.End, ev.AllDay = start, end, allDay
-	if !ev.Overlaps(x.q.From, x.q.To) {
+	if !overlaps(start, end, x.q.From, x.q.To) {
 		return false
 	}
 	if !x.spend(0, 1) {
 		return false
 	}
-	if len(e.proto.Attendees) > 0 {
-		a, ok := x.attendees[e]
+	if e != x.last {
+		i, ok := x.index[e]
 		if !ok {
-			if x.attendees == nil {
-				x.attendees = map[*entry][]calendar.Attendee{}
-			}
-			a = slices.Clone(e.proto.Attendees)
-			x.attendees[e] = a
+			i = int32(len(x.entries))
+			x.entries = append(x.entries, e)
+			x.index[e] = i
 		}
-		ev.Attendees = a
+		x.last, x.lastIndex = e, i
 	}
 	if x.n%chunk == 0 {
-		x.blocks = append(x.blocks, make([]calendar.Event, 0, chunk))
+		x.found = append(x.found, make([]occurrence, 0, chunk))
 	}
-	b := &x.blocks[len(x.blocks)-1]
-	*b = append(*b, ev)
+	b := &x.found[len(x.found)-1]
+	*b = append(*b, occurrence{start: start, end: end, entry: x.lastIndex, allDay: allDay})
 	x.n++
 	return true
 }
 
-// sorted returns the occurrences by start, then UID, then the order they
-// were found in. It sorts small keys, not the events themselves.
-func (x *expansion) sorted() []calendar.Event {
+// overlaps is [calendar.Event.Overlaps] for an occurrence from start to
+// end.
+func overlaps(start, end, from, to time.Time) bool {
+	if !end.After(start) {
+		return !start.Before(from) && start.Before(to)
+	}
+	return start.Before(to) && end.After(from)
+}
+
+// events returns the occurrences as events, by start, then UID, then the
+// order they were found in. It sorts small keys, not the events, and makes
+// each event once, in its place. The occurrences of one entry share one
+// copy of its attendees, made for this query: a caller that changes them
+// cannot change the Calendar.
+func (x *expansion) events() []calendar.Event {
 	type key struct {
 		sec  int64
 		nsec int32
 		i    int32
 	}
-	at := func(i int32) *calendar.Event { return &x.blocks[i/chunk][i%chunk] }
-	keys := make([]key, 0, x.n)
-	for i := 0; i < x.n; i++ {
-		e := at(int32(i))
-		keys = append(keys, key{e.Start.Unix(), int32(e.Start.Nanosecond()), int32(i)})
+	at := func(i int32) *occurrence { return &x.found[i/chunk][i%chunk] }
+	keys := make([]key, x.n)
+	for i := range keys {
+		t := at(int32(i)).start
+		keys[i] = key{t.Unix(), int32(t.Nanosecond()), int32(i)}
 	}
+	uid := func(i int32) string { return x.entries[at(i).entry].uid }
 	slices.SortFunc(keys, func(a, b key) int {
 		if c := cmp.Compare(a.sec, b.sec); c != 0 {
 			return c
@@ -133,14 +154,26 @@ func (x *expansion) sorted() []calendar.Event {
 		if c := cmp.Compare(a.nsec, b.nsec); c != 0 {
 			return c
 		}
-		if c := strings.Compare(at(a.i).UID, at(b.i).UID); c != 0 {
+		if c := strings.Compare(uid(a.i), uid(b.i)); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.i, b.i)
 	})
+	attendees := make([][]calendar.Attendee, len(x.entries))
+	for i, e := range x.entries {
+		if len(e.proto.Attendees) > 0 {
+			attendees[i] = slices.Clone(e.proto.Attendees)
+		}
+	}
 	out := make([]calendar.Event, len(keys))
 	for j, k := range keys {
-		out[j] = *at(k.i)
+		o := at(k.i)
+		ev := &out[j]
+		*ev = x.entries[o.entry].proto
+		ev.Start, ev.End, ev.AllDay = o.start, o.end, o.allDay
+		if a := attendees[o.entry]; a != nil {
+			ev.Attendees = a
+		}
 	}
 	return out
 }

@@ -422,7 +422,7 @@ func (c *Calendar) Events(ctx context.Context, q calendar.Query) (calendar.Resul
 	if q.To.Before(q.From) {
 		return calendar.Result{}, fmt.Errorf("%s: query window ends (%s) before it starts (%s)", c.name, q.To.Format(time.RFC3339), q.From.Format(time.RFC3339))
 	}
-	x := &expansion{ctx: ctx, c: c, q: q, budget: budgetOf(ctx), dayLoc: q.Zone, floatLoc: c.zone}
+	x := &expansion{ctx: ctx, c: c, q: q, budget: budgetOf(ctx), dayLoc: q.Zone, floatLoc: c.zone, index: map[*entry]int32{}}
 	if x.dayLoc == nil {
 		x.dayLoc = c.zone
 	}
@@ -459,5 +459,5 @@ func (c *Calendar) Events(ctx context.Context, q calendar.Query) (calendar.Resul
 	if x.err != nil {
 		return calendar.Result{}, x.err
 	}
-	return calendar.Result{Events: x.sorted(), Warnings: x.warnings}, nil
+	return calendar.Result{Events: x.events(), Warnings: x.warnings}, nil
 }
