@@ -146,26 +146,88 @@ type Event struct {
 	// did; the Reason quotes it (see [HideKeyword]).
 	Keyword string
 	// People are the other people on a meeting (not me, not rooms), by
-	// address, or by name where the calendar gives no address.
+	// address, or by name where the calendar gives no address. The events
+	// of one series may share one list: treat it as read-only.
 	People []string
 	// Size is the number of people on the event, me included.
 	Size int
 }
 
 // Classify classifies every event; the result is in the same order.
+//
+// The occurrences of a series are alike in all that decides (everything
+// but their times, UID and origin), so each likeness is classified once
+// and its occurrences share the result, People included.
 func Classify(events []calendar.Event, r Rules) []Event {
 	c := newClassifier(r)
 	out := make([]Event, len(events))
-	for i, e := range events {
-		out[i] = c.classify(e)
+	for i := range events {
+		e := &events[i]
+		v := c.classifyShared(e)
+		o := &out[i]
+		o.Event = *e
+		o.Kind, o.Category, o.Reason, o.Keyword, o.People, o.Size = v.Kind, v.Category, v.Reason, v.Keyword, v.People, v.Size
 	}
 	return out
 }
+
+// verdict is what classification adds to an event.
+type verdict struct {
+	Kind     Kind
+	Category Category
+	Reason   string
+	Keyword  string
+	People   []string
+	Size     int
+}
+
+// likeness is what of an event decides its classification: every field
+// classify reads (a new one must be added here, TestLikeness says so),
+// which leaves out the times, UID, series, categories and origin.
+// Attendees are compared as the list they are (a series' occurrences
+// share one), not by content.
+type likeness struct {
+	title, conferenceURL              string
+	status                            calendar.Status
+	typ                               calendar.Type
+	organizer                         calendar.Person
+	attendees                         *calendar.Attendee
+	n                                 int
+	allDay, transparent, omitted, rec bool
+}
+
+// maxRemembered bounds how many likenesses a classifier remembers: a
+// source whose every event is unlike the others (each with a list of
+// attendees of its own) costs a bounded map, not one entry per event.
+const maxRemembered = 4096
 
 type classifier struct {
 	rules                           Rules
 	me                              Me
 	ooo, personal, focus, interview matcher
+	seen                            map[likeness]verdict
+}
+
+// classifyShared classifies e, or returns the verdict on an event alike
+// in all that decides.
+func (c *classifier) classifyShared(e *calendar.Event) verdict {
+	k := likeness{
+		title: e.Title, conferenceURL: e.ConferenceURL, status: e.Status, typ: e.Type, organizer: e.Organizer,
+		n: len(e.Attendees), allDay: e.AllDay, transparent: e.Transparent, omitted: e.AttendeesOmitted, rec: e.Recurring,
+	}
+	if k.n > 0 {
+		k.attendees = &e.Attendees[0]
+	}
+	if v, ok := c.seen[k]; ok {
+		return v
+	}
+	x := c.classify(*e)
+	v := verdict{Kind: x.Kind, Category: x.Category, Reason: x.Reason, Keyword: x.Keyword, People: x.People, Size: x.Size}
+	if len(c.seen) >= maxRemembered {
+		clear(c.seen)
+	}
+	c.seen[k] = v
+	return v
 }
 
 func newClassifier(r Rules) *classifier {
@@ -176,6 +238,7 @@ func newClassifier(r Rules) *classifier {
 		personal:  newMatcher(r.Personal),
 		focus:     newMatcher(r.Focus),
 		interview: newMatcher(r.Interview),
+		seen:      make(map[likeness]verdict),
 	}
 }
 

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -426,5 +427,81 @@ func TestNoCustomRulesKeepsBuiltIns(t *testing.T) {
 	got := Classify([]calendar.Event{ev("Incident review", with(alice))}, r)[0]
 	if got.Category != CategoryOneOnOne {
 		t.Errorf("category %q, want %q", got.Category, CategoryOneOnOne)
+	}
+}
+
+// TestSharedVerdicts classifies many occurrences at once, the way a
+// calendar gives them (a series' occurrences sharing one list of
+// attendees, overrides and lookalikes that differ in one field, more
+// unlike events than the classifier remembers), and checks each against
+// the event classified on its own.
+func TestSharedVerdicts(t *testing.T) {
+	team := []calendar.Attendee{attendee(calendar.Person{Email: me}, calendar.ResponseAccepted), attendee(alice, calendar.ResponseAccepted), attendee(bob, calendar.ResponseAccepted)}
+	declined := slices.Clone(team)
+	declined[0].Response = calendar.ResponseDeclined
+	variants := []func(*calendar.Event){
+		func(e *calendar.Event) { e.Attendees = team },
+		func(e *calendar.Event) { e.Attendees = team[:2] }, // the same list, shorter: a one-on-one
+		func(e *calendar.Event) { e.Attendees = declined },
+		func(e *calendar.Event) { e.Attendees = team; e.Title = "Interview" },
+		func(e *calendar.Event) { e.Attendees = team; e.Status = calendar.StatusCancelled },
+		func(e *calendar.Event) { e.Attendees = team; e.Recurring = true },
+		func(e *calendar.Event) { e.Attendees = team; e.Transparent = true },
+		func(e *calendar.Event) { e.Attendees = team; e.AttendeesOmitted = true },
+		func(e *calendar.Event) { e.Attendees = team; e.Organizer = alice },
+		func(e *calendar.Event) { e.Attendees = team; allDay(e) },
+		func(e *calendar.Event) { e.Title = "Lunch" },
+		func(e *calendar.Event) { e.Title = "Lunch"; link(e) },
+		func(e *calendar.Event) { e.Title = "Heads down" },
+		func(e *calendar.Event) { e.Title = "Write the design doc"; e.Type = calendar.TypeFocusTime },
+		func(e *calendar.Event) { e.Title = "Write the design doc" },
+	}
+	var events []calendar.Event
+	for i := range 3 * maxRemembered {
+		v := variants[i%len(variants)]
+		if i%3 == 0 {
+			// Unlike every other: a list of its own.
+			v = with(calendar.Person{Email: fmt.Sprintf("p%d@example.com", i%7)})
+		}
+		e := ev("Weekly sync", v)
+		e.Start = start.Add(time.Duration(i) * time.Hour)
+		e.End = e.Start.Add(time.Hour)
+		events = append(events, e)
+	}
+	rules := DefaultRules()
+	rules.Me = []string{me}
+	rules.Custom = []CategoryRule{{Name: "with-alice-org", OrganizerDomain: "example.com", MinPeople: 3, Title: regexp.MustCompile(`^Weekly`)}}
+	got := Classify(events, rules)
+	kinds := map[Kind]bool{}
+	for i, e := range events {
+		want := Classify([]calendar.Event{e}, rules)[0]
+		if g := got[i]; g.Kind != want.Kind || g.Category != want.Category || g.Reason != want.Reason || g.Keyword != want.Keyword ||
+			!slices.Equal(g.People, want.People) || g.Size != want.Size || !g.Start.Equal(e.Start) || g.Title != e.Title {
+			t.Fatalf("event %d: classified with the others %+v, alone %+v", i, g, want)
+		}
+		kinds[got[i].Kind] = true
+	}
+	if len(kinds) < 5 {
+		t.Errorf("only kinds %v: the variants do not tell apart what they should", kinds)
+	}
+}
+
+// TestLikeness keeps likeness in step with calendar.Event: a field added
+// to the event must be put in likeness if classify reads it, or named here
+// as one it does not.
+func TestLikeness(t *testing.T) {
+	decides := map[string]bool{
+		"Title": true, "ConferenceURL": true, "Status": true, "Type": true, "Organizer": true, "Attendees": true,
+		"AllDay": true, "Transparent": true, "AttendeesOmitted": true, "Recurring": true,
+		"UID": false, "SeriesID": false, "Start": false, "End": false, "Categories": false, "Origin": false,
+	}
+	fields := reflect.TypeFor[calendar.Event]()
+	for i := range fields.NumField() {
+		if _, ok := decides[fields.Field(i).Name]; !ok {
+			t.Errorf("calendar.Event.%s: does classify read it? If so, add it to likeness; then list it here", fields.Field(i).Name)
+		}
+	}
+	if n := reflect.TypeFor[likeness]().NumField(); n != 11 { // the attendees are two: the list and its length
+		t.Errorf("likeness has %d fields: keep this test in step", n)
 	}
 }

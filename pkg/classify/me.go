@@ -22,11 +22,13 @@ func InferMe(info calendar.Info, events []calendar.Event) (me []string, how stri
 		return []string{strings.ToLower(a.Address)}, "the calendar's name"
 	}
 	counts := make(map[string]int)
-	for _, e := range events {
+	seen := make(map[string]bool)
+	for i := range events {
+		e := &events[i]
 		if len(e.Attendees) == 0 {
 			continue
 		}
-		seen := make(map[string]bool)
+		clear(seen)
 		note := func(email string) {
 			email = strings.ToLower(email)
 			if email != "" && !seen[email] {

@@ -105,9 +105,17 @@ func eventsCmd(f *Factory) *cobra.Command  { return NewCmdEvents(f, nil) }
 
 // occurrences counts the occurrences `emtime events` lists for args.
 func occurrences(tb testing.TB, args ...string) int {
-	var out bytes.Buffer
-	run(tb, &out, eventsCmd, append(args, "-o", "ndjson")...)
-	return bytes.Count(out.Bytes(), []byte("\n"))
+	var lines lineCounter
+	run(tb, &lines, eventsCmd, append(args, "-o", "ndjson")...)
+	return int(lines)
+}
+
+// lineCounter counts the lines written to it.
+type lineCounter int
+
+func (n *lineCounter) Write(p []byte) (int, error) {
+	*n += lineCounter(bytes.Count(p, []byte("\n")))
+	return len(p), nil
 }
 
 // devNull is where a benchmark's output goes: a file, so that writing it

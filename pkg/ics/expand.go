@@ -131,9 +131,7 @@ func overlaps(start, end, from, to time.Time) bool {
 
 // events returns the occurrences as events, by start, then UID, then the
 // order they were found in. It sorts small keys, not the events, and makes
-// each event once, in its place. The occurrences of one entry share one
-// copy of its attendees, made for this query: a caller that changes them
-// cannot change the Calendar.
+// each event once, in its place.
 func (x *expansion) events() []calendar.Event {
 	type key struct {
 		sec  int64
@@ -159,21 +157,12 @@ func (x *expansion) events() []calendar.Event {
 		}
 		return cmp.Compare(a.i, b.i)
 	})
-	attendees := make([][]calendar.Attendee, len(x.entries))
-	for i, e := range x.entries {
-		if len(e.proto.Attendees) > 0 {
-			attendees[i] = slices.Clone(e.proto.Attendees)
-		}
-	}
 	out := make([]calendar.Event, len(keys))
 	for j, k := range keys {
 		o := at(k.i)
 		ev := &out[j]
 		*ev = x.entries[o.entry].proto
 		ev.Start, ev.End, ev.AllDay = o.start, o.end, o.allDay
-		if a := attendees[o.entry]; a != nil {
-			ev.Attendees = a
-		}
 	}
 	return out
 }

@@ -414,7 +414,8 @@ func (c *Calendar) Info(ctx context.Context) (calendar.Info, error) {
 // (UTC when q.Zone is nil). Occurrences replaced by an override give way to
 // it; cancelled ones are kept with Status cancelled. Warnings name the
 // entries that were skipped, with their line in the file. The occurrences
-// of one series share one copy of its Attendees: treat it as read-only.
+// of one entry share its Attendees with one another and with the
+// Calendar: treat them as read-only.
 func (c *Calendar) Events(ctx context.Context, q calendar.Query) (calendar.Result, error) {
 	if err := ctx.Err(); err != nil {
 		return calendar.Result{}, err
