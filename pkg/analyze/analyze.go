@@ -614,27 +614,31 @@ func spread(hours *[24]int, s set, zone *time.Location) {
 	}
 }
 
-// tallyEvent adds one day of an event to its tally.
+// tallyEvent adds one day of an event to its tally. It counts lengths
+// alone, with no set made: out of office and the meetings are disjoint
+// (meetings are counted where I am in), and the working hours are one
+// interval.
 func tallyEvent(t *EventTally, e *classify.Event, l *layout) {
-	mine := set{{minuteOf(e.Start), minuteOf(e.End)}}.clip(l.day)
+	mine := interval{minuteOf(e.Start), minuteOf(e.End)}.meet(l.day)
 	if mine.len() == 0 {
 		return
 	}
-	inWork := mine
-	if len(l.workSet) == 0 {
-		inWork = nil
-	} else {
-		inWork = mine.clip(l.work)
+	var inWork interval
+	if len(l.workSet) > 0 {
+		inWork = mine.meet(l.work)
 	}
+	// The minutes of inWork while I am in.
+	workIn := inWork.len() - inWork.overlap(l.ooo)
 	switch e.Kind {
 	case classify.KindMeeting:
-		t.WorkingMinutes += int(inWork.minus(l.ooo).len())
-		t.AfterHoursMinutes += int(mine.minus(l.workSet).minus(l.ooo).len())
-		t.AwayMinutes += int(mine.len() - mine.minus(l.ooo).len())
+		away := mine.overlap(l.ooo)
+		t.WorkingMinutes += int(workIn)
+		t.AfterHoursMinutes += int(mine.len() - away - workIn)
+		t.AwayMinutes += int(away)
 	case classify.KindFocus:
-		t.WorkingMinutes += int(inWork.minus(l.ooo).len())
+		t.WorkingMinutes += int(workIn)
 	case classify.KindPersonal:
-		t.WorkingMinutes += int(inWork.minus(l.ooo).minus(l.meet).len())
+		t.WorkingMinutes += int(workIn - inWork.overlap(l.meet))
 	case classify.KindOutOfOffice:
 		t.WorkingMinutes += int(inWork.len())
 	}
@@ -655,19 +659,22 @@ func (s Settings) countMeetings(t *Tally, l *layout) {
 		}
 		return y.End.Compare(x.End)
 	})
-	var covered set
+	// The sets of one meeting, in room reused from one to the next.
+	var mine, inWork, part, covered, spare set
 	var external []interval
 	var chainEnd int64
 	chainLen := 0
 	for _, e := range meetings {
 		iv := interval{minuteOf(e.Start), minuteOf(e.End)}
-		mine := set{iv}.clip(l.day).minus(l.ooo) // the part of the meeting I attend today
+		day := iv.meet(l.day)
+		mine = appendMinus(mine[:0], set{day}, l.ooo) // the part of the meeting I attend today
 		if mine.len() == 0 {
 			continue
 		}
-		inWork := mine.clip(l.work)
-		part := inWork.minus(covered)
-		covered = covered.or(part)
+		inWork = appendClip(inWork[:0], mine, l.work)
+		part = appendMinus(part[:0], inWork, covered)
+		spare = appendOr(spare[:0], covered, part)
+		covered, spare = spare, covered
 		ct := t.Categories[e.Category]
 		ct.Minutes += int(part.len())
 		if civilDay(timeOf(iv.a, s.Zone)) == l.today {

@@ -55,9 +55,32 @@ func (s set) len() int64 {
 	return n
 }
 
+// meet is the part of iv inside w, maybe empty.
+func (iv interval) meet(w interval) interval {
+	a, b := max(iv.a, w.a), min(iv.b, w.b)
+	if a >= b {
+		return interval{}
+	}
+	return interval{a, b}
+}
+
+// overlap is the length of the part of iv inside s.
+func (iv interval) overlap(s set) int64 {
+	var n int64
+	for _, x := range s {
+		if x.a >= iv.b {
+			break
+		}
+		n += iv.meet(x).len()
+	}
+	return n
+}
+
 // clip returns the part of s inside w.
-func (s set) clip(w interval) set {
-	var out set
+func (s set) clip(w interval) set { return appendClip(nil, s, w) }
+
+// appendClip appends the part of s inside w to out.
+func appendClip(out, s set, w interval) set {
 	for _, iv := range s {
 		a, b := max(iv.a, w.a), min(iv.b, w.b)
 		if a < b {
@@ -72,7 +95,11 @@ func (s set) minus(t set) set {
 	if len(t) == 0 {
 		return s
 	}
-	var out set
+	return appendMinus(nil, s, t)
+}
+
+// appendMinus appends the part of s outside t to out.
+func appendMinus(out, s, t set) set {
 	j := 0
 	for _, iv := range s {
 		a := iv.a
@@ -108,4 +135,24 @@ func (s set) and(t set) set {
 		return nil
 	}
 	return s.minus(s.minus(t))
+}
+
+// appendOr appends the union of two sets to out, which must share no
+// memory with either.
+func appendOr(out, s, t set) set {
+	i, j := 0, 0
+	for i < len(s) || j < len(t) {
+		var iv interval
+		if j == len(t) || i < len(s) && s[i].a <= t[j].a {
+			iv, i = s[i], i+1
+		} else {
+			iv, j = t[j], j+1
+		}
+		if n := len(out); n > 0 && iv.a <= out[n-1].b {
+			out[n-1].b = max(out[n-1].b, iv.b)
+			continue
+		}
+		out = append(out, iv)
+	}
+	return out
 }
