@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/csv"
 	"io"
 	"strconv"
@@ -164,7 +165,8 @@ func textColumn(name string, s func(Week) string) column {
 // hash. Text cells are guarded against formula injection as in
 // [WriteCSV].
 func WriteEventsCSV(w io.Writer, events []Event) error {
-	cw := csv.NewWriter(w)
+	bw := bufio.NewWriterSize(w, flushAt)
+	cw := csv.NewWriter(bw)
 	header := []string{
 		"start", "end", "all_day", "title", "kind", "category", "reason", "people", "recurring",
 		"working_minutes", "after_hours_minutes", "away_minutes", "uid", "origin",
@@ -192,7 +194,10 @@ func WriteEventsCSV(w io.Writer, events []Event) error {
 		}
 	}
 	cw.Flush()
-	return cw.Error()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // weekCategories are the categories the weeks name, counted or not.

@@ -166,25 +166,34 @@ func NewEvents(events []classify.Event, tallies []analyze.EventTally, zone *time
 	return out
 }
 
-// WriteEventsJSON writes the events as one JSON array, escaped as in
-// [WriteJSON].
+// WriteEventsJSON writes the events as one indented JSON array, escaped
+// as in [WriteJSON].
 func WriteEventsJSON(w io.Writer, events []Event) error {
-	return writeJSON(w, events, "  ")
+	switch {
+	case events == nil:
+		return writeJSON(w, events, "  ")
+	case len(events) == 0:
+		_, err := io.WriteString(w, "[]\n")
+		return err
+	}
+	return writeEvents(w, events, "[\n", "]\n", appendEventItem)
 }
 
 // WriteEventsNDJSON writes one JSON object per line, escaped as in
 // [WriteJSON].
 func WriteEventsNDJSON(w io.Writer, events []Event) error {
-	for _, e := range events {
-		if err := writeJSON(w, e, ""); err != nil {
-			return err
-		}
+	if len(events) == 0 {
+		return nil
 	}
-	return nil
+	return writeEvents(w, events, "", "", appendEventLine)
 }
 
 // WriteEventsTable writes one row per event.
 func WriteEventsTable(w io.Writer, events []Event, st Style) error {
+	return buffered(w, func(w io.Writer) error { return writeEventsTable(w, events, st) })
+}
+
+func writeEventsTable(w io.Writer, events []Event, st Style) error {
 	t := newTable(w, st)
 	t.Header("When", "Kind", "Category", "Counts", "Title", "Reason", "People")
 	for _, e := range events {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -51,6 +52,20 @@ func writeJSON(w io.Writer, v any, indent string) error {
 // verdict for the range and for the current week, with reasons, and with
 // st.Chart the heat map of where the meetings sit.
 func WriteTable(w io.Writer, r Report, st Style) error {
+	return buffered(w, func(w io.Writer) error { return writeTable(w, r, st) })
+}
+
+// buffered runs write on a buffer in front of w, flushed at the end: the
+// table writer writes a row, or less, at a time.
+func buffered(w io.Writer, write func(io.Writer) error) error {
+	bw := bufio.NewWriterSize(w, flushAt)
+	if err := write(bw); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func writeTable(w io.Writer, r Report, st Style) error {
 	fmt.Fprintf(w, "%s\n\n", textsafe.Line(fmt.Sprintf("%s to %s, %s, working hours %s", r.Range.From, r.Range.To, r.Timezone, hoursSummary(r.Settings.WorkHours))))
 	t := newTable(w, st)
 	header := []string{"Week", "Capacity", "Meetings", "Focus", "Fragmented"}
