@@ -83,21 +83,25 @@ type Event struct {
 	Title string
 	Start time.Time
 	End   time.Time
+	// The flags sit together, in one word of the struct rather than four:
+	// a calendar's every occurrence is one Event.
+
 	// AllDay is true for date-only entries (VALUE=DATE, Google's "date").
 	AllDay bool
-	Status Status
 	// Transparent is true when the entry is marked free (TRANSP:TRANSPARENT).
 	Transparent bool
-	Type        Type
-	Organizer   Person
-	Attendees   []Attendee
 	// AttendeesOmitted is true when the source left some attendees out
 	// (Google does so on large events).
 	AttendeesOmitted bool
-	// ConferenceURL is a video-call link (Meet, Zoom, Teams), if any.
-	ConferenceURL string
 	// Recurring is true when the occurrence belongs to a series.
 	Recurring bool
+
+	Status    Status
+	Type      Type
+	Organizer Person
+	Attendees []Attendee
+	// ConferenceURL is a video-call link (Meet, Zoom, Teams), if any.
+	ConferenceURL string
 	// SeriesID names the series a recurring occurrence belongs to, where
 	// the UID does not: Microsoft Graph gives every occurrence a UID of its
 	// own and the series in seriesMasterId. Empty where the UID names the
