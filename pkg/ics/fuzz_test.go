@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -39,9 +40,26 @@ func FuzzRead(f *testing.F) {
 			if err != nil {
 				return checkError(err)
 			}
+			if err := sameAsWhole(string(data), c); err != nil {
+				return err
+			}
 			return checkWarnings(c.warnings)
 		})
 	})
+}
+
+// sameAsWhole checks that c, read event by event as the scan hands them
+// on, is what reading the file once scanned whole gives.
+func sameAsWhole(text string, c *Calendar) error {
+	whole, _, err := parseText(c.name, text, false)
+	if err != nil {
+		return fmt.Errorf("read whole: %v, read event by event: no error", err)
+	}
+	if !reflect.DeepEqual(whole, c) {
+		return fmt.Errorf("read event by event, the calendar differs from the one read whole: %d entries and %q, whole %d and %q",
+			len(c.masters)+len(c.overrides), c.warnings, len(whole.masters)+len(whole.overrides), whole.warnings)
+	}
+	return nil
 }
 
 func fuzzSeeds(f *testing.F) {

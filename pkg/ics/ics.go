@@ -227,22 +227,72 @@ func readText(r io.Reader, size, limit int64) (string, error) {
 	return b.String(), nil
 }
 
-func parse(name, text string) (cal *Calendar, err error) {
+// parse reads a calendar's text, handing the scan a reader of events so
+// that the properties of one event are held at a time; a file with a
+// VTIMEZONE after an event (rare) is read again whole, so that every event
+// reads every zone.
+func parse(name, text string) (*Calendar, error) {
+	c, late, err := parseText(name, text, true)
+	if late {
+		c, _, err = parseText(name, text, false)
+	}
+	return c, err
+}
+
+// parseText reads a calendar's text, event by event as the scan hands them
+// on (each), or once the whole file is scanned. late reports that each was
+// asked for and a VTIMEZONE came after an event.
+func parseText(name, text string, each bool) (cal *Calendar, late bool, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			cal, err = nil, fmt.Errorf("%s: cannot read the calendar (internal error: %v)", name, p)
+			cal, late, err = nil, false, fmt.Errorf("%s: cannot read the calendar (internal error: %v)", name, p)
 		}
 	}()
-	doc, err := scan(name, text)
-	if err != nil {
-		return nil, err
+	zones := newZoneBook(name)
+	var entries []*entry
+	var readWarnings []string
+	readOne := func(ev *component) {
+		e, err := readEvent(ev, zones)
+		if err != nil {
+			readWarnings = append(readWarnings, fmt.Sprintf("%s: %v", place(name, ev.line, e.uid), err))
+			var partial *partialError
+			if !errors.As(err, &partial) {
+				return
+			}
+		}
+		if ev.omitted > 0 {
+			e.proto.AttendeesOmitted = true
+			readWarnings = append(readWarnings, fmt.Sprintf("%s: read the first %d of its %d attendees; left the others out", place(name, ev.line, e.uid), maxAttendees, maxAttendees+ev.omitted))
+		}
+		e.index, e.line = len(entries), ev.line
+		e.proto.Origin = fmt.Sprintf("%s:%d", name, ev.line)
+		entries = append(entries, e)
+	}
+	var doc *document
+	if each {
+		if doc, err = scanEach(name, text, readOne, func(z *component) { readVTimezone(z, zones) }); err != nil {
+			return nil, false, err
+		}
+		if doc.lateZone {
+			return nil, true, nil
+		}
+	} else {
+		if doc, err = scan(name, text); err != nil {
+			return nil, false, err
+		}
+		for i := range doc.zones {
+			readVTimezone(&doc.zones[i], zones)
+		}
+		entries = make([]*entry, 0, len(doc.events))
+		for i := range doc.events {
+			readOne(&doc.events[i])
+		}
 	}
 	c := &Calendar{name: name, master: map[string]*entry{}}
 	c.warnings = append(c.warnings, doc.warnings...)
 	if doc.malformed > 0 {
 		c.warnings = append(c.warnings, fmt.Sprintf("%s: %d malformed line(s) dropped or read without parameters (first: %q)", name, doc.malformed, doc.firstMalformed))
 	}
-	zones := newZoneBook(name)
 	for _, p := range doc.props {
 		switch p.name {
 		case "X-WR-CALNAME":
@@ -262,34 +312,13 @@ func parse(name, text string) (cal *Calendar, err error) {
 			}
 		}
 	}
-	for i := range doc.zones {
-		readVTimezone(&doc.zones[i], zones)
-	}
-	entries := make([]*entry, 0, len(doc.events))
-	for i := range doc.events {
-		ev := &doc.events[i]
-		e, err := readEvent(ev, zones)
-		if err != nil {
-			c.warnings = append(c.warnings, fmt.Sprintf("%s: %v", place(name, ev.line, e.uid), err))
-			var partial *partialError
-			if !errors.As(err, &partial) {
-				continue
-			}
-		}
-		if ev.omitted > 0 {
-			e.proto.AttendeesOmitted = true
-			c.warnings = append(c.warnings, fmt.Sprintf("%s: read the first %d of its %d attendees; left the others out", place(name, ev.line, e.uid), maxAttendees, maxAttendees+ev.omitted))
-		}
-		e.index, e.line = len(entries), ev.line
-		e.proto.Origin = fmt.Sprintf("%s:%d", name, ev.line)
-		entries = append(entries, e)
-	}
+	c.warnings = append(c.warnings, readWarnings...)
 	c.warnings = append(c.warnings, zones.warnings...)
 	for i, w := range c.warnings {
 		c.warnings[i] = textsafe.Line(w)
 	}
 	c.assemble(dedupe(entries))
-	return c, nil
+	return c, false, nil
 }
 
 // place names an entry in a message: "work.ics:42 (UID abc)".

@@ -2,9 +2,14 @@ package ics
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emtime/emtime/pkg/calendar"
 )
@@ -266,6 +271,78 @@ func TestLexerLines(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%q: %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestZoneAfterEvents reads a file whose VTIMEZONEs come after the events
+// that name them: events are read as the scan hands them on, and such a
+// file is read again whole, so every event reads its zone as when the
+// zones come first.
+func TestZoneAfterEvents(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(fixtures, "zones.ics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.ReplaceAll(string(data), "\r\n", "\n")
+	first, last := strings.Index(text, "BEGIN:VTIMEZONE"), strings.LastIndex(text, "END:VTIMEZONE\n")+len("END:VTIMEZONE\n")
+	zones := text[first:last]
+	late := strings.Replace(text[:first]+text[last:], "END:VCALENDAR", zones+"END:VCALENDAR", 1)
+	if !strings.Contains(late, "END:VEVENT\nBEGIN:VTIMEZONE") {
+		t.Fatal("the zones were not moved after the events")
+	}
+	year := calendar.Query{From: day(2026, 1, 1), To: day(2027, 1, 1), Zone: time.UTC}
+	read := func(doc string) ([]string, []string) {
+		c, err := Parse("zones.ics", strings.NewReader(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		r := query(t, c, year)
+		for _, e := range r.Events {
+			got = append(got, show(e, time.UTC))
+		}
+		var warnings []string // without their lines, which the move changes
+		for _, w := range r.Warnings {
+			warnings = append(warnings, regexp.MustCompile(`^zones\.ics:\d+`).ReplaceAllString(w, "zones.ics:N"))
+		}
+		return got, warnings
+	}
+	wantEvents, wantWarnings := read(text)
+	gotEvents, gotWarnings := read(late)
+	if !reflect.DeepEqual(gotEvents, wantEvents) {
+		t.Errorf("zones after the events:\n%s\nzones first:\n%s", strings.Join(gotEvents, "\n"), strings.Join(wantEvents, "\n"))
+	}
+	if !reflect.DeepEqual(gotWarnings, wantWarnings) {
+		t.Errorf("warnings with the zones after the events:\n%s\nzones first:\n%s", strings.Join(gotWarnings, "\n"), strings.Join(wantWarnings, "\n"))
+	}
+	if !slices.Contains(wantEvents, "2026-03-02 03:30 – 2026-03-02 04:30 Custom zone") {
+		t.Errorf("the custom zone's event is not read at its VTIMEZONE offset: %q", wantEvents)
+	}
+}
+
+// TestReadEventByEvent reads every fixture and corpus file event by event,
+// as Parse does, and whole, and checks that the calendars are the same.
+func TestReadEventByEvent(t *testing.T) {
+	var files []string
+	for _, dir := range []string{fixtures, corpus} {
+		names, _ := filepath.Glob(filepath.Join(dir, "*.ics"))
+		files = append(files, names...)
+	}
+	if len(files) == 0 {
+		t.Fatal("no calendar files")
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := Parse(filepath.Base(file), strings.NewReader(string(data)))
+		if err != nil {
+			continue // not a calendar: refused by both
+		}
+		if err := sameAsWhole(string(data), c); err != nil {
+			t.Errorf("%s: %v", file, err)
 		}
 	}
 }

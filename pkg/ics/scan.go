@@ -31,6 +31,8 @@ type document struct {
 	// parameters; firstMalformed is the first of them.
 	malformed      int
 	firstMalformed string
+	// lateZone: see scanEach.
+	lateZone bool
 }
 
 // component is one VEVENT or VTIMEZONE (with its STANDARD and DAYLIGHT
@@ -85,6 +87,16 @@ type reader struct {
 	name  string
 	doc   *document
 	stack []frame
+	// onEvent, when set, is handed each VEVENT as it closes, which is then
+	// forgotten: the events' properties are not kept (see scan), and onZone
+	// each VTIMEZONE as it closes. lateZone is set when a VTIMEZONE begins
+	// after an event was handed on, which the events before it may have
+	// named.
+	onEvent  func(*component)
+	onZone   func(*component)
+	handed   bool
+	lateZone bool
+	event    component // the one handed on
 	// chunk holds the properties of the events read, each event's
 	// contiguous from start; a new chunk is begun when it is full.
 	chunk   []property
@@ -106,12 +118,24 @@ type reader struct {
 // scan keeps the properties of the calendar, its VEVENTs and VTIMEZONEs,
 // and reads past every other component.
 func scan(name, text string) (*document, error) {
+	return scanEach(name, text, nil, nil)
+}
+
+// scanEach is scan, but for the VEVENTs, which it hands to onEvent one by
+// one as each closes instead of keeping them (each VTIMEZONE is handed to
+// onZone too, and kept): the properties of one event are held at a time,
+// not those of the whole file. The document's lateZone says that a
+// VTIMEZONE began after an event was handed on. With a nil onEvent it is
+// scan.
+func scanEach(name, text string, onEvent, onZone func(*component)) (*document, error) {
 	text = strings.TrimPrefix(text, "\ufeff")
 	lx := newLexer(text)
-	r := &reader{name: name, doc: &document{}}
-	// As many events as the file seems to hold, and no more than it can:
-	// the shortest is BEGIN:VEVENT, END:VEVENT and two line ends.
-	r.doc.events = make([]component, 0, min(strings.Count(text, "BEGIN:VEVENT"), len(text)/24))
+	r := &reader{name: name, doc: &document{}, onEvent: onEvent, onZone: onZone}
+	if onEvent == nil {
+		// As many events as the file seems to hold, and no more than it
+		// can: the shortest is BEGIN:VEVENT, END:VEVENT and two line ends.
+		r.doc.events = make([]component, 0, min(strings.Count(text, "BEGIN:VEVENT"), len(text)/24))
+	}
 	started, ended := false, false
 	junk := false // lines after END:VCALENDAR passed over
 	endLine := 0
@@ -197,6 +221,7 @@ func scan(name, text string) (*document, error) {
 	if !started {
 		return nil, fmt.Errorf("%s: %w", name, ErrNotCalendar)
 	}
+	r.doc.lateZone = r.lateZone
 	if r.repairs > maxRepairs {
 		r.doc.warnings = append(r.doc.warnings, fmt.Sprintf("%s: %d more problems with the file's structure, repaired or skipped like the ones above", name, r.repairs-maxRepairs))
 	}
@@ -317,6 +342,7 @@ func (r *reader) begin(name string, line int) {
 		f.kind, r.start = frameEvent, len(r.chunk)
 	case parent == frameCalendar && name == "VTIMEZONE":
 		f.kind = frameZone
+		r.lateZone = r.lateZone || r.handed
 		r.doc.zones = append(r.doc.zones, component{name: name, line: line})
 	case parent == frameZone && (name == "STANDARD" || name == "DAYLIGHT"):
 		if !r.zoneLine() {
@@ -391,9 +417,17 @@ func (r *reader) closeTop(line int, unended bool) {
 			r.note(f.line, "BEGIN:%s has no END:%s before line %d; closed it there", clip(f.name, 40), clip(f.name, 40), line)
 		}
 	}
-	if f.kind == frameEvent {
+	switch {
+	case f.kind == frameEvent && r.onEvent != nil:
+		n := len(r.chunk)
+		r.event = component{name: f.name, line: f.line, props: r.chunk[r.start:n:n], omitted: f.omitted}
+		r.onEvent(&r.event)
+		r.chunk, r.handed = r.chunk[:r.start], true
+	case f.kind == frameEvent:
 		n := len(r.chunk)
 		r.doc.events = append(r.doc.events, component{name: f.name, line: f.line, props: r.chunk[r.start:n:n], omitted: f.omitted})
+	case f.kind == frameZone && r.onZone != nil:
+		r.onZone(&r.doc.zones[len(r.doc.zones)-1])
 	}
 }
 
