@@ -251,8 +251,10 @@ func parseText(name, text string, each bool) (cal *Calendar, late bool, err erro
 	zones := newZoneBook(name)
 	var entries []*entry
 	var readWarnings []string
+	copies := interner{}
 	readOne := func(ev *component) {
 		e, err := readEvent(ev, zones)
+		e.detach(copies)
 		if err != nil {
 			readWarnings = append(readWarnings, fmt.Sprintf("%s: %v", place(name, ev.line, e.uid), err))
 			var partial *partialError
@@ -296,17 +298,17 @@ func parseText(name, text string, each bool) (cal *Calendar, late bool, err erro
 	for _, p := range doc.props {
 		switch p.name {
 		case "X-WR-CALNAME":
-			c.info.Name = strings.TrimSpace(p.Value)
+			c.info.Name = strings.Clone(strings.TrimSpace(p.Value))
 		case "NAME":
 			if c.info.Name == "" {
-				c.info.Name = strings.TrimSpace(p.Value)
+				c.info.Name = strings.Clone(strings.TrimSpace(p.Value))
 			}
 		case "X-WR-TIMEZONE":
 			if strings.TrimSpace(p.Value) == "" {
 				break
 			}
 			if loc, iana, ok := zoneByName(p.Value); ok {
-				c.zone, c.info.Zone = loc, iana
+				c.zone, c.info.Zone = loc, strings.Clone(iana)
 			} else {
 				c.warnings = append(c.warnings, fmt.Sprintf("%s: X-WR-TIMEZONE %q is not a known zone; ignored it", name, p.Value))
 			}

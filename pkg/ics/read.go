@@ -48,6 +48,45 @@ type entry struct {
 
 func (e *entry) recurring() bool { return len(e.rules) > 0 || len(e.rdates) > 0 }
 
+// detach gives e copies of the text it keeps, shared through copies with
+// the other entries (titles, people and rules repeat), in place of slices
+// of the file's text: the text, the size of the file, can then be
+// collected once the file is read.
+func (e *entry) detach(copies interner) {
+	e.uid = strings.Clone(e.uid)
+	p := &e.proto
+	p.UID = e.uid
+	p.Title = copies.get(p.Title)
+	p.Organizer.Email, p.Organizer.Name = copies.get(p.Organizer.Email), copies.get(p.Organizer.Name)
+	for i := range p.Attendees {
+		a := &p.Attendees[i]
+		a.Email, a.Name = copies.get(a.Email), copies.get(a.Name)
+	}
+	p.ConferenceURL = copies.get(p.ConferenceURL)
+	p.SeriesID = copies.get(p.SeriesID)
+	for i := range p.Categories {
+		p.Categories[i] = copies.get(p.Categories[i])
+	}
+	for i := range e.rules {
+		e.rules[i].text = copies.get(e.rules[i].text)
+	}
+}
+
+// interner hands out one copy of each text it is given.
+type interner map[string]string
+
+func (in interner) get(s string) string {
+	if s == "" {
+		return ""
+	}
+	if c, ok := in[s]; ok {
+		return c
+	}
+	c := strings.Clone(s)
+	in[c] = c
+	return c
+}
+
 // rule is one RRULE with DTSTART and UNTIL left out: both depend on the
 // zone the series is expanded in.
 type rule struct {

@@ -6,10 +6,12 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/emtime/emtime/pkg/calendar"
 )
@@ -344,5 +346,46 @@ func TestReadEventByEvent(t *testing.T) {
 		if err := sameAsWhole(string(data), c); err != nil {
 			t.Errorf("%s: %v", file, err)
 		}
+	}
+}
+
+// TestTextIsLetGo: a calendar read keeps copies of the text it needs, not
+// slices of the file's text, so that the text, the size of the file, is
+// collected once the file is read.
+func TestTextIsLetGo(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(fixtures, "*.ics"))
+	docs := map[string][]byte{"busy.ics": busyCalendar()}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[filepath.Base(f)] = data
+	}
+	for name, data := range docs {
+		text := string(data) // the text, in an allocation of its own
+		freed := make(chan struct{})
+		runtime.AddCleanup(unsafe.StringData(text), func(ch chan struct{}) { close(ch) }, freed)
+		c, err := parse(name, text)
+		if err != nil {
+			continue // not a calendar
+		}
+		text = ""
+		let := false
+		for range 20 {
+			runtime.GC()
+			select {
+			case <-freed:
+				let = true
+			case <-time.After(10 * time.Millisecond):
+			}
+			if let {
+				break
+			}
+		}
+		if !let {
+			t.Errorf("%s: the calendar read still holds the file's text", name)
+		}
+		runtime.KeepAlive(c)
 	}
 }

@@ -188,7 +188,9 @@ func loadZone(name string) (*time.Location, bool) {
 	if name == "" || strings.EqualFold(name, "local") || len(name) > 64 {
 		return nil, false
 	}
-	loc, err := time.LoadLocation(name)
+	// A copy of the name: the zone keeps it, and it may be a slice of the
+	// file's text (see entry.detach).
+	loc, err := time.LoadLocation(strings.Clone(name))
 	if err != nil {
 		return nil, false
 	}
@@ -288,7 +290,7 @@ func (b *zoneBook) resolve(raw string) (*time.Location, error) {
 	}
 	if hasVTZ && v.hasOffset {
 		b.warnings = append(b.warnings, fmt.Sprintf("%s: zone %q is not one emtime knows; using its VTIMEZONE offset %s all year (no daylight saving)", b.name, tzid, formatOffset(v.offset)))
-		return time.FixedZone(tzid, v.offset), nil
+		return time.FixedZone(strings.Clone(tzid), v.offset), nil
 	}
 	return nil, fmt.Errorf("unknown zone %q", tzid)
 }
