@@ -251,7 +251,7 @@ func parseText(name, text string, each bool) (cal *Calendar, late bool, err erro
 	zones := newZoneBook(name)
 	var entries []*entry
 	var readWarnings []string
-	copies := interner{}
+	copies := newInterner()
 	readOne := func(ev *component) {
 		e, err := readEvent(ev, zones)
 		e.detach(copies)
@@ -444,9 +444,10 @@ func (c *Calendar) Info(ctx context.Context) (calendar.Info, error) {
 // floating times are read in the calendar's X-WR-TIMEZONE, else in q.Zone
 // (UTC when q.Zone is nil). Occurrences replaced by an override give way to
 // it; cancelled ones are kept with Status cancelled. Warnings name the
-// entries that were skipped, with their line in the file. The occurrences
-// of one entry share its Attendees with one another and with the
-// Calendar: treat them as read-only.
+// entries that were skipped, with their line in the file. Occurrences
+// share their Attendees with one another and with the Calendar (those of
+// one entry, and those of entries with the same list): treat them as
+// read-only.
 func (c *Calendar) Events(ctx context.Context, q calendar.Query) (calendar.Result, error) {
 	if err := ctx.Err(); err != nil {
 		return calendar.Result{}, err

@@ -49,19 +49,16 @@ type entry struct {
 func (e *entry) recurring() bool { return len(e.rules) > 0 || len(e.rdates) > 0 }
 
 // detach gives e copies of the text it keeps, shared through copies with
-// the other entries (titles, people and rules repeat), in place of slices
-// of the file's text: the text, the size of the file, can then be
-// collected once the file is read.
-func (e *entry) detach(copies interner) {
+// the other entries (titles, people, lists of attendees and rules repeat),
+// in place of slices of the file's text: the text, the size of the file,
+// can then be collected once the file is read.
+func (e *entry) detach(copies *interner) {
 	e.uid = strings.Clone(e.uid)
 	p := &e.proto
 	p.UID = e.uid
 	p.Title = copies.get(p.Title)
 	p.Organizer.Email, p.Organizer.Name = copies.get(p.Organizer.Email), copies.get(p.Organizer.Name)
-	for i := range p.Attendees {
-		a := &p.Attendees[i]
-		a.Email, a.Name = copies.get(a.Email), copies.get(a.Name)
-	}
+	p.Attendees = copies.attendees(p.Attendees)
 	p.ConferenceURL = copies.get(p.ConferenceURL)
 	p.SeriesID = copies.get(p.SeriesID)
 	for i := range p.Categories {
@@ -72,19 +69,62 @@ func (e *entry) detach(copies interner) {
 	}
 }
 
-// interner hands out one copy of each text it is given.
-type interner map[string]string
+// interner hands out one copy of each text, and of each list of
+// attendees, it is given.
+type interner struct {
+	texts map[string]string
+	lists map[string][]calendar.Attendee
+	key   []byte
+}
 
-func (in interner) get(s string) string {
+func newInterner() *interner {
+	return &interner{texts: map[string]string{}, lists: map[string][]calendar.Attendee{}}
+}
+
+func (in *interner) get(s string) string {
 	if s == "" {
 		return ""
 	}
-	if c, ok := in[s]; ok {
+	if c, ok := in.texts[s]; ok {
 		return c
 	}
 	c := strings.Clone(s)
-	in[c] = c
+	in.texts[c] = c
 	return c
+}
+
+// attendees returns the list of attendees like as, the first one given,
+// with its text copied.
+func (in *interner) attendees(as []calendar.Attendee) []calendar.Attendee {
+	if len(as) == 0 {
+		return as
+	}
+	k := in.key[:0]
+	for _, a := range as {
+		k = append(k, a.Email...)
+		k = append(k, 0)
+		k = append(k, a.Name...)
+		k = append(k, 0)
+		k = append(k, a.Response...)
+		k = append(k, 0, flag(a.Self), flag(a.Resource), flag(a.Group), flag(a.Optional), flag(a.Organizer))
+	}
+	in.key = k
+	if l, ok := in.lists[string(k)]; ok {
+		return l
+	}
+	for i := range as {
+		a := &as[i]
+		a.Email, a.Name = in.get(a.Email), in.get(a.Name)
+	}
+	in.lists[string(k)] = as
+	return as
+}
+
+func flag(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // rule is one RRULE with DTSTART and UNTIL left out: both depend on the
