@@ -267,7 +267,6 @@ func parseText(name, text string, each bool) (cal *Calendar, late bool, err erro
 			readWarnings = append(readWarnings, fmt.Sprintf("%s: read the first %d of its %d attendees; left the others out", place(name, ev.line, e.uid), maxAttendees, maxAttendees+ev.omitted))
 		}
 		e.index, e.line = len(entries), ev.line
-		e.proto.Origin = fmt.Sprintf("%s:%d", name, ev.line)
 		entries = append(entries, e)
 	}
 	var doc *document
@@ -319,6 +318,7 @@ func parseText(name, text string, each bool) (cal *Calendar, late bool, err erro
 	for i, w := range c.warnings {
 		c.warnings[i] = textsafe.Line(w)
 	}
+	pack(name, entries)
 	c.assemble(dedupe(entries))
 	return c, false, nil
 }

@@ -53,9 +53,7 @@ func (e *entry) recurring() bool { return len(e.rules) > 0 || len(e.rdates) > 0 
 // in place of slices of the file's text: the text, the size of the file,
 // can then be collected once the file is read.
 func (e *entry) detach(copies *interner) {
-	e.uid = strings.Clone(e.uid)
 	p := &e.proto
-	p.UID = e.uid
 	p.Title = copies.get(p.Title)
 	p.Organizer.Email, p.Organizer.Name = copies.get(p.Organizer.Email), copies.get(p.Organizer.Name)
 	p.Attendees = copies.attendees(p.Attendees)
@@ -66,6 +64,35 @@ func (e *entry) detach(copies *interner) {
 	}
 	for i := range e.rules {
 		e.rules[i].text = copies.get(e.rules[i].text)
+	}
+}
+
+// pack gives the entries' UIDs and origins ("work.ics:42") one string to
+// share, in place of the slices of the file's text they are (see detach)
+// or a string each: every occurrence points at them, and the garbage
+// collector finds one object where it found two an entry.
+func pack(name string, entries []*entry) {
+	size := 0
+	for _, e := range entries {
+		size += len(e.uid) + len(name) + 1 + len(strconv.Itoa(e.line))
+	}
+	var b strings.Builder
+	b.Grow(size)
+	at := make([]int, 0, 2*len(entries))
+	for _, e := range entries {
+		b.WriteString(e.uid)
+		at = append(at, b.Len())
+		b.WriteString(name)
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(e.line))
+		at = append(at, b.Len())
+	}
+	all := b.String()
+	from := 0
+	for i, e := range entries {
+		uidEnd, originEnd := at[2*i], at[2*i+1]
+		e.uid, e.proto.UID, e.proto.Origin = all[from:uidEnd], all[from:uidEnd], all[uidEnd:originEnd]
+		from = originEnd
 	}
 }
 
