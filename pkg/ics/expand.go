@@ -1,7 +1,6 @@
 package ics
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -176,32 +175,36 @@ func (x *expansion) events() []calendar.Event {
 			rank[e] = rank[order[i-1]]
 		}
 	}
-	type key struct {
-		sec        int64
-		nsec, rank int32
-		i          int32
-	}
 	at := func(i int32) *occurrence { return &x.found[i/chunk][i%chunk] }
-	keys := make([]key, x.n)
-	for i := range keys {
-		o := at(int32(i))
-		keys[i] = key{o.start, o.startNsec, rank[o.entry], int32(i)}
+	// before says whether the occurrence found i-th comes before the one
+	// found j-th: by start, then UID, then the order they were found in.
+	before := func(i, j int32) bool {
+		a, b := at(i), at(j)
+		switch {
+		case a.start != b.start:
+			return a.start < b.start
+		case a.startNsec != b.startNsec:
+			return a.startNsec < b.startNsec
+		case rank[a.entry] != rank[b.entry]:
+			return rank[a.entry] < rank[b.entry]
+		}
+		return i < j
 	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if c := cmp.Compare(a.sec, b.sec); c != 0 {
-			return c
+	// The occurrences come in runs already in order (a series' own, the
+	// one-off events of a file written in order), which are merged.
+	var runs []run
+	first := int32(0)
+	for i := int32(1); i <= int32(x.n); i++ {
+		if i == int32(x.n) || before(i, i-1) {
+			runs = append(runs, run{first, i})
+			first = i
 		}
-		if c := cmp.Compare(a.nsec, b.nsec); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.rank, b.rank); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.i, b.i)
-	})
-	out := make([]calendar.Event, len(keys))
-	for j, k := range keys {
-		o := at(k.i)
+	}
+	m := merge{runs: runs, before: before}
+	m.init()
+	out := make([]calendar.Event, x.n)
+	for j := range out {
+		o := at(m.pop())
 		ev := &out[j]
 		*ev = x.entries[o.entry].proto
 		// The instants and zones they were found in: the same times.
@@ -210,6 +213,64 @@ func (x *expansion) events() []calendar.Event {
 		ev.AllDay = o.allDay
 	}
 	return out
+}
+
+// run is a run of occurrences in order, from the next to be taken to its
+// end (excluded), by the order they were found in.
+type run struct{ next, end int32 }
+
+// merge takes the occurrences of runs in order, earliest first: a heap of
+// the runs, by the first occurrence each has left.
+type merge struct {
+	runs   []run
+	heap   []int32 // indices of runs
+	before func(i, j int32) bool
+}
+
+func (m *merge) init() {
+	m.heap = make([]int32, len(m.runs))
+	for i := range m.heap {
+		m.heap[i] = int32(i)
+	}
+	for i := len(m.heap)/2 - 1; i >= 0; i-- {
+		m.down(i)
+	}
+}
+
+// less orders two runs of the heap by the next occurrence of each.
+func (m *merge) less(a, b int) bool {
+	return m.before(m.runs[m.heap[a]].next, m.runs[m.heap[b]].next)
+}
+
+func (m *merge) down(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(m.heap) {
+			return
+		}
+		c := l
+		if r := l + 1; r < len(m.heap) && m.less(r, l) {
+			c = r
+		}
+		if !m.less(c, i) {
+			return
+		}
+		m.heap[i], m.heap[c] = m.heap[c], m.heap[i]
+		i = c
+	}
+}
+
+// pop returns the earliest occurrence left; there must be one.
+func (m *merge) pop() int32 {
+	r := &m.runs[m.heap[0]]
+	o := r.next
+	if r.next++; r.next == r.end {
+		last := len(m.heap) - 1
+		m.heap[0] = m.heap[last]
+		m.heap = m.heap[:last]
+	}
+	m.down(0)
+	return o
 }
 
 // dayNumber counts days from 1970-01-01 to t's date.

@@ -810,3 +810,58 @@ func TestRuleNumbersReadAsWritten(t *testing.T) {
 		})
 	}
 }
+
+// TestEventsInOrder hands events() occurrences in runs and out of order,
+// with many at the same start and many of one UID, across blocks, and
+// checks them against a stable sort by start, then UID.
+func TestEventsInOrder(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 2, 7, chunk + 3, 3*chunk + 1} {
+		x := &expansion{index: map[*entry]int32{}}
+		uids := []string{"b", "a", "c", "a", ""}
+		for i, uid := range uids {
+			e := &entry{uid: uid, line: i}
+			e.proto.UID, e.proto.Title = uid, fmt.Sprint("entry ", i)
+			x.entries = append(x.entries, e)
+		}
+		x.zones = []*time.Location{time.UTC, zone(t, "Europe/Berlin")}
+		base := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC).Unix()
+		type want struct {
+			start time.Time
+			uid   string
+			i     int
+			title string
+		}
+		var all []want
+		for i := range n {
+			start := base + int64(rnd.IntN(5))*3600
+			if i%3 == 0 { // a run in order
+				start = base + int64(i)
+			}
+			o := occurrence{start: start, end: start + 1800, entry: int32(rnd.IntN(len(uids))), startZone: int32(i % 2), endZone: int32(i % 2)}
+			if x.n%chunk == 0 {
+				x.found = append(x.found, make([]occurrence, 0, chunk))
+			}
+			x.found[len(x.found)-1] = append(x.found[len(x.found)-1], o)
+			x.n++
+			e := x.entries[o.entry]
+			all = append(all, want{time.Unix(start, 0).In(x.zones[o.startZone]), e.uid, i, e.proto.Title})
+		}
+		slices.SortStableFunc(all, func(a, b want) int {
+			if c := a.start.Compare(b.start); c != 0 {
+				return c
+			}
+			return strings.Compare(a.uid, b.uid)
+		})
+		got := x.events()
+		if len(got) != n {
+			t.Fatalf("%d occurrences, got %d events", n, len(got))
+		}
+		for i, e := range got {
+			w := all[i]
+			if !e.Start.Equal(w.start) || e.Start.Location() != w.start.Location() || e.UID != w.uid || e.Title != w.title {
+				t.Fatalf("n=%d, event %d: %s %s %q, want %s %s %q (found %d)", n, i, e.Start, e.UID, e.Title, w.start, w.uid, w.title, w.i)
+			}
+		}
+	}
+}
