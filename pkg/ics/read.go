@@ -509,14 +509,21 @@ func person(p *property) calendar.Person {
 	if p == nil {
 		return calendar.Person{}
 	}
+	return personNamed(p, param(p, "CN"))
+}
+
+// personNamed is person, with the CN parameter already read.
+func personNamed(p *property, cn string) calendar.Person {
 	v := strings.TrimSpace(p.Value)
 	if len(v) >= 7 && strings.EqualFold(v[:7], "mailto:") {
 		v = v[7:]
 	}
-	if u, err := url.PathUnescape(v); err == nil {
-		v = u
+	if strings.IndexByte(v, '%') >= 0 {
+		if u, err := url.PathUnescape(v); err == nil {
+			v = u
+		}
 	}
-	return calendar.Person{Email: strings.ToLower(strings.TrimSpace(v)), Name: strings.TrimSpace(param(p, "CN"))}
+	return calendar.Person{Email: strings.ToLower(strings.TrimSpace(v)), Name: strings.TrimSpace(cn)}
 }
 
 func attendeesOf(props []*property, organizer string) []calendar.Attendee {
@@ -525,8 +532,29 @@ func attendeesOf(props []*property, organizer string) []calendar.Attendee {
 	}
 	out := make([]calendar.Attendee, 0, len(props))
 	for _, p := range props {
-		a := calendar.Attendee{Person: person(p), Response: calendar.ResponseNeedsAction}
-		switch strings.ToUpper(param(p, "PARTSTAT")) {
+		// The four parameters an attendee is read by, in one pass over
+		// them: the first value of each, as param gives it.
+		var cn, partstat, cutype, role string
+		var seen [4]bool
+		for i := 0; i < len(p.params) && p.params[i] == ';'; {
+			n, v, next, ok := scanParam(p.params, i+1)
+			if !ok {
+				break
+			}
+			switch {
+			case !seen[0] && strings.EqualFold(n, "CN"):
+				cn, seen[0] = decodeParam(v), true
+			case !seen[1] && strings.EqualFold(n, "PARTSTAT"):
+				partstat, seen[1] = decodeParam(v), true
+			case !seen[2] && strings.EqualFold(n, "CUTYPE"):
+				cutype, seen[2] = decodeParam(v), true
+			case !seen[3] && strings.EqualFold(n, "ROLE"):
+				role, seen[3] = decodeParam(v), true
+			}
+			i = next
+		}
+		a := calendar.Attendee{Person: personNamed(p, cn), Response: calendar.ResponseNeedsAction}
+		switch strings.ToUpper(partstat) {
 		case "ACCEPTED":
 			a.Response = calendar.ResponseAccepted
 		case "DECLINED":
@@ -536,13 +564,13 @@ func attendeesOf(props []*property, organizer string) []calendar.Attendee {
 		case "DELEGATED":
 			a.Response = calendar.ResponseDelegated
 		}
-		switch strings.ToUpper(param(p, "CUTYPE")) {
+		switch strings.ToUpper(cutype) {
 		case "ROOM", "RESOURCE":
 			a.Resource = true
 		case "GROUP":
 			a.Group = true
 		}
-		a.Optional = strings.EqualFold(param(p, "ROLE"), "OPT-PARTICIPANT")
+		a.Optional = strings.EqualFold(role, "OPT-PARTICIPANT")
 		a.Organizer = organizer != "" && a.Email == organizer
 		out = append(out, a)
 	}
