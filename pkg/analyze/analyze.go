@@ -661,6 +661,7 @@ func (s Settings) countMeetings(t *Tally, l *layout) {
 	})
 	// The sets of one meeting, in room reused from one to the next.
 	var mine, inWork, part, covered, spare set
+	var lists peopleLists
 	var external []interval
 	var chainEnd int64
 	chainLen := 0
@@ -682,9 +683,7 @@ func (s Settings) countMeetings(t *Tally, l *layout) {
 			t.MeetingCount++
 		}
 		t.Categories[e.Category] = ct
-		for _, p := range e.People {
-			t.people[p] += int(mine.len())
-		}
+		lists.add(e.People, int(mine.len()))
 		if s.isExternal(e) {
 			external = append(external, inWork...)
 		}
@@ -704,6 +703,60 @@ func (s Settings) countMeetings(t *Tally, l *layout) {
 		t.BackToBackChains++
 	}
 	t.ExternalMeetingMinutes = int(union(external).len())
+	lists.addTo(t.people)
+}
+
+// peopleLists sums the minutes of the lists of people of a day's
+// meetings, list by list, before they are added to each person: the
+// meetings of a series share one list (see [classify.Event]), so a day
+// costs a sum per list, not an entry of a map per person and meeting.
+type peopleLists struct {
+	lists   [][]string
+	minutes []int
+	index   map[*string]int // once there are many lists
+}
+
+func (p *peopleLists) add(people []string, minutes int) {
+	if len(people) == 0 {
+		return
+	}
+	i := -1
+	switch {
+	case p.index != nil:
+		if j, ok := p.index[&people[0]]; ok && len(p.lists[j]) == len(people) {
+			i = j
+		}
+	default:
+		for j, l := range p.lists {
+			if &l[0] == &people[0] && len(l) == len(people) {
+				i = j
+				break
+			}
+		}
+	}
+	if i < 0 {
+		i = len(p.lists)
+		p.lists = append(p.lists, people)
+		p.minutes = append(p.minutes, 0)
+		if p.index != nil {
+			p.index[&people[0]] = i
+		} else if len(p.lists) > 32 {
+			p.index = make(map[*string]int, 2*len(p.lists))
+			for j, l := range p.lists {
+				p.index[&l[0]] = j
+			}
+		}
+	}
+	p.minutes[i] += minutes
+}
+
+// addTo adds everyone's minutes to minutes.
+func (p *peopleLists) addTo(minutes map[string]int) {
+	for i, l := range p.lists {
+		for _, person := range l {
+			minutes[person] += p.minutes[i]
+		}
+	}
 }
 
 func (s Settings) isExternal(e *classify.Event) bool {

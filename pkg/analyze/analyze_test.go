@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -636,5 +637,45 @@ func TestEventTallies(t *testing.T) {
 		if res.Events[i] != w {
 			t.Errorf("event %d (%s %s): tally %+v, want %+v", i, events[i].Kind, events[i].Start.Format("Mon 15:04"), res.Events[i], w)
 		}
+	}
+}
+
+// TestPeopleOfSharedLists: the meetings of a series share one list of
+// people; a day of many such meetings, more lists than a day usually
+// holds and sub-lists of one list among them, counts each person's
+// minutes as if every meeting had a list of its own.
+func TestPeopleOfSharedLists(t *testing.T) {
+	utc := time.UTC
+	shared := []string{"alice@example.com", "bob@example.com", "carol@example.com"}
+	var events []classify.Event
+	want := map[string]int{}
+	day := at(t, utc, "2026-03-02 08:00")
+	for i := range 120 {
+		var who []string
+		switch {
+		case i%3 == 0:
+			who = shared // one list, many meetings
+		case i%3 == 1:
+			who = shared[:1+i%2] // a shorter list on the same room
+		default:
+			who = []string{fmt.Sprintf("p%d@example.com", i), "alice@example.com"}
+		}
+		start := day.Add(time.Duration(i) * 5 * time.Minute)
+		e := classify.Event{Event: calendar.Event{Title: "m", Start: start, End: start.Add(5 * time.Minute)},
+			Kind: classify.KindMeeting, Category: classify.CategoryAdHoc, People: who}
+		events = append(events, e)
+		for _, p := range who {
+			want[p] += 5
+		}
+	}
+	s := DefaultSettings(utc)
+	s.TopPeople = 1000
+	res := Analyze(Input{Events: events, From: at(t, utc, "2026-03-02 00:00"), To: at(t, utc, "2026-03-03 00:00"), Settings: s})
+	got := map[string]int{}
+	for _, p := range res.Total.People {
+		got[p.Person] = p.Minutes
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("people %v, want %v", got, want)
 	}
 }
