@@ -80,6 +80,15 @@ func appendEvent(b []byte, e *Event, indent string) []byte {
 	j.integer("away_minutes", e.AwayMinutes)
 	j.str("uid", e.UID)
 	j.str("origin", e.Origin)
+	if len(e.Repositories) > 0 {
+		j.strs("repositories", e.Repositories)
+	}
+	if e.Commits != 0 {
+		j.integer("commits", e.Commits)
+	}
+	if e.Hash != "" {
+		j.str("hash", e.Hash)
+	}
 	if indent != "" {
 		j.b = append(j.b, '\n')
 		j.b = append(j.b, indent...)

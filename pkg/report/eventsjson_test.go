@@ -53,6 +53,16 @@ func oddEvents() []Event {
 		case 1:
 			e.People = []string{s, next, "p@example.com"}
 		}
+		// Rows from git history: a coding session, a commit, and an empty
+		// list of repositories, which is left out as nil is.
+		switch i % 4 {
+		case 1:
+			e.Kind, e.Repositories, e.Commits = KindCoding, []string{s, "repo"}, i
+		case 2:
+			e.Kind, e.Repositories, e.Commits, e.Hash = KindCommit, []string{next}, 1, s
+		case 3:
+			e.Repositories = []string{}
+		}
 		out = append(out, e)
 	}
 	return out
@@ -131,6 +141,9 @@ func FuzzEventsJSON(f *testing.F) {
 			WorkingMinutes: n, AfterHoursMinutes: -n, AllDay: n%2 == 0}
 		if n%3 == 0 {
 			e.People = nil
+		}
+		if n%2 != 0 {
+			e.Repositories, e.Commits, e.Hash = []string{b, a}, n, a
 		}
 		events := []Event{e, e}
 		done := make(chan [2]string, 1)
