@@ -333,6 +333,16 @@ func TestInferMe(t *testing.T) {
 		// Solo entries do not count, whoever organizes them.
 		meeting("zed@example.com"), meeting("zed@example.com"), meeting("zed@example.com"), meeting("zed@example.com"),
 	}
+	// shared makes a series of e (organized by b@, a@ and c@ its guests):
+	// three occurrences on e's guest list, one on a list that is its first
+	// guest alone, one on the whole list organized by d@, and a meeting of
+	// b@ with x@: a@ and b@ are on five each, c@ on four.
+	shared := func(e calendar.Event) []calendar.Event {
+		short, other := e, e
+		short.Attendees = e.Attendees[:1]
+		other.Organizer = calendar.Person{Email: "d@example.com"}
+		return []calendar.Event{e, e, e, short, other, meeting("b@example.com", "x@example.com")}
+	}
 	tests := []struct {
 		name    string
 		info    calendar.Info
@@ -351,6 +361,8 @@ func TestInferMe(t *testing.T) {
 		{"a mailing list is not me", calendar.Info{Name: "Work"}, []calendar.Event{
 			group(meeting("b@example.com", "m@example.com")), group(meeting("c@example.com", "m@example.com")),
 		}, []string{"m@example.com"}, "most events with guests"},
+		{"occurrences sharing a guest list count once each, and so does a shorter list on the same room", calendar.Info{Name: "Work"},
+			shared(meeting("b@example.com", "a@example.com", "c@example.com")), []string{"a@example.com"}, "with guests, but b@example.com is on as many"},
 		{"nothing to go on", calendar.Info{Name: "Work"}, []calendar.Event{ev("Lunch")}, nil, ""},
 		{"no events at all", calendar.Info{}, nil, nil, ""},
 	}

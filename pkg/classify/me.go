@@ -21,23 +21,49 @@ func InferMe(info calendar.Info, events []calendar.Event) (me []string, how stri
 	if a, err := mail.ParseAddress(strings.TrimSpace(info.Name)); err == nil && a.Address == strings.TrimSpace(info.Name) {
 		return []string{strings.ToLower(a.Address)}, "the calendar's name"
 	}
-	counts := make(map[string]int)
-	seen := make(map[string]bool)
+	// The occurrences of a series share their entry's guest list (see
+	// [calendar.Event]): each list is gone through once, for all the
+	// events that hold it, not once an event, so that a series of many
+	// guests and many occurrences costs its guests plus its occurrences.
+	type key struct {
+		first     *calendar.Attendee
+		n         int
+		organizer string
+	}
+	type list struct {
+		attendees []calendar.Attendee
+		organizer string
+		events    int
+	}
+	var lists []list
+	index := make(map[key]int)
 	for i := range events {
 		e := &events[i]
 		if len(e.Attendees) == 0 {
 			continue
 		}
+		k := key{&e.Attendees[0], len(e.Attendees), e.Organizer.Email}
+		j, ok := index[k]
+		if !ok {
+			j = len(lists)
+			index[k] = j
+			lists = append(lists, list{attendees: e.Attendees, organizer: e.Organizer.Email})
+		}
+		lists[j].events++
+	}
+	counts := make(map[string]int)
+	seen := make(map[string]bool)
+	for _, l := range lists {
 		clear(seen)
 		note := func(email string) {
 			email = strings.ToLower(email)
 			if email != "" && !seen[email] {
 				seen[email] = true
-				counts[email]++
+				counts[email] += l.events
 			}
 		}
-		note(e.Organizer.Email)
-		for _, a := range e.Attendees {
+		note(l.organizer)
+		for _, a := range l.attendees {
 			if !a.Resource && !a.Group {
 				note(a.Email)
 			}
