@@ -643,18 +643,21 @@ func TestEventTallies(t *testing.T) {
 // TestPeopleOfSharedLists: the meetings of a series share one list of
 // people; a day of many such meetings, more lists than a day usually
 // holds and sub-lists of one list among them, counts each person's
-// minutes as if every meeting had a list of its own.
+// minutes, and the minutes with someone from outside, as if every meeting
+// had a list of its own.
 func TestPeopleOfSharedLists(t *testing.T) {
 	utc := time.UTC
-	shared := []string{"alice@example.com", "bob@example.com", "carol@example.com"}
+	shared := []string{"alice@example.com", "bob@example.com", "vendor@other.example"}
 	var events []classify.Event
 	want := map[string]int{}
+	wantExternal := 0
 	day := at(t, utc, "2026-03-02 08:00")
+	nine, five := at(t, utc, "2026-03-02 09:00"), at(t, utc, "2026-03-02 17:00")
 	for i := range 120 {
 		var who []string
 		switch {
 		case i%3 == 0:
-			who = shared // one list, many meetings
+			who = shared // one list, many meetings, someone from outside
 		case i%3 == 1:
 			who = shared[:1+i%2] // a shorter list on the same room
 		default:
@@ -667,9 +670,13 @@ func TestPeopleOfSharedLists(t *testing.T) {
 		for _, p := range who {
 			want[p] += 5
 		}
+		if i%3 == 0 && !start.Before(nine) && start.Before(five) {
+			wantExternal += 5
+		}
 	}
 	s := DefaultSettings(utc)
 	s.TopPeople = 1000
+	s.Domain = "example.com"
 	res := Analyze(Input{Events: events, From: at(t, utc, "2026-03-02 00:00"), To: at(t, utc, "2026-03-03 00:00"), Settings: s})
 	got := map[string]int{}
 	for _, p := range res.Total.People {
@@ -678,4 +685,5 @@ func TestPeopleOfSharedLists(t *testing.T) {
 	if !maps.Equal(got, want) {
 		t.Errorf("people %v, want %v", got, want)
 	}
+	expect(t, "external minutes", res.Total.ExternalMeetingMinutes, wantExternal)
 }
