@@ -183,20 +183,57 @@ func (c *Calendar) describe(s *Series) {
 	s.OrganizerIsMe = c.me.Organizes(latest.Event)
 
 	cats := make(map[classify.Category]int)
-	people := make(map[string]*SeriesPerson)
 	var weekdays [7]bool
-	for _, j := range s.Events {
+	// The occurrences of a series share their entry's lists of people and
+	// guests (see [classify.Event]): each list is gone through once, for
+	// the occurrences that hold it, in the order of the last of them, so
+	// that the name a person is given is the latest occurrence's, as if
+	// each occurrence were gone through, at the cost of one.
+	type key struct {
+		people    *string
+		n         int
+		attendees *calendar.Attendee
+		m         int
+		organizer calendar.Person
+	}
+	type list struct {
+		e           *classify.Event
+		occurrences int
+		last        int
+	}
+	var lists []list
+	index := make(map[key]int)
+	for i, j := range s.Events {
 		e := &events[j]
 		cats[e.Category]++
 		weekdays[e.Start.In(c.in.Settings.Zone).Weekday()] = true
-		names := namesOf(e)
-		for _, p := range e.People {
+		if len(e.People) == 0 {
+			continue
+		}
+		k := key{people: &e.People[0], n: len(e.People), m: len(e.Attendees), organizer: e.Organizer}
+		if len(e.Attendees) > 0 {
+			k.attendees = &e.Attendees[0]
+		}
+		l, ok := index[k]
+		if !ok {
+			l = len(lists)
+			index[k] = l
+			lists = append(lists, list{e: e})
+		}
+		lists[l].occurrences++
+		lists[l].last = i
+	}
+	slices.SortFunc(lists, func(a, b list) int { return cmp.Compare(a.last, b.last) })
+	people := make(map[string]*SeriesPerson)
+	for _, l := range lists {
+		names := namesOf(l.e)
+		for _, p := range l.e.People {
 			sp := people[p]
 			if sp == nil {
 				sp = &SeriesPerson{Person: p}
 				people[p] = sp
 			}
-			sp.Occurrences++
+			sp.Occurrences += l.occurrences
 			if n := names[p]; n != "" {
 				sp.Name = n
 			}

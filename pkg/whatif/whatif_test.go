@@ -562,3 +562,51 @@ func TestSuggestMoves(t *testing.T) {
 		t.Errorf("no better time: %+v", moves)
 	}
 }
+
+// TestSeriesPeopleOfSharedLists: the occurrences of a series share their
+// entry's lists of guests and people, and an override has lists of its
+// own; a person's occurrences are counted over every occurrence, and the
+// name given is the latest occurrence's, as if each had lists of its own.
+func TestSeriesPeopleOfSharedLists(t *testing.T) {
+	loc := newYork(t)
+	s := analyze.DefaultSettings(loc)
+	s.TopPeople = 5
+	var entries []entry
+	for _, d := range daysFrom(monday, 5, 1) { // Monday to Friday
+		entries = append(entries, meet("Daily", d, "10:00-10:30", series("daily@example.com"), mine, with(alice, bob)))
+	}
+	c := calendarOf(t, monday, 7, s, entries)
+	events := c.in.Events
+	// The master's lists, shared by every occurrence but Wednesday's, an
+	// override on which Alice has another name.
+	master := events[0]
+	for i := range events {
+		if i == 2 {
+			att := slices.Clone(master.Attendees)
+			for k := range att {
+				if att[k].Email == alice.Email {
+					att[k].Name = "Alice (override)"
+				}
+			}
+			events[i].Attendees, events[i].People = att, slices.Clone(master.People)
+			continue
+		}
+		events[i].Attendees, events[i].People = master.Attendees, master.People
+	}
+	got := byTitle(c.Series(), "Daily")
+	var top []string
+	for _, p := range got.TopPeople {
+		top = append(top, fmt.Sprintf("%s %q %d", p.Person, p.Name, p.Occurrences))
+	}
+	if want := `alice@example.com "Alice Example" 5, bob@example.com "Bob Example" 5`; strings.Join(top, ", ") != want {
+		t.Errorf("top people %q, want %q", strings.Join(top, ", "), want)
+	}
+	// With the override last, its name is the one given.
+	events[2], events[4] = events[4], events[2]
+	events[2].Start, events[4].Start = events[4].Start, events[2].Start
+	events[2].End, events[4].End = events[4].End, events[2].End
+	got = byTitle(NewCalendar(c.in, []string{me}).Series(), "Daily")
+	if got.TopPeople[0].Name != "Alice (override)" {
+		t.Errorf("with the override last, Alice is named %q, want the override's name", got.TopPeople[0].Name)
+	}
+}
