@@ -391,7 +391,8 @@ func andOf(things []string) string {
 }
 
 // openICS opens the files of --ics, standard input for -. They share one
-// expansion budget: several files are bounded as one is.
+// expansion budget, which each file read widens in proportion to its size:
+// several files are bounded as one is.
 func openICS(_ context.Context, f *Factory, o *sourceFlags, _ *config.Resolved) ([]pipeline.Calendar, error) {
 	budget := ics.NewBudget()
 	var out []pipeline.Calendar
@@ -403,6 +404,7 @@ func openICS(_ context.Context, f *Factory, o *sourceFlags, _ *config.Resolved) 
 			if err != nil {
 				return nil, err
 			}
+			budget.Cover(cal)
 			out = append(out, pipeline.Calendar{Name: "stdin", Source: budgeted{cal, budget}})
 			continue
 		}
@@ -410,6 +412,7 @@ func openICS(_ context.Context, f *Factory, o *sourceFlags, _ *config.Resolved) 
 		if err != nil {
 			return nil, err
 		}
+		budget.Cover(cal)
 		out = append(out, pipeline.Calendar{Name: filepath.Base(path), Source: budgeted{cal, budget}})
 	}
 	return out, nil

@@ -56,8 +56,8 @@ type expansion struct {
 	// excluded holds each series' EXDATEs, for [expansion.stands].
 	excluded map[*entry]skips
 	// cur names the entry being expanded; what it has cost so far.
-	cur              where
-	curSteps, curOcc int64
+	cur     where
+	curCost spent
 	// err ends the query: the run's budget is spent, or ctx is done.
 	err error
 }
@@ -68,23 +68,24 @@ func (x *expansion) warn(e *entry, format string, args ...any) {
 
 // begin starts the expansion of e: what it costs is charged to it.
 func (x *expansion) begin(e *entry) {
-	x.cur, x.curSteps, x.curOcc = where{x.c.name, e.line, e.uid}, 0, 0
+	x.cur, x.curCost = where{x.c.name, e.line, e.uid}, spent{}
 }
 
-// spend charges steps and occurrences to the current entry and the run;
-// false means the query must end, with x.err saying why.
-func (x *expansion) spend(steps, occurrences int64) bool {
+// spend charges steps, occurrences and their guests to the current entry
+// and the run; false means the query must end, with x.err saying why.
+func (x *expansion) spend(steps, occurrences, attendance int64) bool {
 	if x.err != nil {
 		return false
 	}
-	before := x.curSteps
-	x.curSteps += steps
-	x.curOcc += occurrences
-	if err := x.budget.spend(steps, occurrences, x.cur, x.curSteps, x.curOcc); err != nil {
+	before := x.curCost.steps
+	x.curCost.steps += steps
+	x.curCost.occurrences += occurrences
+	x.curCost.attendance += attendance
+	if err := x.budget.spend(steps, occurrences, attendance, x.cur, x.curCost); err != nil {
 		x.err = err
 		return false
 	}
-	if before>>16 != x.curSteps>>16 {
+	if before>>16 != x.curCost.steps>>16 {
 		if err := x.ctx.Err(); err != nil {
 			x.err = err
 			return false
@@ -105,7 +106,7 @@ func (x *expansion) emit(e *entry, start, end time.Time, allDay bool) bool {
 	if !overlaps(start, end, x.q.From, x.q.To) {
 		return false
 	}
-	if !x.spend(0, 1) {
+	if !x.spend(0, 1, int64(len(e.proto.Attendees))) {
 		return false
 	}
 	if e != x.last {

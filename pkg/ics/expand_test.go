@@ -268,7 +268,7 @@ func TestHostileCalendars(t *testing.T) {
 			// budget is enough to show where it ends.
 			name:        "rules that search to the end of their cycle",
 			doc:         never(100, "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"),
-			budget:      &Budget{maxSteps: DefaultSteps / 10, maxOccurrences: DefaultOccurrences},
+			budget:      &Budget{maxSteps: DefaultSteps / 10, maxOccurrences: DefaultOccurrences, maxAttendance: DefaultAttendance},
 			err:         "the calendar needs more than emtime allows for one run: its repeating events need more than 5,000,000 steps to expand, 409,801 of them for hostile.ics:3 (UID r0)",
 			steps:       DefaultSteps/10 + 3*cycleDays,
 			occurrences: 100 + 4, // the DTSTARTs, and the good events
@@ -305,7 +305,7 @@ func TestBudgetIsShared(t *testing.T) {
 	q := calendar.Query{From: day(2026, 1, 1), To: day(2027, 1, 1)}
 	a, _ := Parse("a.ics", strings.NewReader(doc))
 	bc, _ := Parse("b.ics", strings.NewReader(doc))
-	b := &Budget{maxSteps: DefaultSteps, maxOccurrences: 500}
+	b := &Budget{maxSteps: DefaultSteps, maxOccurrences: 500, maxAttendance: DefaultAttendance}
 	ctx := WithBudget(context.Background(), b)
 	if r, err := a.Events(ctx, q); err != nil || len(r.Events) != 365 {
 		t.Fatalf("a.ics: %d occurrences, %v; want 365", len(r.Events), err)
@@ -863,5 +863,59 @@ func TestEventsInOrder(t *testing.T) {
 				t.Fatalf("n=%d, event %d: %s %s %q, want %s %s %q (found %d)", n, i, e.Start, e.UID, e.Title, w.start, w.uid, w.title, w.i)
 			}
 		}
+	}
+}
+
+// TestAttendanceBudget: each occurrence in the range counts the guests of
+// its entry; a run whose occurrences name more guests than its budget is
+// refused, naming the series that named most.
+func TestAttendanceBudget(t *testing.T) {
+	doc := "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:crowd\nDTSTART:20260101T090000Z\nRRULE:FREQ=DAILY\n" +
+		strings.Repeat("ATTENDEE:mailto:a@example.com\n", 10) + "END:VEVENT\n" +
+		"BEGIN:VEVENT\nUID:alone\nDTSTART:20260101T100000Z\nRRULE:FREQ=DAILY\nEND:VEVENT\nEND:VCALENDAR\n"
+	c, err := Parse("a.ics", strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := calendar.Query{From: day(2026, 1, 1), To: day(2027, 1, 1)}
+	// 365 occurrences of 10 guests, and 365 of none.
+	b := &Budget{maxSteps: DefaultSteps, maxOccurrences: DefaultOccurrences, maxAttendance: 3650}
+	if r, err := c.Events(WithBudget(context.Background(), b), q); err != nil || len(r.Events) != 730 {
+		t.Fatalf("%d occurrences, %v; want 730 within the budget", len(r.Events), err)
+	}
+	if b.attendance != 3650 {
+		t.Errorf("spent %d guests, want 3650", b.attendance)
+	}
+	b = &Budget{maxSteps: DefaultSteps, maxOccurrences: DefaultOccurrences, maxAttendance: 3649}
+	_, err = c.Events(WithBudget(context.Background(), b), q)
+	want := "the calendar needs more than emtime allows for one run: its occurrences in the range name more than 3,649 guests in all, 3,650 of them from a.ics:2 (UID crowd)"
+	if !errors.Is(err, ErrBudget) || err.Error() != want {
+		t.Errorf("error %v\nwant %s", err, want)
+	}
+}
+
+// TestBudgetCoversWhatIsRead: a run's budget grows with the text of each
+// calendar it covers, up to ten times the floor.
+func TestBudgetCoversWhatIsRead(t *testing.T) {
+	b := NewBudget()
+	b.Cover(&Calendar{size: 1 << 20}) // 1 MiB
+	if b.maxOccurrences != DefaultOccurrences+1024*25 || b.maxSteps != DefaultSteps+1024*10_000 || b.maxAttendance != DefaultAttendance+1024*2_500 {
+		t.Errorf("after 1 MiB: %d occurrences, %d steps, %d guests", b.maxOccurrences, b.maxSteps, b.maxAttendance)
+	}
+	b.Cover(&Calendar{size: 10 << 20})
+	if b.maxOccurrences != DefaultOccurrences+11*1024*25 {
+		t.Errorf("after 11 MiB in two files: %d occurrences", b.maxOccurrences)
+	}
+	b.Cover(&Calendar{size: maxFile})
+	if b.maxOccurrences != 10*DefaultOccurrences || b.maxSteps != 10*DefaultSteps || b.maxAttendance != 10*DefaultAttendance {
+		t.Errorf("after 267 MiB: %d occurrences, %d steps, %d guests, want ten times the floor", b.maxOccurrences, b.maxSteps, b.maxAttendance)
+	}
+	// A query with no budget of the run's has one for its own calendar.
+	c, err := Parse("a.ics", strings.NewReader("BEGIN:VCALENDAR\n"+strings.Repeat("X-A:"+strings.Repeat("a", 1019)+"\n", 4)+"END:VCALENDAR\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if own := budgetOf(context.Background(), c); own.maxOccurrences != DefaultOccurrences+4*25 {
+		t.Errorf("a calendar of %d bytes on its own: %d occurrences", c.size, own.maxOccurrences)
 	}
 }

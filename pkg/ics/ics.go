@@ -66,14 +66,22 @@
 //     spend 5,000,000 steps in a query and one series keep 100,000
 //     occurrences; past either, the rest of it is left out with a warning
 //     naming its place and the rest of the calendar is kept.
-//   - One run may keep [DefaultOccurrences] occurrences and spend
-//     [DefaultSteps] steps, across every file that shares a [Budget] (see
-//     [WithBudget]); past either, Events fails with an error wrapping
-//     [ErrBudget] that names the series that cost most, and returns no
-//     part of the calendar. Ten years of a busy manager's calendar (about
-//     100,000 occurrences, 5,000,000 steps) take under half of it, and
-//     the largest file emtime allows in that budget is reported in about a
-//     second and 250 MB.
+//   - One run may keep [DefaultOccurrences] occurrences, spend
+//     [DefaultSteps] steps and name [DefaultAttendance] guests (each
+//     occurrence counts its entry's), across every file that shares a
+//     [Budget] (see [WithBudget]), and more for each KiB of text the run
+//     read (see [Budget.Cover]), up to ten times as much; past any of
+//     them, Events fails with an error wrapping [ErrBudget] that names the
+//     series that cost most, and returns no part of the calendar. Ten
+//     years of a busy manager's calendar (5 MB, about 100,000
+//     occurrences, 5,000,000 steps, 700,000 guests) take a small part of
+//     it; ten such calendars in one file, a million occurrences, fit too.
+//     The guests are counted because everything after expansion that
+//     looks at people (classification is once a series, but who I am,
+//     the people counted, the lines of `emtime events`) is in proportion
+//     to them: 20 series repeating every minute with 1,000 guests each fit
+//     in 1 MB and name 200 million guests in one week. The largest 1 MB
+//     file emtime allows is read in about a second and under 100 MB.
 //   - The query's context is checked as the steps are spent, so a deadline
 //     or a cancellation stops a long expansion.
 //
@@ -158,6 +166,7 @@ type Calendar struct {
 	master    map[string]*entry // the master of each UID that has one
 	overrides []*entry          // every override, each emitted on its own
 	warnings  []string
+	size      int64 // of the text read, for [Budget.Cover]
 }
 
 var _ calendar.Source = (*Calendar)(nil)
@@ -289,7 +298,7 @@ func parseText(name, text string, each bool) (cal *Calendar, late bool, err erro
 			readOne(&doc.events[i])
 		}
 	}
-	c := &Calendar{name: name, master: map[string]*entry{}}
+	c := &Calendar{name: name, master: map[string]*entry{}, size: int64(len(text))}
 	c.warnings = append(c.warnings, doc.warnings...)
 	if doc.malformed > 0 {
 		c.warnings = append(c.warnings, fmt.Sprintf("%s: %d malformed line(s) dropped or read without parameters (first: %q)", name, doc.malformed, doc.firstMalformed))
@@ -455,7 +464,7 @@ func (c *Calendar) Events(ctx context.Context, q calendar.Query) (calendar.Resul
 	if q.To.Before(q.From) {
 		return calendar.Result{}, fmt.Errorf("%s: query window ends (%s) before it starts (%s)", c.name, q.To.Format(time.RFC3339), q.From.Format(time.RFC3339))
 	}
-	x := &expansion{ctx: ctx, c: c, q: q, budget: budgetOf(ctx), dayLoc: q.Zone, floatLoc: c.zone, index: map[*entry]int32{}}
+	x := &expansion{ctx: ctx, c: c, q: q, budget: budgetOf(ctx, c), dayLoc: q.Zone, floatLoc: c.zone, index: map[*entry]int32{}}
 	if x.dayLoc == nil {
 		x.dayLoc = c.zone
 	}

@@ -64,7 +64,7 @@ type search struct {
 // charge spends n steps; false means stop, with s.out saying why.
 func (s *search) charge(n int64) bool {
 	s.steps += n
-	if !s.x.spend(n, 0) {
+	if !s.x.spend(n, 0, 0) {
 		s.out = stopRun
 		return false
 	}
