@@ -3,16 +3,20 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/emtime/emtime/pkg/ics"
 )
 
 // busyManager writes an .ics file holding ten years (2016–2025) of a busy
@@ -204,18 +208,26 @@ func TestWriteBusyCalendar(t *testing.T) {
 	}
 }
 
-// hostileCalendars are files of about 1 MB each built to exhaust a run,
-// each refused with the budget's error: never-ending SECONDLY rules; rules
-// on 30 February; COUNTs from 1900, which are expanded from their start;
-// monthly rules from the year 1; rules of 86,400 times a day; and stale
-// overrides of a series with a COUNT from 1990, each looked for in it.
+// hostileCalendars are files of about 1 MB each built to exhaust a run:
+// never-ending SECONDLY rules; rules on 30 February; COUNTs from 1900,
+// which are expanded from their start; monthly rules from the year 1;
+// rules of 86,400 times a day; stale overrides of a series with a COUNT
+// from 1990, each looked for in it; 19 never-ending MINUTELY rules with
+// 1,000 guests each (refused, for the guests its occurrences name); and
+// those 19 rules with a COUNT of 650, 12 million guests in all, as many as
+// a 1 MB file may name (read, classified, counted and listed). All but the
+// last are refused by one budget or another (TestHostileCalendarsAreBounded).
 func hostileCalendars() map[string][]byte {
 	const size = 1 << 20
 	fill := func(head string, event func(i int) string) []byte {
 		var b bytes.Buffer
 		b.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//emtime//hostile//EN\r\n" + head)
-		for i := 0; b.Len() < size-20; i++ {
-			b.WriteString(event(i))
+		for i := 0; ; i++ {
+			e := event(i)
+			if b.Len()+len(e) > size-20 {
+				break
+			}
+			b.WriteString(e)
 		}
 		b.WriteString("END:VCALENDAR\r\n")
 		return b.Bytes()
@@ -232,6 +244,17 @@ func hostileCalendars() map[string][]byte {
 		}
 		return strings.Join(s, ",")
 	}
+	crowd := func(uid, rrule string) func(int) string {
+		return func(i int) string {
+			var b strings.Builder
+			fmt.Fprintf(&b, "BEGIN:VEVENT\r\nUID:%s-%d@example.com\r\nSUMMARY:Crowd\r\nDTSTART:20260302T090000Z\r\nDURATION:PT30M\r\nRRULE:%s\r\nORGANIZER:mailto:o@example.com\r\n", uid, i, rrule)
+			for p := range 1000 {
+				fmt.Fprintf(&b, "ATTENDEE;PARTSTAT=ACCEPTED:mailto:p%d-%d@example.com\r\n", p, i)
+			}
+			b.WriteString("END:VEVENT\r\n")
+			return b.String()
+		}
+	}
 	master := "BEGIN:VEVENT\r\nUID:daily@example.com\r\nSUMMARY:Daily\r\nSEQUENCE:2\r\nDTSTART:19900101T090000Z\r\nDURATION:PT30M\r\nRRULE:FREQ=DAILY;COUNT=100000\r\nEND:VEVENT\r\n"
 	return map[string][]byte{
 		"secondly.ics":   fill("", rule("s", "20260302T090000Z", "FREQ=SECONDLY")),
@@ -239,6 +262,8 @@ func hostileCalendars() map[string][]byte {
 		"count1900.ics":  fill("", rule("c", "19000101T090000Z", "FREQ=DAILY;COUNT=100000")),
 		"year1.ics":      fill("", rule("y", "00010101T090000Z", "FREQ=MONTHLY;BYDAY=1MO")),
 		"times86400.ics": fill("", rule("t", "20260302T000000Z", "FREQ=DAILY;BYHOUR="+list(24)+";BYMINUTE="+list(60)+";BYSECOND="+list(60))),
+		"crowd.ics":      fill("", crowd("m", "FREQ=MINUTELY")),
+		"crowdfit.ics":   fill("", crowd("m", "FREQ=MINUTELY;COUNT=650")),
 		"stale.ics": fill(master, func(i int) string {
 			// Copies of an older version: a RECURRENCE-ID at 10:00, which
 			// the series (at 09:00) no longer has.
@@ -259,6 +284,83 @@ func TestWriteHostileCalendars(t *testing.T) {
 	for name, data := range hostileCalendars() {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestHostileCalendarsAreBounded runs analyze and events on each of
+// hostileCalendars, over the four weeks from 2 March 2026 where their
+// rules begin (crowd.ics over one week, 191,000 occurrences, inside the
+// budget of occurrences): each is refused with the budget's error, or read whole
+// within a budget of memory allocated (all the run allocates, which is
+// more than it holds at once). The time they take is the benchmarks' and
+// the README's, not asserted here.
+func TestHostileCalendarsAreBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads eight 1 MB calendars")
+	}
+	// allocBudget is what a run may allocate in all. rrule-go builds its
+	// masks of a year again for each year it searches, short-lived: the
+	// rules from the year 1 allocate 1.8 GB in all while their peak is
+	// small (the README's Speed section).
+	allocBudget := func(name string) uint64 {
+		if name == "year1.ics" {
+			return 2500 << 20
+		}
+		return 400 << 20
+	}
+	// The calendars refused, and the budget each runs out of; the others
+	// are read whole.
+	refused := map[string]string{
+		"secondly.ics":   "occurrences in the range",
+		"february30.ics": "steps to expand",
+		"count1900.ics":  "steps to expand",
+		"year1.ics":      "steps to expand",
+		"times86400.ics": "occurrences in the range",
+		"stale.ics":      "steps to expand",
+		"crowd.ics":      "guests in all",
+	}
+	dir := t.TempDir()
+	for name, data := range hostileCalendars() {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name   string
+			newCmd func(*Factory) *cobra.Command
+			output string
+		}{{"analyze", analyzeCmd, "json"}, {"events", eventsCmd, "ndjson"}} {
+			t.Run(name+" "+c.name, func(t *testing.T) {
+				var out lineCounter
+				cmd := c.newCmd(benchFactory(&out))
+				weeks := "4"
+				if name == "crowd.ics" {
+					weeks = "1"
+				}
+				cmd.SetArgs([]string{"--ics", path, "--from", "2026-03-02", "--weeks", weeks, "-o", c.output})
+				cmd.SetOut(io.Discard)
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				err := cmd.ExecuteContext(context.Background())
+				runtime.ReadMemStats(&after)
+				alloc := after.TotalAlloc - before.TotalAlloc
+				t.Logf("%d bytes, %d lines out, %d MB allocated, %v", len(data), out, alloc>>20, err)
+				if want, ok := refused[name]; ok {
+					if !errors.Is(err, ics.ErrBudget) || !strings.Contains(err.Error(), want) {
+						t.Errorf("error %v, want the budget's, on %s", err, want)
+					}
+					if out != 0 {
+						t.Errorf("%d lines written by a refused run", out)
+					}
+				} else if err != nil {
+					t.Errorf("error %v, want the calendar read", err)
+				}
+				if alloc > allocBudget(name) {
+					t.Errorf("allocated %d MB, more than the budget of %d MB", alloc>>20, allocBudget(name)>>20)
+				}
+			})
 		}
 	}
 }
