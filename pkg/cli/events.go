@@ -70,12 +70,23 @@ func eventsRun(ctx context.Context, opts *EventsOptions) error {
 		return err
 	}
 	res := analyze.Analyze(l.Input())
-	var inRange []classify.Event
-	var tallies []analyze.EventTally
-	for i, e := range l.Events {
-		if e.Overlaps(l.From, l.To) {
-			inRange = append(inRange, e)
-			tallies = append(tallies, res.Events[i])
+	// The events in the range: as a rule all of them (the loading asked
+	// for the range), listed where they are; else copied once, into room
+	// made for them.
+	in := 0
+	for i := range l.Events {
+		if l.Events[i].Overlaps(l.From, l.To) {
+			in++
+		}
+	}
+	inRange, tallies := l.Events, res.Events
+	if in < len(l.Events) {
+		inRange, tallies = make([]classify.Event, 0, in), make([]analyze.EventTally, 0, in)
+		for i := range l.Events {
+			if l.Events[i].Overlaps(l.From, l.To) {
+				inRange = append(inRange, l.Events[i])
+				tallies = append(tallies, res.Events[i])
+			}
 		}
 	}
 	events := report.NewEvents(inRange, tallies, l.Settings.Zone)

@@ -134,7 +134,9 @@ func hasCoding(events []Event) bool {
 // is not nil, what each adds up to (tallies[i] is events[i]'s).
 func NewEvents(events []classify.Event, tallies []analyze.EventTally, zone *time.Location) []Event {
 	out := make([]Event, 0, len(events))
-	for i, e := range events {
+	var stamp []byte
+	for i := range events {
+		e := &events[i]
 		var t analyze.EventTally
 		if tallies != nil {
 			t = tallies[i]
@@ -143,9 +145,14 @@ func NewEvents(events []classify.Event, tallies []analyze.EventTally, zone *time
 		if people == nil {
 			people = []string{}
 		}
+		// The start and the end, in one string: one allocation an event.
+		stamp = e.Start.In(zone).AppendFormat(stamp[:0], time.RFC3339)
+		n := len(stamp)
+		stamp = e.End.In(zone).AppendFormat(stamp, time.RFC3339)
+		times := string(stamp)
 		out = append(out, Event{
-			Start:     e.Start.In(zone).Format(time.RFC3339),
-			End:       e.End.In(zone).Format(time.RFC3339),
+			Start:     times[:n],
+			End:       times[n:],
 			AllDay:    e.AllDay,
 			Title:     e.Title,
 			Kind:      string(e.Kind),
