@@ -50,7 +50,7 @@ func ev(t testing.TB, loc *time.Location, kind classify.Kind, span string, opts 
 	default:
 		t.Fatalf("bad span %q", span)
 	}
-	e := classify.Event{Event: calendar.Event{Title: string(kind), Start: start, End: end}, Kind: kind}
+	e := classify.Event{Event: &calendar.Event{Title: string(kind), Start: start, End: end}, Kind: kind}
 	if kind == classify.KindMeeting {
 		e.Category = classify.CategoryAdHoc
 	}
@@ -664,7 +664,7 @@ func TestPeopleOfSharedLists(t *testing.T) {
 			who = []string{fmt.Sprintf("p%d@example.com", i), "alice@example.com"}
 		}
 		start := day.Add(time.Duration(i) * 5 * time.Minute)
-		e := classify.Event{Event: calendar.Event{Title: "m", Start: start, End: start.Add(5 * time.Minute)},
+		e := classify.Event{Event: &calendar.Event{Title: "m", Start: start, End: start.Add(5 * time.Minute)},
 			Kind: classify.KindMeeting, Category: classify.CategoryAdHoc, People: who}
 		events = append(events, e)
 		for _, p := range who {

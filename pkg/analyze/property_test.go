@@ -97,7 +97,7 @@ func randomEvents(rng *rand.Rand, from, to time.Time, loc *time.Location) []clas
 			length = time.Duration(5+rng.IntN(235))*time.Minute + time.Duration(rng.IntN(60))*time.Second
 		}
 		e := classify.Event{
-			Event: calendar.Event{Title: fmt.Sprint("event ", i), Start: start, End: start.Add(length)},
+			Event: &calendar.Event{Title: fmt.Sprint("event ", i), Start: start, End: start.Add(length)},
 			Kind:  kinds[rng.IntN(len(kinds))],
 		}
 		if e.Kind == classify.KindMeeting {

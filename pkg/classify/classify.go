@@ -134,9 +134,14 @@ func DefaultRules() Rules {
 	}
 }
 
-// Event is an occurrence with its classification.
+// Event is an occurrence with its classification. It points to the
+// occurrence rather than holding a copy: a calendar of 100,000 occurrences
+// then holds one copy of each while it is classified and counted (26 MB
+// less at the peak of `emtime analyze` on ten years). The occurrence is
+// shared with the slice [Classify] was given: treat it as read-only, and
+// give a changed copy its own (as a what-if that moves a meeting does).
 type Event struct {
-	calendar.Event
+	*calendar.Event
 	Kind Kind
 	// Category is set for meetings only.
 	Category Category
@@ -165,7 +170,7 @@ func Classify(events []calendar.Event, r Rules) []Event {
 		e := &events[i]
 		v := c.classifyShared(e)
 		o := &out[i]
-		o.Event = *e
+		o.Event = e
 		o.Kind, o.Category, o.Reason, o.Keyword, o.People, o.Size = v.Kind, v.Category, v.Reason, v.Keyword, v.People, v.Size
 	}
 	return out
@@ -245,7 +250,7 @@ func newClassifier(r Rules) *classifier {
 // The order of the rules below is the documented order: keep the README's
 // "How time is counted" in step with it.
 func (c *classifier) classify(e calendar.Event) Event {
-	out := Event{Event: e}
+	out := Event{Event: &e}
 	people, size := c.people(e)
 	out.People, out.Size = people, size
 	words := normalize(e.Title)

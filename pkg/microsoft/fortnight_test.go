@@ -316,7 +316,7 @@ func TestFortnightSameWeeks(t *testing.T) {
 // reasons lists each event's classification, one a line, in a stable order.
 func reasons(es []classify.Event) string {
 	es = slices.Clone(es)
-	slices.SortStableFunc(es, func(a, b classify.Event) int { return byStartEndTitle(a.Event, b.Event) })
+	slices.SortStableFunc(es, func(a, b classify.Event) int { return byStartEndTitle(*a.Event, *b.Event) })
 	var b strings.Builder
 	for _, e := range es {
 		fmt.Fprintf(&b, "%s %q %s %s %q %v %d\n", e.Start.Format("Mon 02 15:04"), e.Title, e.Kind, e.Category, e.Reason, e.People, e.Size)

@@ -21,7 +21,7 @@ func at(day, hour, minute int) time.Time {
 
 func event(title string, kind classify.Kind, cat classify.Category, from, to time.Time, people ...string) classify.Event {
 	return classify.Event{
-		Event: calendar.Event{Title: title, Start: from, End: to},
+		Event: &calendar.Event{Title: title, Start: from, End: to},
 		Kind:  kind, Category: cat, People: people,
 	}
 }

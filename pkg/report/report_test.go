@@ -17,7 +17,7 @@ import (
 func meeting(day, from, to int) classify.Event {
 	at := func(h int) time.Time { return time.Date(2026, 3, day, h, 0, 0, 0, time.UTC) }
 	return classify.Event{
-		Event:    calendar.Event{Title: "sync", Start: at(from), End: at(to)},
+		Event:    &calendar.Event{Title: "sync", Start: at(from), End: at(to)},
 		Kind:     classify.KindMeeting,
 		Category: classify.CategoryOneOnOne,
 		People:   []string{"bob@example.com"},

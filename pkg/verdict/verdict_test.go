@@ -125,8 +125,8 @@ func TestJudgeOutOfOfficeWeek(t *testing.T) {
 	loc := time.UTC
 	monday := time.Date(2026, 3, 2, 0, 0, 0, 0, loc)
 	events := []classify.Event{
-		{Event: calendar.Event{Title: "Vacation", Start: monday, End: monday.AddDate(0, 0, 7), AllDay: true}, Kind: classify.KindOutOfOffice},
-		{Event: calendar.Event{Title: "Stand-up", Start: monday.Add(10 * time.Hour), End: monday.Add(11 * time.Hour)}, Kind: classify.KindMeeting, Category: classify.CategoryRecurring},
+		{Event: &calendar.Event{Title: "Vacation", Start: monday, End: monday.AddDate(0, 0, 7), AllDay: true}, Kind: classify.KindOutOfOffice},
+		{Event: &calendar.Event{Title: "Stand-up", Start: monday.Add(10 * time.Hour), End: monday.Add(11 * time.Hour)}, Kind: classify.KindMeeting, Category: classify.CategoryRecurring},
 	}
 	res := analyze.Analyze(analyze.Input{Events: events, From: monday, To: monday.AddDate(0, 0, 7), Settings: analyze.DefaultSettings(loc)})
 	w := res.Weeks[0]

@@ -108,7 +108,9 @@ func (c *Calendar) move(k int, s Series, step time.Duration) Move {
 		same := true
 		for i, j := range s.Events {
 			moved[i] = events[j]
-			moved[i].Start, moved[i].End = c.at(events[j].Start, at), c.at(events[j].Start, at).Add(events[j].End.Sub(events[j].Start))
+			ev := *events[j].Event // a moved copy of its own: the occurrence is shared
+			ev.Start, ev.End = c.at(events[j].Start, at), c.at(events[j].Start, at).Add(events[j].End.Sub(events[j].Start))
+			moved[i].Event = &ev
 			same = same && moved[i].Start.Equal(events[j].Start)
 		}
 		if same {
@@ -121,8 +123,10 @@ func (c *Calendar) move(k int, s Series, step time.Duration) Move {
 		probes := make([]classify.Event, len(probeDays))
 		for i, d := range probeDays {
 			probes[i] = moved[len(moved)-1]
-			probes[i].Start = c.at(c.res.Days[d].Start, at)
-			probes[i].End = probes[i].Start.Add(moved[len(moved)-1].End.Sub(moved[len(moved)-1].Start))
+			ev := *probes[i].Event
+			ev.Start = c.at(c.res.Days[d].Start, at)
+			ev.End = ev.Start.Add(moved[len(moved)-1].End.Sub(moved[len(moved)-1].Start))
+			probes[i].Event = &ev
 		}
 		if pdays, pcounted := st.recount(change{add: probes}); !c.free(probes, wo, pdays, pcounted) {
 			continue

@@ -390,7 +390,9 @@ func TestMovesAreFreeAndExact(t *testing.T) {
 				e := in.Events[j]
 				d := e.Start.In(s.Zone)
 				start := time.Date(d.Year(), d.Month(), d.Day(), int(m.To/time.Hour), int(m.To%time.Hour/time.Minute), 0, 0, s.Zone)
-				e.Start, e.End = start, start.Add(e.End.Sub(e.Start))
+				ev := *e.Event // the occurrence is shared: move a copy
+				ev.Start, ev.End = start, start.Add(ev.End.Sub(ev.Start))
+				e.Event = &ev
 				moved = append(moved, e)
 			}
 			fresh := analyzeWith(in, append(slices.Clone(events), moved...))

@@ -75,7 +75,7 @@ func randomEvents(rng *rand.Rand, from, to time.Time, loc *time.Location, series
 	var events []classify.Event
 	meeting := func(title string, start time.Time, length time.Duration) classify.Event {
 		e := classify.Event{
-			Event: calendar.Event{Title: title, Start: start, End: start.Add(length)},
+			Event: &calendar.Event{Title: title, Start: start, End: start.Add(length)},
 			Kind:  classify.KindMeeting, Category: classify.Categories()[rng.IntN(5)],
 		}
 		organizer := pool[rng.IntN(len(pool))]
@@ -155,7 +155,7 @@ func randomEvents(rng *rand.Rand, from, to time.Time, loc *time.Location, series
 				e.UID = "shared-uid@example.com" // one-offs that share a UID stay apart
 			}
 		} else {
-			e = classify.Event{Event: calendar.Event{Title: fmt.Sprintf("%s %d", kind, i), Start: start, End: start.Add(length)}, Kind: kind}
+			e = classify.Event{Event: &calendar.Event{Title: fmt.Sprintf("%s %d", kind, i), Start: start, End: start.Add(length)}, Kind: kind}
 		}
 		events = append(events, e)
 	}

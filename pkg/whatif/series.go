@@ -179,8 +179,8 @@ func (c *Calendar) describe(s *Series) {
 	events := c.in.Events
 	latest := &events[s.Events[len(s.Events)-1]]
 	s.Recurring, s.Title = latest.Recurring, latest.Title
-	s.Response, _ = c.me.Response(latest.Event)
-	s.OrganizerIsMe = c.me.Organizes(latest.Event)
+	s.Response, _ = c.me.Response(*latest.Event)
+	s.OrganizerIsMe = c.me.Organizes(*latest.Event)
 
 	cats := make(map[classify.Category]int)
 	var weekdays [7]bool
