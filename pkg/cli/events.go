@@ -89,21 +89,23 @@ func eventsRun(ctx context.Context, opts *EventsOptions) error {
 			}
 		}
 	}
-	events := report.NewEvents(inRange, tallies, l.Settings.Zone)
+	rows := report.EventRows{Events: inRange, Tallies: tallies, Zone: l.Settings.Zone}
 	if g := l.Git; g != nil {
-		events = append(events, codingEvents(l, g, res, opts.ShowCommits)...)
-		report.SortEvents(events)
+		rows.Extra = codingEvents(l, g, res, opts.ShowCommits)
 	}
 	warn(opts.IO, l.Warnings)
 	if opts.Redact {
-		events = report.NewRedactor(l.Me).Events(events)
+		rows.Redact = report.NewRedactor(l.Me)
 	}
 	return output(opts.IO, opts.Out, func(w io.Writer, toFile bool) error {
 		switch opts.Output {
 		case "json":
-			return report.WriteEventsJSON(w, events)
+			return report.WriteEventRowsJSON(w, rows)
 		case "ndjson":
-			return report.WriteEventsNDJSON(w, events)
+			return report.WriteEventRowsNDJSON(w, rows)
+		}
+		events := rows.List()
+		switch opts.Output {
 		case "csv":
 			return report.WriteEventsCSV(w, events)
 		case "markdown":

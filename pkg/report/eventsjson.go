@@ -2,6 +2,7 @@ package report
 
 import (
 	"io"
+	"iter"
 	"strconv"
 	"unicode/utf8"
 
@@ -21,8 +22,9 @@ import (
 const flushAt = 64 << 10
 
 // writeEvents writes the events, each appended to the output by one, in
-// writes of about flushAt bytes; head and tail go before and after them.
-func writeEvents(w io.Writer, events []Event, head, tail string, one func([]byte, *Event, bool) []byte) error {
+// writes of about flushAt bytes; head and tail go before and after them,
+// and nothing at all when there is no event and no head.
+func writeEvents(w io.Writer, events iter.Seq[*Event], head, tail string, one func([]byte, *Event, bool) []byte) error {
 	buf := make([]byte, 0, flushAt+4<<10)
 	buf = append(buf, head...)
 	flush := func() error {
@@ -30,13 +32,22 @@ func writeEvents(w io.Writer, events []Event, head, tail string, one func([]byte
 		buf = buf[:0]
 		return err
 	}
-	for i := range events {
-		buf = one(buf, &events[i], i == len(events)-1)
+	first := true
+	var err error
+	for e := range events {
+		buf = one(buf, e, first)
+		first = false
 		if len(buf) >= flushAt {
-			if err := flush(); err != nil {
-				return err
+			if err = flush(); err != nil {
+				break
 			}
 		}
+	}
+	if err != nil {
+		return err
+	}
+	if first && head == "" {
+		return nil
 	}
 	buf = append(buf, tail...)
 	return flush()
@@ -48,14 +59,14 @@ func appendEventLine(b []byte, e *Event, _ bool) []byte {
 }
 
 // appendEventItem appends e as an element of the indented array of
-// WriteEventsJSON.
-func appendEventItem(b []byte, e *Event, last bool) []byte {
-	b = append(b, "  "...)
-	b = appendEvent(b, e, "  ")
-	if !last {
-		b = append(b, ',')
+// WriteEventsJSON, after the comma that ends the one before it: the
+// array's tail ends the last line.
+func appendEventItem(b []byte, e *Event, first bool) []byte {
+	if !first {
+		b = append(b, ",\n"...)
 	}
-	return append(b, '\n')
+	b = append(b, "  "...)
+	return appendEvent(b, e, "  ")
 }
 
 // appendEvent appends e as a JSON object: on one line when indent is "",

@@ -143,35 +143,40 @@ func (rd *Redactor) settings(s Settings) Settings {
 func (rd *Redactor) Events(events []Event) []Event {
 	out := make([]Event, 0, len(events))
 	for _, e := range events {
-		if e.Kind != KindCoding && e.Kind != KindCommit {
-			e.Title = rd.title(e.Title)
-		}
-		e.Reason, e.keyword = classify.HideKeyword(e.Reason, e.keyword), ""
-		people := make([]string, 0, len(e.People))
-		for _, p := range e.People {
-			people = append(people, rd.person(p))
-		}
-		e.People = people
-		e.UID = pseudonym(rd.uids, e.UID, "uid")
-		e.Origin = ""
-		if e.Repositories != nil {
-			repos := make([]string, 0, len(e.Repositories))
-			for _, r := range e.Repositories {
-				repos = append(repos, rd.repo(r))
-			}
-			e.Repositories = repos
-		}
-		switch e.Kind {
-		case KindCoding:
-			e.Title = sessionTitle(e.Commits, e.Repositories)
-		case KindCommit:
-			e.Title = pseudonym(rd.commits, e.Hash, "commit")
-			e.Reason = commitReason("")
-			e.Hash = ""
-		}
-		out = append(out, e)
+		out = append(out, rd.event(e))
 	}
 	return out
+}
+
+// event is a redacted copy of one event.
+func (rd *Redactor) event(e Event) Event {
+	if e.Kind != KindCoding && e.Kind != KindCommit {
+		e.Title = rd.title(e.Title)
+	}
+	e.Reason, e.keyword = classify.HideKeyword(e.Reason, e.keyword), ""
+	people := make([]string, 0, len(e.People))
+	for _, p := range e.People {
+		people = append(people, rd.person(p))
+	}
+	e.People = people
+	e.UID = pseudonym(rd.uids, e.UID, "uid")
+	e.Origin = ""
+	if e.Repositories != nil {
+		repos := make([]string, 0, len(e.Repositories))
+		for _, r := range e.Repositories {
+			repos = append(repos, rd.repo(r))
+		}
+		e.Repositories = repos
+	}
+	switch e.Kind {
+	case KindCoding:
+		e.Title = sessionTitle(e.Commits, e.Repositories)
+	case KindCommit:
+		e.Title = pseudonym(rd.commits, e.Hash, "commit")
+		e.Reason = commitReason("")
+		e.Hash = ""
+	}
+	return e
 }
 
 // tally copies t with its people redacted.
