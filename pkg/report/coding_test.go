@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -366,5 +367,65 @@ func TestCodingEvents(t *testing.T) {
 	}
 	if !strings.Contains(tb.String(), "Mon 2026-03-02 13:00-16:00 | coding") || !strings.Contains(tb.String(), "3 commits in api") {
 		t.Errorf("events table:\n%s", tb.String())
+	}
+}
+
+// TestEventRowsAsTheList checks that rows made one at a time as they are
+// written are the list the other formats get: the calendar's events with
+// the rows from git history placed by start (after a calendar event that
+// starts with one), pseudonyms numbered in the order written, and the
+// JSON and NDJSON bytes of that list.
+func TestEventRowsAsTheList(t *testing.T) {
+	cal := []classify.Event{
+		event("Standup", classify.KindMeeting, classify.CategoryRecurring, at(2, 9, 0), at(2, 9, 15), "bob@example.com"),
+		event("1:1", classify.KindMeeting, classify.CategoryOneOnOne, at(2, 13, 0), at(2, 14, 0), "carol@example.com"),
+		event("Review", classify.KindMeeting, classify.CategoryAdHoc, at(2, 16, 0), at(2, 17, 0), "bob@example.com", "dan@example.com"),
+	}
+	tallies := []analyze.EventTally{{WorkingMinutes: 15}, {WorkingMinutes: 60}, {WorkingMinutes: 60}}
+	extra := NewCodingEvents(
+		[]CodingSession{
+			{Start: at(2, 13, 0), End: at(2, 15, 0), Commits: 2, Repos: []string{"/src/api"}},
+			{Start: at(2, 7, 0), End: at(2, 8, 0), Commits: 1, Repos: []string{"/src/web"}},
+			{Start: at(2, 18, 0), End: at(2, 19, 0), Commits: 1, Repos: []string{"/src/api"}},
+		},
+		[]Commit{{Hash: "0123456789abcdef0123456789abcdef01234567", When: at(2, 13, 30), Repos: []string{"/src/api"}, Subject: "fix"}},
+		2*time.Hour, 30*time.Minute, time.UTC)
+	for _, redact := range []bool{false, true} {
+		want := append(NewEvents(cal, tallies, time.UTC), extra...)
+		SortEvents(want)
+		rows := EventRows{Events: cal, Tallies: tallies, Zone: time.UTC, Extra: extra}
+		if redact {
+			want = NewRedactor([]string{"me@example.com"}).Events(want)
+			rows.Redact = NewRedactor([]string{"me@example.com"})
+		}
+		if got := rows.List(); !reflect.DeepEqual(got, want) {
+			t.Errorf("redact %v: rows\n%+v\nwant the list\n%+v", redact, got, want)
+		}
+		for name, write := range map[string][2]func(*bytes.Buffer) error{
+			"json":   {func(b *bytes.Buffer) error { return WriteEventsJSON(b, want) }, func(b *bytes.Buffer) error { return WriteEventRowsJSON(b, rows) }},
+			"ndjson": {func(b *bytes.Buffer) error { return WriteEventsNDJSON(b, want) }, func(b *bytes.Buffer) error { return WriteEventRowsNDJSON(b, rows) }},
+		} {
+			if redact {
+				rows.Redact = NewRedactor([]string{"me@example.com"}) // pseudonyms numbered afresh
+			}
+			var a, b bytes.Buffer
+			if err := write[0](&a); err != nil {
+				t.Fatal(err)
+			}
+			if err := write[1](&b); err != nil {
+				t.Fatal(err)
+			}
+			if a.String() != b.String() {
+				t.Errorf("redact %v, %s: rows written\n%s\nwant\n%s", redact, name, b.String(), a.String())
+			}
+		}
+	}
+	var empty bytes.Buffer
+	if err := WriteEventRowsJSON(&empty, EventRows{Zone: time.UTC}); err != nil || empty.String() != "[]\n" {
+		t.Errorf("no rows as JSON: %q, %v", empty.String(), err)
+	}
+	empty.Reset()
+	if err := WriteEventRowsNDJSON(&empty, EventRows{Zone: time.UTC}); err != nil || empty.Len() != 0 {
+		t.Errorf("no rows as NDJSON: %q, %v", empty.String(), err)
 	}
 }
