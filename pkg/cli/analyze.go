@@ -128,10 +128,7 @@ func analyzeRun(ctx context.Context, opts *AnalyzeOptions) error {
 		case "html":
 			return report.WriteHTML(w, r)
 		default:
-			st := style(opts.IO)
-			if toFile {
-				st = report.Style{}
-			}
+			st := textStyle(opts.IO, toFile)
 			st.Chart = !opts.NoChart
 			return report.WriteTable(w, r, st)
 		}
@@ -246,8 +243,27 @@ func writeThrough(path string, data []byte) error {
 	return nil
 }
 
+// style is how rich the text on standard output may be: block
+// characters on a terminal whose locale is UTF-8, unless --ascii; colour
+// on a terminal, unless NO_COLOR.
 func style(io *IOStreams) report.Style {
-	return report.Style{Unicode: io.OutTTY, Color: io.OutTTY && !io.NoColor}
+	return report.Style{
+		Unicode:  io.OutTTY && io.UTF8 && !io.ASCII,
+		Color:    io.OutTTY && !io.NoColor,
+		Terminal: io.OutTTY,
+	}
+}
+
+// textStyle is the style of a text report: [style], laid out for the
+// terminal's width, on standard output; plain and with no limit of width
+// in a file (a pipe is no terminal, and gets the same).
+func textStyle(ios *IOStreams, toFile bool) report.Style {
+	if toFile {
+		return report.Style{}
+	}
+	st := style(ios)
+	st.Width = ios.Width
+	return st
 }
 
 // maxWarnings is how many unreadable entries are named one by one.

@@ -149,7 +149,9 @@ Or Microsoft 365 / Outlook:    emtime auth login --provider microsoft --client-i
 	cmd.AddCommand(NewCmdConfig(f))
 	cmd.AddCommand(NewCmdVersion(f, nil))
 	addConfigFlag(cmd, f) // persistent --config FILE
-	setVersion(cmd)       // --version
+	cmd.PersistentFlags().BoolVar(&f.IO.ASCII, "ascii", false,
+		"draw tables, bars and charts in plain ASCII, on a terminal too (the default when the locale is not UTF-8)")
+	setVersion(cmd) // --version
 	return cmd
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/emtime/emtime/pkg/analyze"
+	"github.com/emtime/emtime/pkg/textsafe"
 )
 
 // heatGrid is the part of the heat map worth drawing: the weekdays that
@@ -117,7 +118,7 @@ func writeHeatmap(w io.Writer, r Report, st Style) {
 	if st.Unicode {
 		shades, edge = []string{" ", "░", "▒", "▓", "█"}, "│"
 	}
-	fmt.Fprintf(w, "\nWhere the meetings sit: average minutes of meetings in each hour, %s\n\n", r.Timezone)
+	fmt.Fprintf(w, "\n%s\n", wrap("Where the meetings sit: average minutes of meetings in each hour, "+textsafe.Line(r.Timezone), st.Width, "", "  "))
 	var b strings.Builder
 	b.WriteString("     ")
 	for _, h := range g.Hours() {

@@ -28,7 +28,7 @@ func WriteMarkdown(w io.Writer, r Report) error {
 	}
 	b.WriteString("\n\n")
 
-	cols := mdWeekColumns(r.HasGit())
+	cols := mdWeekColumns(r.HasGit(), r.Settings.Bands)
 	for _, c := range cols {
 		b.WriteString("| " + c.header + " ")
 	}
@@ -69,8 +69,8 @@ type mdColumn struct {
 
 // mdWeekColumns are the columns of the Markdown table of weeks; a figure
 // that should show there is a line here. The coding column shows only with
-// git history.
-func mdWeekColumns(git bool) []mdColumn {
+// git history. A share shows a decimal beside a band's edge it depends on.
+func mdWeekColumns(git bool, b Bands) []mdColumn {
 	cols := []mdColumn{
 		{"Week", false, func(wk Week) string {
 			label := mdText(wk.WeekStart)
@@ -82,12 +82,12 @@ func mdWeekColumns(git bool) []mdColumn {
 			return label
 		}},
 		{"Capacity", true, func(wk Week) string { return hm(wk.CapacityMinutes) }},
-		{"Meetings", true, func(wk Week) string { return pctOf(wk.MeetingShare) }},
-		{"Focus", true, func(wk Week) string { return pctOf(wk.FocusShare) }},
+		{"Meetings", true, func(wk Week) string { return pctNear(wk.MeetingShare, b.EMMeetingMin, b.EMMeetingMax) }},
+		{"Focus", true, func(wk Week) string { return pctNear(wk.FocusShare, b.EMFocusMax, b.ICFocusMin, b.ICFocusMax) }},
 		{"Fragmented", true, func(wk Week) string { return pctOf(wk.FragmentedShare) }},
 	}
 	if git {
-		cols = append(cols, mdColumn{"Coding", true, func(wk Week) string { return mdText(codingCell(wk.Tally)) }})
+		cols = append(cols, mdColumn{"Coding", true, func(wk Week) string { return mdText(codingCell(wk.Tally, b)) }})
 	}
 	return append(cols, mdColumn{"Track", false, func(wk Week) string { return mdText(string(wk.Track)) }})
 }

@@ -125,16 +125,16 @@ func TestTableIsPlainWithoutATerminal(t *testing.T) {
 	if err := WriteTable(&plain, r, Style{}); err != nil {
 		t.Fatal(err)
 	}
-	if strings.ContainsAny(plain.String(), "█░│\x1b") {
+	if strings.ContainsAny(plain.String(), "━─█░│\x1b") {
 		t.Errorf("plain table has block characters or escapes:\n%s", plain.String())
 	}
-	if !strings.Contains(plain.String(), "##........ 15%") {
+	if !strings.Contains(plain.String(), "==-------- 15%") {
 		t.Errorf("plain table lacks the 15%% meeting bar:\n%s", plain.String())
 	}
 	if err := WriteTable(&rich, r, Style{Unicode: true, Color: true}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(rich.String(), "██░░░░░░░░ 15%") || !strings.Contains(rich.String(), "\x1b[32m") {
+	if !strings.Contains(rich.String(), "━━──────── 15%") || !strings.Contains(rich.String(), "\x1b[32m") {
 		t.Errorf("terminal table lacks the bar or the colour:\n%s", rich.String())
 	}
 }

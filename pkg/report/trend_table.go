@@ -151,7 +151,12 @@ func (c trendChart) rows() []string {
 	}
 	now := "–"
 	if last >= 0 {
-		now = trackLabel(rolling(r.Columns[last]).RollingTrack)
+		// "overloaded" is wider than the column: its letter, which the
+		// key names, and the sentence under the chart says it in words.
+		t := rolling(r.Columns[last]).RollingTrack
+		if now = trackLabel(t); displayWidth(now) > trendValueWidth-1 {
+			now = trackLetter(t, c.st)
+		}
 	}
 	rows = append(rows, c.row("Track", roll, c.strip(func(col TrendColumn) string {
 		t := rolling(col).RollingTrack
@@ -383,20 +388,21 @@ func displayWidth(s string) int {
 }
 
 // wrapText breaks s into lines of at most width columns at spaces: the
-// first line starts with first, the others with rest.
+// first line starts with first, the others with rest. A word longer than
+// a line stands alone on its line. Colour takes no column.
 func wrapText(s string, width int, first, rest string) string {
 	var b strings.Builder
 	prefix := first
 	lineLen := 0
 	for _, word := range strings.Fields(s) {
-		n := utf8.RuneCountInString(word)
+		n := displayWidth(word)
 		switch {
 		case lineLen == 0:
 			b.WriteString(prefix)
-			lineLen = utf8.RuneCountInString(prefix)
+			lineLen = displayWidth(prefix)
 		case lineLen+1+n > width:
 			b.WriteString("\n" + rest)
-			lineLen = utf8.RuneCountInString(rest)
+			lineLen = displayWidth(rest)
 		default:
 			b.WriteByte(' ')
 			lineLen++

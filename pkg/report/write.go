@@ -19,12 +19,24 @@ import (
 
 // Style says how rich a text rendering may be.
 type Style struct {
-	// Unicode allows block characters and box drawing (a terminal).
+	// Unicode allows block characters and box drawing (a terminal whose
+	// locale is UTF-8, without --ascii).
 	Unicode bool
 	// Color allows ANSI colour (a terminal, NO_COLOR unset).
 	Color bool
 	// Chart adds the weekday × hour heat map of meetings under the table.
 	Chart bool
+	// Width is the width, in columns, the text is laid out for: tables
+	// narrow their bars and headers to fit and prose is wrapped at word
+	// boundaries. 0 lays it out without a limit.
+	Width int
+	// Terminal says a person reads the text at a terminal rather than a
+	// program through a pipe: lists are laid out for reading (see
+	// [WriteEventsTable]) instead of as the plain table.
+	Terminal bool
+	// Wide adds the reason and the people under each event of the list a
+	// terminal shows.
+	Wide bool
 }
 
 // WriteJSON writes the report as one indented JSON document. Text is kept
@@ -50,7 +62,8 @@ func writeJSON(w io.Writer, v any, indent string) error {
 
 // WriteTable writes one row per week with the shares as bars, then the
 // verdict for the range and for the current week, with reasons, and with
-// st.Chart the heat map of where the meetings sit.
+// st.Chart the heat map of where the meetings sit. With st.Width the table
+// is narrowed to fit, bars first, then headers, and the prose wrapped.
 func WriteTable(w io.Writer, r Report, st Style) error {
 	return buffered(w, func(w io.Writer) error { return writeTable(w, r, st) })
 }
@@ -66,47 +79,122 @@ func buffered(w io.Writer, write func(io.Writer) error) error {
 }
 
 func writeTable(w io.Writer, r Report, st Style) error {
-	fmt.Fprintf(w, "%s\n\n", textsafe.Line(fmt.Sprintf("%s to %s, %s, working hours %s", r.Range.From, r.Range.To, r.Timezone, hoursSummary(r.Settings.WorkHours))))
+	fmt.Fprint(w, wrap(textsafe.Line(fmt.Sprintf("%s to %s, %s, working hours %s", r.Range.From, r.Range.To, r.Timezone, hoursSummary(r.Settings.WorkHours))), st.Width, "", "  "))
+	fmt.Fprintln(w)
+	l, err := writeWeekTable(w, r, st)
+	if err != nil {
+		return err
+	}
+	if l.short && slices.ContainsFunc(r.Weeks, func(wk Week) bool { return !wk.Full && !wk.Current }) {
+		fmt.Fprintln(w, "~ part of a week")
+	}
+	b := r.Settings.Bands
+	fmt.Fprintln(w)
+	fmt.Fprint(w, wrap(fmt.Sprintf("Bands: meetings %s–%s of working time is an engineering manager's; focus %s–%s is an individual contributor's coding time.",
+		pct(b.EMMeetingMin), pct(b.EMMeetingMax), pct(b.ICFocusMin), pct(b.ICFocusMax)), st.Width, "", "  "))
+	if r.HasGit() {
+		fmt.Fprint(w, wrap(fmt.Sprintf("Coding, from your commits: %s or more of working time is an individual contributor's, %s or less an engineering manager's.",
+			pct(b.ICFocusMin), pct(b.EMFocusMax)), st.Width, "", "  "))
+	}
+	fmt.Fprintf(w, "\n%s", describe("Over "+plural(r.Range.Weeks, "week")+":", r.Summary.Tally, st))
+	writeFacts(w, r.Summary.Tally, r.Settings, st.Width)
+	if cw := r.Summary.CurrentWeek; cw != nil {
+		fmt.Fprintf(w, "\n%s", describe("This week ("+cw.WeekStart+", counted as scheduled):", cw.Tally, st))
+	}
+	if st.Chart {
+		writeHeatmap(w, r, st)
+	}
+	return nil
+}
+
+// weekLayout is one way to draw the table of weeks: how many cells a bar
+// has (0: the share alone) and whether the headers are the short ones.
+type weekLayout struct {
+	bar   int
+	short bool
+}
+
+// weekLayouts are tried in order until the table fits the width: narrower
+// bars first, then shorter headers, then no bars.
+var weekLayouts = [...]weekLayout{{10, false}, {5, false}, {5, true}, {0, true}}
+
+// writeWeekTable draws the table of weeks in the first layout that fits
+// st.Width (the last when none does), and says which.
+func writeWeekTable(w io.Writer, r Report, st Style) (weekLayout, error) {
+	var out bytes.Buffer
+	var l weekLayout
+	for i := range weekLayouts {
+		l = weekLayouts[i]
+		out.Reset()
+		if err := renderWeekTable(&out, r, st, l); err != nil {
+			return l, err
+		}
+		if st.Width <= 0 || i == len(weekLayouts)-1 || maxLineWidth(out.String()) <= st.Width {
+			break
+		}
+	}
+	_, err := w.Write(out.Bytes())
+	return l, err
+}
+
+func renderWeekTable(w io.Writer, r Report, st Style, l weekLayout) error {
 	t := newTable(w, st)
 	header := []string{"Week", "Capacity", "Meetings", "Focus", "Fragmented"}
+	if l.short {
+		header = []string{"Week", "Hours", "Meet", "Focus", "Frag"}
+	}
 	if r.HasGit() {
 		header = append(header, "Coding")
 	}
 	t.Header(append(header, "Track"))
+	b := r.Settings.Bands
 	for _, wk := range r.Weeks {
 		label := wk.WeekStart
-		if wk.Current {
+		switch {
+		case wk.Current:
 			label += " *"
-		} else if !wk.Full {
+		case !wk.Full && l.short:
+			label += " ~"
+		case !wk.Full:
 			label += " (part)"
 		}
-		row := cells(label, hm(wk.CapacityMinutes), bar(wk.MeetingShare, st), bar(wk.FocusShare, st), pctOf(wk.FragmentedShare))
+		row := cells(label, hm(wk.CapacityMinutes),
+			bar(wk.MeetingShare, l.bar, st, b.EMMeetingMin, b.EMMeetingMax),
+			bar(wk.FocusShare, l.bar, st, b.EMFocusMax, b.ICFocusMin, b.ICFocusMax),
+			pctOf(wk.FragmentedShare))
 		if r.HasGit() {
-			row = append(row, codingCell(wk.Tally))
+			row = append(row, codingCell(wk.Tally, b))
 		}
 		row = append(row, paint(textsafe.Line(string(wk.Track)), wk.Track, st))
 		if err := t.Append(row); err != nil {
 			return err
 		}
 	}
-	if err := t.Render(); err != nil {
-		return err
+	return t.Render()
+}
+
+// maxLineWidth is the width of the widest line of s, in columns.
+func maxLineWidth(s string) int {
+	n := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		n = max(n, displayWidth(line))
 	}
-	fmt.Fprintf(w, "\nBands: meetings %s–%s of working time is an engineering manager's; focus %s–%s is an individual contributor's coding time.\n",
-		pct(r.Settings.Bands.EMMeetingMin), pct(r.Settings.Bands.EMMeetingMax), pct(r.Settings.Bands.ICFocusMin), pct(r.Settings.Bands.ICFocusMax))
-	if r.HasGit() {
-		fmt.Fprintf(w, "Coding, from your commits: %s or more of working time is an individual contributor's, %s or less an engineering manager's.\n",
-			pct(r.Settings.Bands.ICFocusMin), pct(r.Settings.Bands.EMFocusMax))
+	return n
+}
+
+// Wrap breaks s at word boundaries into lines of at most width columns,
+// the first starting with first, the others with rest; every line ends
+// with a line feed. A word longer than a line (a URL) is never broken.
+func Wrap(s string, width int, first, rest string) string { return wrap(s, width, first, rest) }
+
+// wrap breaks s at word boundaries into lines of at most width columns
+// (any width when width is 0 or less), the first starting with first, the
+// others with rest; every line ends with a line feed.
+func wrap(s string, width int, first, rest string) string {
+	if width <= 0 {
+		return first + s + "\n"
 	}
-	fmt.Fprintf(w, "\nOver %s: %s\n", plural(r.Range.Weeks, "week"), describe(r.Summary.Tally, st))
-	writeFacts(w, r.Summary.Tally, r.Settings.Categories)
-	if cw := r.Summary.CurrentWeek; cw != nil {
-		fmt.Fprintf(w, "\nThis week (%s, counted as scheduled): %s\n", cw.WeekStart, describe(cw.Tally, st))
-	}
-	if st.Chart {
-		writeHeatmap(w, r, st)
-	}
-	return nil
+	return wrapText(s, width, first, rest)
 }
 
 func newTable(w io.Writer, st Style) *tablewriter.Table {
@@ -121,22 +209,28 @@ func newTable(w io.Writer, st Style) *tablewriter.Table {
 	return tablewriter.NewTable(w, opts...)
 }
 
-// describe is the verdict and its reasons, one per line.
-func describe(t Tally, st Style) string {
+// describe is heading and the verdict, then its reasons, one per line,
+// wrapped to st.Width.
+func describe(heading string, t Tally, st Style) string {
 	var b strings.Builder
-	b.WriteString(paint(trackName(t.Track), t.Track, st))
+	b.WriteString(wrap(heading+" "+paint(trackName(t.Track), t.Track, st), st.Width, "", "  "))
 	for _, r := range t.Reasons {
-		b.WriteString("\n  - " + textsafe.Line(r))
+		b.WriteString(wrap(textsafe.Line(r), st.Width, "  - ", "    "))
 	}
 	return b.String()
 }
 
-// codingCell is a week's coding share and coding track: "12% em".
-func codingCell(t Tally) string {
+// codingCell is a week's coding share and coding track: "12% em"; the
+// share shows a decimal beside a band's edge.
+func codingCell(t Tally, b Bands) string {
 	if t.Coding == nil {
 		return "-"
 	}
-	return textsafe.Line(pctOf(t.CodingShare) + " " + string(t.CodingTrack))
+	share := "-"
+	if t.CodingShare != nil {
+		share = verdict.Percent(*t.CodingShare, b.EMFocusMax, b.ICFocusMin, b.ICFocusMax)
+	}
+	return textsafe.Line(share + " " + string(t.CodingTrack))
 }
 
 // codingFacts says a tally's coding in a sentence; "" without git history.
@@ -160,20 +254,28 @@ func pluralRepos(n int) string {
 	return fmt.Sprintf("%d repositories", n)
 }
 
-func writeFacts(w io.Writer, t Tally, categories []string) {
-	fmt.Fprintf(w, "  %s (%s), %s after hours; %s of booked focus blocks; longest focus stretch %s; %s; %s\n",
-		plural(t.MeetingCount, "meeting"), textsafe.Line(categoryLine(categories, t.Categories)), hm(t.AfterHoursMeetingMinutes), hm(t.FocusBookedMinutes),
-		hm(t.LongestFocusMinutes), plural(t.MeetingFreeDays, "meeting-free day"), plural(t.BackToBackChains, "back-to-back chain"))
+// writeFacts writes the figures of a tally under its verdict, each
+// sentence wrapped to width.
+func writeFacts(w io.Writer, t Tally, s Settings, width int) {
+	fmt.Fprint(w, wrap(fmt.Sprintf("%s (%s), %s after hours; %s; longest focus stretch %s; %s; %s",
+		plural(t.MeetingCount, "meeting"), textsafe.Line(categoryLine(s.Categories, t.Categories)), hm(t.AfterHoursMeetingMinutes), bookedFacts(t, s),
+		hm(t.LongestFocusMinutes), plural(t.MeetingFreeDays, "meeting-free day"), plural(t.BackToBackChains, "back-to-back chain")), width, "  ", "    "))
 	if len(t.TopPeople) > 0 {
 		var ps []string
 		for _, p := range t.TopPeople {
 			ps = append(ps, fmt.Sprintf("%s %s", textsafe.Line(p.Person), hm(p.Minutes)))
 		}
-		fmt.Fprintf(w, "  most meeting time with: %s\n", strings.Join(ps, ", "))
+		fmt.Fprint(w, wrap("most meeting time with: "+strings.Join(ps, ", "), width, "  ", "    "))
 	}
 	if c := codingFacts(t); c != "" {
-		fmt.Fprintf(w, "  %s\n", c)
+		fmt.Fprint(w, wrap(c, width, "  ", "    "))
 	}
+}
+
+// bookedFacts says how much focus time was booked: "8h00 of booked focus
+// blocks".
+func bookedFacts(t Tally, s Settings) string {
+	return hm(t.FocusBookedMinutes) + " of booked focus blocks"
 }
 
 func categoryLine(order []string, cats map[string]Category) string {
@@ -205,20 +307,34 @@ func paint(s string, t verdict.Track, st Style) string {
 	return "\x1b[" + code + "m" + s + "\x1b[0m"
 }
 
-const barWidth = 10
-
-// bar draws a share as a ten-cell bar and a percentage.
-func bar(share *float64, st Style) string {
+// bar draws a share as a bar of cells cells and a percentage, with a
+// decimal where it is beside one of edges (a band's edge the verdict
+// depends on); with no cells, the percentage alone. Its characters are
+// none of the heat map's shades, which mean minutes, not shares.
+func bar(share *float64, cells int, st Style, edges ...float64) string {
 	if share == nil {
 		return "-"
 	}
-	full, empty := "#", "."
-	if st.Unicode {
-		full, empty = "█", "░"
+	p := verdict.Percent(*share, edges...)
+	if cells == 0 {
+		return p
 	}
-	n := int(math.Round(*share * barWidth))
-	n = min(max(n, 0), barWidth)
-	return strings.Repeat(full, n) + strings.Repeat(empty, barWidth-n) + fmt.Sprintf(" %3s", pct(*share))
+	full, empty := "=", "-"
+	if st.Unicode {
+		full, empty = "━", "─"
+	}
+	n := int(math.Round(*share * float64(cells)))
+	n = min(max(n, 0), cells)
+	return strings.Repeat(full, n) + strings.Repeat(empty, cells-n) + fmt.Sprintf(" %3s", p)
+}
+
+// pctNear is a share as [verdict.Percent] shows it beside edges; "-"
+// without one.
+func pctNear(share *float64, edges ...float64) string {
+	if share == nil {
+		return "-"
+	}
+	return verdict.Percent(*share, edges...)
 }
 
 func pctOf(share *float64) string {

@@ -392,6 +392,12 @@ func noCapacity(t analyze.Tally) string {
 // pct formats a share as a whole percentage, as reports show it.
 func pct(f float64) string { return fmt.Sprintf("%d%%", int(math.Round(f*100))) }
 
+// Percent formats a share as the reasons do: a whole percentage, with as
+// many decimals as it takes (up to two) not to read as equal to one of
+// edges (the bands' edges) when it is not: 0.598 beside an edge of 0.60 is
+// "59.8%", not "60%". Reports show the shares a verdict depends on with it.
+func Percent(f float64, edges ...float64) string { return pctBeside(f, edges...) }
+
 // pctBeside formats a share like pct, with as many decimals as it takes
 // (up to two) not to read as equal to one of edges when it is not.
 func pctBeside(f float64, edges ...float64) string {
