@@ -113,7 +113,10 @@ type TimeTally struct {
 	PersonalMinutes          int `json:"personal_minutes"`            // personal time within working hours, not under a meeting
 	AfterHoursMeetingMinutes int `json:"after_hours_meeting_minutes"` // union of meetings outside working hours
 	FocusBookedMinutes       int `json:"focus_booked_minutes"`        // booked focus blocks within working hours
-	ExternalMeetingMinutes   int `json:"external_meeting_minutes"`    // meeting minutes with someone outside my domain
+	// FocusBookedFragmentedMinutes are the booked focus blocks' free
+	// minutes in stretches shorter than FocusMin: counted as fragmented.
+	FocusBookedFragmentedMinutes int `json:"focus_booked_fragmented_minutes"`
+	ExternalMeetingMinutes       int `json:"external_meeting_minutes"` // meeting minutes with someone outside my domain
 }
 
 func (t *TimeTally) add(u TimeTally) {
@@ -128,6 +131,7 @@ func (t *TimeTally) add(u TimeTally) {
 	t.PersonalMinutes += u.PersonalMinutes
 	t.AfterHoursMeetingMinutes += u.AfterHoursMeetingMinutes
 	t.FocusBookedMinutes += u.FocusBookedMinutes
+	t.FocusBookedFragmentedMinutes += u.FocusBookedFragmentedMinutes
 	t.ExternalMeetingMinutes += u.ExternalMeetingMinutes
 }
 
@@ -245,6 +249,10 @@ type EventTally struct {
 	// AwayMinutes are a meeting's minutes while I am out of office: not
 	// counted.
 	AwayMinutes int
+	// FragmentedMinutes are a booked focus block's free minutes in
+	// stretches shorter than the focus minimum: counted as fragmented
+	// time, not focus.
+	FragmentedMinutes int
 }
 
 // Heat spreads meeting, focus and coding minutes over the weekday and the
@@ -582,6 +590,8 @@ func (l *layout) timeTally() TimeTally {
 		FocusMinutes:             int(l.focus.len()),
 		AfterHoursMeetingMinutes: int(l.meetAll.minus(l.workSet).len()),
 		FocusBookedMinutes:       int(l.booked.len()),
+
+		FocusBookedFragmentedMinutes: int(l.booked.and(l.free).minus(l.focus).len()),
 	}
 	if l.workDay {
 		t.WorkDays = 1
@@ -637,6 +647,9 @@ func tallyEvent(t *EventTally, e *classify.Event, l *layout) {
 		t.AwayMinutes += int(away)
 	case classify.KindFocus:
 		t.WorkingMinutes += int(workIn)
+		// Free minutes of the block outside the focus stretches (which
+		// lie within the free time): fragmented.
+		t.FragmentedMinutes += int(inWork.overlap(l.free) - inWork.overlap(l.focus))
 	case classify.KindPersonal:
 		t.WorkingMinutes += int(workIn - inWork.overlap(l.meet))
 	case classify.KindOutOfOffice:

@@ -288,7 +288,8 @@ func checkTally(t *testing.T, w Tally) {
 			t.Errorf("%s minutes = %d", name, n)
 		}
 	}
-	if w.ExternalMeetingMinutes > w.MeetingMinutes || w.LongestFocusMinutes > w.FocusMinutes || w.FocusBookedMinutes > w.WorkingMinutes-w.OutOfOfficeMinutes {
+	if w.ExternalMeetingMinutes > w.MeetingMinutes || w.LongestFocusMinutes > w.FocusMinutes || w.FocusBookedMinutes > w.WorkingMinutes-w.OutOfOfficeMinutes ||
+		w.FocusBookedFragmentedMinutes > w.FocusBookedMinutes || w.FocusBookedFragmentedMinutes > w.FragmentedMinutes || w.FocusBookedFragmentedMinutes < 0 {
 		t.Errorf("a part is larger than its whole: %+v", minsOf(w))
 	}
 	// The coding invariant: coding is laid on free time only.
@@ -686,4 +687,29 @@ func TestPeopleOfSharedLists(t *testing.T) {
 		t.Errorf("people %v, want %v", got, want)
 	}
 	expect(t, "external minutes", res.Total.ExternalMeetingMinutes, wantExternal)
+}
+
+// A booked focus block between meetings, in a free stretch shorter than
+// the focus minimum, is fragmented time, and says so; one in a long free
+// stretch is focus.
+func TestBookedFocusShorterThanFocusMin(t *testing.T) {
+	utc := time.UTC
+	s := DefaultSettings(utc) // focus minimum 2h
+	events := []classify.Event{
+		ev(t, utc, classify.KindMeeting, "2026-03-02 09:00 10:00"),
+		ev(t, utc, classify.KindFocus, "2026-03-02 10:00 11:00"), // 10:00-11:30 free: too short
+		ev(t, utc, classify.KindMeeting, "2026-03-02 11:30 17:00"),
+		ev(t, utc, classify.KindFocus, "2026-03-03 10:00 11:00"), // a free day: focus
+	}
+	res := Analyze(Input{Events: events, From: at(t, utc, "2026-03-02 00:00"), To: at(t, utc, "2026-03-09 00:00"), Settings: s})
+	if got := res.Events[1]; got != (EventTally{WorkingMinutes: 60, FragmentedMinutes: 60}) {
+		t.Errorf("the short block's tally = %+v, want 60 working minutes, all fragmented", got)
+	}
+	if got := res.Events[3]; got != (EventTally{WorkingMinutes: 60}) {
+		t.Errorf("the block on a free day = %+v, want 60 working minutes, none fragmented", got)
+	}
+	if tt := res.Total; tt.FocusBookedMinutes != 120 || tt.FocusBookedFragmentedMinutes != 60 || tt.FragmentedMinutes != 90 {
+		t.Errorf("booked %d, booked but fragmented %d, fragmented %d; want 120, 60 and 90",
+			tt.FocusBookedMinutes, tt.FocusBookedFragmentedMinutes, tt.FragmentedMinutes)
+	}
 }

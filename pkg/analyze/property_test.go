@@ -233,6 +233,7 @@ func checkResult(t *testing.T, res Result, events []classify.Event, coding *Codi
 			{&sum.FocusMinutes, &w.FocusMinutes}, {&sum.FragmentedMinutes, &w.FragmentedMinutes},
 			{&sum.OutOfOfficeMinutes, &w.OutOfOfficeMinutes}, {&sum.PersonalMinutes, &w.PersonalMinutes},
 			{&sum.AfterHoursMeetingMinutes, &w.AfterHoursMeetingMinutes}, {&sum.FocusBookedMinutes, &w.FocusBookedMinutes},
+			{&sum.FocusBookedFragmentedMinutes, &w.FocusBookedFragmentedMinutes},
 			{&sum.ExternalMeetingMinutes, &w.ExternalMeetingMinutes}, {&sum.MeetingCount, &w.MeetingCount},
 			{&sum.BackToBackChains, &w.BackToBackChains}, {&sum.MeetingFreeDays, &w.MeetingFreeDays},
 			{&sum.CodingMinutes, &w.CodingMinutes}, {&sum.CodingInFocusMinutes, &w.CodingInFocusMinutes},

@@ -194,6 +194,10 @@ func (r EventRows) All() iter.Seq[*Event] {
 			n := len(stamp)
 			stamp = e.End.In(r.Zone).AppendFormat(stamp, time.RFC3339)
 			times := string(stamp)
+			reason := e.Reason
+			if t.FragmentedMinutes > 0 {
+				reason += fmt.Sprintf("; %s of it counted as fragmented: the free stretch around it is shorter than the focus minimum (--focus-min)", hm(t.FragmentedMinutes))
+			}
 			if !emit(Event{
 				Start:     times[:n],
 				End:       times[n:],
@@ -201,7 +205,7 @@ func (r EventRows) All() iter.Seq[*Event] {
 				Title:     e.Title,
 				Kind:      string(e.Kind),
 				Category:  string(e.Category),
-				Reason:    e.Reason,
+				Reason:    reason,
 				keyword:   e.Keyword,
 				People:    people,
 				Recurring: e.Recurring,

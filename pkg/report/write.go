@@ -272,10 +272,16 @@ func writeFacts(w io.Writer, t Tally, s Settings, width int) {
 	}
 }
 
-// bookedFacts says how much focus time was booked: "8h00 of booked focus
-// blocks".
+// bookedFacts says how much focus time was booked, and how much of it
+// counted as fragmented, and why: "8h00 of booked focus blocks (6h00 of
+// them in free stretches shorter than the 2h00 focus minimum, so
+// fragmented)".
 func bookedFacts(t Tally, s Settings) string {
-	return hm(t.FocusBookedMinutes) + " of booked focus blocks"
+	says := hm(t.FocusBookedMinutes) + " of booked focus blocks"
+	if n := t.FocusBookedFragmentedMinutes; n > 0 {
+		says += fmt.Sprintf(" (%s of them in free stretches shorter than the %s focus minimum, so fragmented)", hm(n), hm(s.FocusMinMinutes))
+	}
+	return says
 }
 
 func categoryLine(order []string, cats map[string]Category) string {
