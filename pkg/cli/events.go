@@ -20,6 +20,8 @@ type EventsOptions struct {
 	Out string
 	// Redact replaces titles and people with pseudonyms.
 	Redact bool
+	// Wide adds each event's reason and people under it, on a terminal.
+	Wide bool
 	// ShowCommits lists each of my commits, with its subject line, under
 	// the coding sessions.
 	ShowCommits bool
@@ -39,9 +41,14 @@ category and the reason — the evidence behind every number of 'analyze'.
 With git history (--git, or --demo's own) each coding session is a row of
 kind coding, with its repositories and commits, and what it adds up to;
 --show-commits lists every commit too, with its subject line. The range
-defaults to the current week.`,
+defaults to the current week.
+
+On a terminal the list fits its width: the zone of the times once, then a
+line per event, a meeting shown by its category; --wide adds a line under
+each with the reason and the people. Through a pipe or to a file it is a
+plain table with every column; -o json, ndjson and csv give every field.`,
 		Example: `  emtime events --demo
-  emtime events --ics work.ics --from 2026-03-02 --to 2026-03-08
+  emtime events --ics work.ics --from 2026-03-02 --to 2026-03-08 --wide
   emtime events --ics work.ics -o ndjson | jq 'select(.kind == "meeting")'
   emtime events --ics work.ics --git ~/src --show-commits`,
 		Args: noArgs,
@@ -56,6 +63,7 @@ defaults to the current week.`,
 	addOutputFlag(cmd, &opts.Output, eventsFormats)
 	cmd.Flags().StringVar(&opts.Out, "out", "", "write the list to this file instead of standard output")
 	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "replace titles, people, calendar and repository names with stable pseudonyms, for sharing")
+	cmd.Flags().BoolVar(&opts.Wide, "wide", false, "on a terminal, add a line under each event with its reason and people")
 	cmd.Flags().BoolVar(&opts.ShowCommits, "show-commits", false, "list each of my commits, with its subject line, beside the coding sessions")
 	return cmd
 }
@@ -111,9 +119,10 @@ func eventsRun(ctx context.Context, opts *EventsOptions) error {
 		case "markdown":
 			return report.WriteEventsMarkdown(w, events)
 		}
-		st := style(opts.IO)
-		if toFile {
-			st = report.Style{}
+		st := textStyle(opts.IO, toFile)
+		if st.Terminal {
+			st.Wide = opts.Wide
+			return report.WriteEventsList(w, events, l.Settings.Zone.String(), st)
 		}
 		return report.WriteEventsTable(w, events, st)
 	})
