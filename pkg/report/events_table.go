@@ -45,6 +45,9 @@ func WriteEventsList(w io.Writer, events []Event, zone string, st Style) error {
 			b.WriteString("\n" + day + "\n")
 		}
 		title := textsafe.Line(events[i].Title)
+		if title == "" && events[i].Kind == KindCommit {
+			title = textsafe.Line(events[i].Reason) // its hash, when its subject was not read
+		}
 		if titleW > 0 {
 			title = clipWidth(title, titleW)
 		}

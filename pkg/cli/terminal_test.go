@@ -1,0 +1,125 @@
+package cli_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/emtime/emtime/pkg/cli"
+)
+
+// terminalRun runs emtime as on a terminal width columns wide (0: a pipe)
+// whose locale is UTF-8, with colour off, on Wednesday 18 March 2026, and
+// returns standard output.
+func terminalRun(t *testing.T, width int, args ...string) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	ios := &cli.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut,
+		OutTTY: width > 0, Width: width, UTF8: true, NoColor: true}
+	env := map[string]string{"EMTIME_CONFIG_DIR": t.TempDir(), "HOME": t.TempDir(), "TZ": "UTC"}
+	f := &cli.Factory{IO: ios, Now: func() time.Time { return time.Date(2026, 3, 18, 12, 0, 0, 0, time.UTC) },
+		Getenv: func(k string) string { return env[k] }}
+	if code := cli.Main(args, f); code != cli.ExitOK {
+		t.Fatalf("emtime %s exited %d:\n%s", strings.Join(args, " "), code, errOut.String())
+	}
+	return out.String()
+}
+
+var escape = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// widest is the widest line of s, in columns (every character the
+// reports draw is one column wide).
+func widest(s string) (int, string) {
+	n, line := 0, ""
+	for l := range strings.SplitSeq(s, "\n") {
+		if w := utf8.RuneCountInString(escape.ReplaceAllString(l, "")); w > n {
+			n, line = w, l
+		}
+	}
+	return n, line
+}
+
+// TestTerminalScreens checks what a new user reads first, at 80 and 120
+// columns and through a pipe: no line of a screen is wider than the
+// terminal, for every demo persona, and each screen is a golden file under
+// testdata/terminal (rewrite them with `go test ./pkg/cli -update` and
+// review the diff).
+func TestTerminalScreens(t *testing.T) {
+	type screen struct {
+		name  string
+		width int // 0: a pipe
+		args  []string
+	}
+	var screens []screen
+	for _, p := range []string{"ic", "hybrid", "em", "overloaded"} {
+		screens = append(screens,
+			screen{"analyze-" + p + "-80", 80, []string{"analyze", "--demo=" + p}},
+			screen{"analyze-" + p + "-120", 120, []string{"analyze", "--demo=" + p}},
+			screen{"trend-" + p + "-80", 80, []string{"trend", "--demo=" + p}},
+			screen{"meetings-" + p + "-80", 80, []string{"meetings", "--demo=" + p, "--target", "ic", "--suggest-moves"}},
+		)
+	}
+	screens = append(screens,
+		screen{"analyze-em-pipe", 0, []string{"analyze", "--demo"}},
+		screen{"events-em-80", 80, []string{"events", "--demo"}},
+		screen{"events-em-120", 120, []string{"events", "--demo"}},
+		screen{"events-em-wide-80", 80, []string{"events", "--demo", "--wide"}},
+		screen{"events-em-pipe", 0, []string{"events", "--demo"}},
+		screen{"events-overloaded-80", 80, []string{"events", "--demo=overloaded", "--show-commits"}},
+	)
+	dir := filepath.Join("..", "..", "testdata", "terminal")
+	for _, s := range screens {
+		t.Run(s.name, func(t *testing.T) {
+			got := terminalRun(t, s.width, s.args...)
+			if n, line := widest(got); s.width > 0 && n > s.width {
+				t.Errorf("a line is %d columns wide on a terminal of %d:\n%s", n, s.width, line)
+			}
+			path := filepath.Join(dir, s.name+".txt")
+			if *update {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (write it with -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("emtime %s at %d columns differs from %s (rewrite it with -update and review the diff):\n%s",
+					strings.Join(s.args, " "), s.width, path, got)
+			}
+		})
+	}
+}
+
+// TestPipeIsPlain checks that what a pipe gets has no colour and no
+// character outside ASCII but the text's own, and that --ascii and a
+// locale that is not UTF-8 give the same plain characters on a terminal,
+// while NO_COLOR only drops the colour.
+func TestPipeIsPlain(t *testing.T) {
+	drawing := regexp.MustCompile("[━─█░▒▓│┌┐└┘├┤┬┴┼]")
+	pipe := terminalRun(t, 0, "analyze", "--demo")
+	if drawing.MatchString(pipe) || strings.Contains(pipe, "\x1b") {
+		t.Errorf("piped output has block characters or escapes:\n%s", pipe)
+	}
+	ascii := terminalRun(t, 80, "analyze", "--demo", "--ascii")
+	if drawing.MatchString(ascii) {
+		t.Errorf("--ascii on a terminal draws block characters:\n%s", ascii)
+	}
+	if !strings.Contains(ascii, "+--") || !strings.Contains(ascii, "==") {
+		t.Errorf("--ascii on a terminal lost its table or bars:\n%s", ascii)
+	}
+	rich := terminalRun(t, 80, "analyze", "--demo")
+	if !drawing.MatchString(rich) || strings.Contains(rich, "\x1b") {
+		t.Errorf("NO_COLOR on a UTF-8 terminal: want block characters and no colour:\n%s", rich)
+	}
+}
