@@ -92,6 +92,13 @@ func (i Info) String() string {
 	return b.String()
 }
 
+// Shown is the info as `emtime version -o json` prints it: a commit or a
+// date that is not known is "unknown", as in [Info.String].
+func (i Info) Shown() Info {
+	i.Commit, i.Date = orUnknown(i.Commit), orUnknown(i.Date)
+	return i
+}
+
 func orUnknown(s string) string {
 	if s == "" {
 		return "unknown"

@@ -49,7 +49,7 @@ func versionRun(opts *VersionOptions) error {
 	if opts.Output == "json" {
 		enc := json.NewEncoder(opts.IO.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(opts.Info)
+		return enc.Encode(opts.Info.Shown())
 	}
 	_, err := fmt.Fprint(opts.IO.Out, opts.Info.String())
 	return err

@@ -33,8 +33,22 @@ func TestVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got buildinfo.Info
-	if err := json.Unmarshal(out.Bytes(), &got); err != nil || got != buildinfo.Read() {
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil || got != buildinfo.Read().Shown() {
 		t.Errorf("version -o json: %+v (%v)\n%s", got, err, out)
+	}
+	// The JSON's commit and date are the text's, "unknown" included.
+	if !strings.Contains(text, "\ncommit: "+got.Commit) || !strings.Contains(text, "\nbuilt: "+got.Date+"\n") {
+		t.Errorf("version -o json says commit %q and date %q; the text says\n%s", got.Commit, got.Date, text)
+	}
+	// A build that recorded neither says so the same way in both.
+	for _, output := range []string{"text", "json"} {
+		f, out, _ = envFactory(t, nil)
+		if err := versionRun(&VersionOptions{IO: f.IO, Output: output, Info: buildinfo.Info{Version: "dev"}}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), map[string]string{"text": "commit: unknown\n", "json": `"commit": "unknown"`}[output]) {
+			t.Errorf("-o %s of a build with no commit:\n%s", output, out)
+		}
 	}
 
 	f, _, _ = envFactory(t, nil)
