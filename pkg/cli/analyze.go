@@ -49,9 +49,9 @@ and focus shares with the article's bands, and says which track each week,
 the whole range and the current week resemble, and why.`,
 		Example: `  emtime analyze --demo
   emtime analyze --ics ~/Downloads/calendar.ics --weeks 4 --me me@example.com
-  emtime analyze --ics work.ics --from 2026-03-02 --to 2026-03-29 -o json | jq .summary
+  emtime analyze --ics work.ics --from 2026-03-02 -o json | jq .summary
   emtime analyze --demo -o html --out report.html
-  emtime analyze --source microsoft --calendar Calendar --calendar Team --weeks 8`,
+  emtime analyze --source microsoft --calendar Calendar --calendar Team`,
 		Args: noArgs,
 		RunE: opts.runE(&opts.Output, analyzeFormats, func(ctx context.Context) error {
 			if runF != nil {

@@ -22,7 +22,7 @@ import (
 func NewCmdAuth(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "auth",
-		Short: "Sign in to Google Calendar or Microsoft 365, see who is signed in, sign out",
+		Short: "Sign in to Google or Microsoft 365, see who is signed in, sign out",
 		Long: `emtime reads your calendars with read-only access, as you: sign in once with
 'emtime auth login', using your own OAuth client (for Google, a "Desktop app"
 client made in the Google Cloud console; for Microsoft 365 and Outlook.com,
@@ -84,7 +84,7 @@ func NewCmdAuthLogin(f *Factory, runF func(context.Context, *AuthLoginOptions) e
 	opts := &AuthLoginOptions{IO: f.IO, factory: f}
 	cmd := &cobra.Command{
 		Use:   "login",
-		Short: "Sign in to Google Calendar or Microsoft 365 (read-only) in the browser",
+		Short: "Sign in to Google Calendar or Microsoft 365 (read-only)",
 		Long: `Opens the provider's sign-in page in your browser, asks for read-only access
 to your calendars, and keeps the sign-in for later runs.
 
@@ -106,8 +106,8 @@ to (http://127.0.0.1:…/?code=…, or http://localhost:… for Microsoft) back
 here.`,
 		Example: `  emtime auth login --credentials ~/Downloads/client_secret.json
   emtime auth login --no-browser
-  emtime auth login --provider microsoft --client-id 11111111-2222-3333-4444-555555555555
-  emtime auth login --provider microsoft --client-id 11111111-2222-3333-4444-555555555555 --device`,
+  emtime auth login --provider microsoft --client-id CLIENT_ID
+  emtime auth login --provider microsoft --client-id CLIENT_ID --device`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.check(); err != nil {
@@ -126,7 +126,7 @@ here.`,
 	fl.StringVar(&opts.ClientID, "client-id", "", "with --provider microsoft: the Application (client) ID of your app registration in Entra ID")
 	fl.StringVar(&opts.Tenant, "tenant", "", "with --provider microsoft: common, organizations (the default), consumers, or your directory's id or domain")
 	fl.BoolVar(&opts.Device, "device", false, "with --provider microsoft: sign in with a code entered at Microsoft's device login page, on any device")
-	fl.DurationVar(&opts.Timeout, "timeout", defaultGoogleTimeout, "once you approved, give up on the provider's answers (the token, who you are) after this long")
+	durationVar(fl, &opts.Timeout, "timeout", defaultGoogleTimeout, "once you approved, give up on the provider's answers (the token, who you are) after this long")
 	_ = cmd.RegisterFlagCompletionFunc("tenant", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"organizations", "common", "consumers"}, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -441,7 +441,7 @@ func NewCmdAuthStatus(f *Factory, runF func(context.Context, *AuthStatusOptions)
 	opts := &AuthStatusOptions{IO: f.IO, factory: f}
 	cmd := &cobra.Command{
 		Use:   "status",
-		Short: "Say who is signed in, with which scopes, and where the token is kept",
+		Short: "Say who is signed in, with what scopes, where the token is kept",
 		Long: `Says who is signed in to Google Calendar and to Microsoft 365, how (emtime
 auth login, or a ready token in EMTIME_ACCESS_TOKEN or
 EMTIME_MICROSOFT_ACCESS_TOKEN), which scopes were granted, where the token is

@@ -42,6 +42,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"analyze", "--demo", "ic"}, nil, ExitUsage, "--demo=ic"},
 		{[]string{"analyse", "--demo"}, nil, ExitUsage, "unknown command"},
 		{[]string{"analyze", "--no-such-flag"}, nil, ExitUsage, "unknown flag"},
+		{[]string{"events", "--demo", "--no-chart"}, nil, ExitUsage, "unknown flag: --no-chart"},
+		{[]string{"trend", "--demo", "--weeks", "x"}, nil, ExitUsage, "--weeks"},
 		{[]string{"analyze", "--demo", "--git", filepath.Join(dir, "no-repos-here")}, nil, ExitError, "no-repos-here"},
 		{[]string{"analyze", "--demo", "--git", dir}, nil, ExitError, "no git repository at or below it"},
 		{[]string{"analyze", "--demo", "--coding-gap", "0s"}, nil, ExitUsage, "--coding-gap must be between 1m and 24h"},
@@ -57,8 +59,14 @@ func TestExitCodes(t *testing.T) {
 			if !strings.Contains(errOut.String(), tt.says) {
 				t.Errorf("stderr does not say %q:\n%s", tt.says, errOut)
 			}
-			if help := strings.Contains(errOut.String(), "Run 'emtime --help' for usage."); help != (tt.want == ExitUsage) {
-				t.Errorf("the pointer to --help is there: %v; want it only for a usage error (exit 2)", help)
+			// The pointer is to the help of the command that was run; a
+			// command not found points to the root's.
+			cmd := "emtime " + tt.args[0]
+			if tt.args[0] == "analyse" {
+				cmd = "emtime"
+			}
+			if help := strings.Contains(errOut.String(), "Run '"+cmd+" --help' for usage."); help != (tt.want == ExitUsage) {
+				t.Errorf("the pointer to %s --help is there: %v; want it only for a usage error (exit 2):\n%s", cmd, help, errOut)
 			}
 			if strings.Contains(errOut.String(), "panic") {
 				t.Errorf("panicked:\n%s", errOut)

@@ -99,7 +99,7 @@ type googleAccess struct {
 func (a *googleAccess) addFlags(fl *pflag.FlagSet) {
 	fl.StringVar(&a.ServiceAccount, "service-account", "", "read Google Calendar with this service account key JSON (Google Workspace, domain-wide delegation)")
 	fl.StringVar(&a.Impersonate, "impersonate", "", "with --service-account: the Workspace user whose calendar is read, e.g. me@example.com")
-	fl.DurationVar(&a.Timeout, "timeout", defaultGoogleTimeout, "give up on Google Calendar or Microsoft 365 after this long, retries and waits included")
+	durationVar(fl, &a.Timeout, "timeout", defaultGoogleTimeout, "give up on Google Calendar or Microsoft 365 after this long, retries and waits included")
 }
 
 func (a *googleAccess) check() error {

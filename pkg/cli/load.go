@@ -56,7 +56,7 @@ func addLoadFlags(cmd *cobra.Command, src *sourceFlags, rng *rangeFlags, default
 	fl.String("work-hours", "09:00-17:00", "working hours of each working day")
 	fl.String("work-days", "mon-fri", "working days, e.g. mon-fri or sun-thu or mon,tue,thu")
 	fl.String("week-start", "mon", "first day of a week")
-	fl.Duration("focus-min", 2*time.Hour, "shortest free stretch that counts as focus time")
+	durationVar(fl, new(time.Duration), "focus-min", 2*time.Hour, "shortest free stretch that counts as focus time")
 	fl.Bool("only-accepted", false, "count only meetings I accepted (drop tentative and unanswered)")
 	fl.Int("large-meeting", 10, "people (me included) from which a meeting counts as large")
 	b := verdict.DefaultBands()
@@ -68,9 +68,9 @@ func addLoadFlags(cmd *cobra.Command, src *sourceFlags, rng *rangeFlags, default
 	fl.StringArray("git", nil, "read my commits from a git repository, or every repository in a folder (repeatable)")
 	_ = cmd.MarkFlagDirname("git")
 	fl.StringArray("git-author", nil, "an address I commit with besides --me (repeatable)")
-	fl.Duration("coding-gap", config.DefaultCodingGap, "commits at most this far apart are one coding session")
-	fl.Duration("coding-lead", config.DefaultCodingLead, "the work a session holds before its first commit")
-	fl.Duration("after-hours-coding", verdict.DefaultAfterHoursCoding, "coding after working hours a week above which an EM's week risks a bottleneck")
+	durationVar(fl, new(time.Duration), "coding-gap", config.DefaultCodingGap, "commits at most this far apart are one coding session")
+	durationVar(fl, new(time.Duration), "coding-lead", config.DefaultCodingLead, "the work a session holds before its first commit")
+	durationVar(fl, new(time.Duration), "after-hours-coding", verdict.DefaultAfterHoursCoding, "coding after working hours a week above which an EM's week risks a bottleneck")
 
 	// What the shell offers after each flag.
 	completeWith(cmd, "week-start", "mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -57,7 +57,7 @@ func NewCmdMeetings(f *Factory, runF func(context.Context, *MeetingsOptions) err
 	var cmd *cobra.Command
 	cmd = &cobra.Command{
 		Use:   "meetings",
-		Short: "Show what each meeting series costs in focus time, and what to drop to reach a track",
+		Short: "Show what each meeting series costs in focus, and what to drop",
 		Long: `Groups the range's meetings into series (the occurrences of a recurring
 meeting, or a one-off on its own) and says, for each, its share of the
 meeting time, its occurrences, and its focus cost: the focus time the range

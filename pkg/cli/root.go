@@ -61,7 +61,7 @@ func Main(args []string, f *Factory) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	context.AfterFunc(ctx, stop) // the next interrupt is the system's again
-	err := execute(ctx, args, f)
+	path, err := execute(ctx, args, f)
 	if err == nil {
 		return ExitOK
 	}
@@ -83,18 +83,25 @@ func Main(args []string, f *Factory) int {
 		fmt.Fprintf(f.IO.ErrOut, "emtime: hint: %s\n", textsafe.Line(h))
 	}
 	if isUsage(err) || isCobraUsage(err) {
-		fmt.Fprintf(f.IO.ErrOut, "Run 'emtime --help' for usage.\n")
+		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", path)
 		return ExitUsage
 	}
 	return ExitError
 }
 
-// execute runs the command line, with a panic turned into a *bug.Error.
-func execute(ctx context.Context, args []string, f *Factory) (err error) {
+// execute runs the command line, with a panic turned into a *bug.Error,
+// and says which command ran ("emtime analyze"), for the hint that ends a
+// usage error; "emtime" when none was found.
+func execute(ctx context.Context, args []string, f *Factory) (path string, err error) {
 	defer bug.Recover(&err)
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
-	return root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	path = root.CommandPath()
+	if cmd != nil {
+		path = cmd.CommandPath()
+	}
+	return path, err
 }
 
 // reportBug tells the user that emtime has a bug, what it was and where,
@@ -126,18 +133,23 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 promotion": an IC codes 60–70% of the time, an EM 0–30%, and an EM spends
 50–75% of the time in meetings.
 
-Start with the built-in demo:  emtime analyze --demo
-Then an exported calendar:     emtime analyze --ics calendar.ics
-Or Google Calendar:            emtime auth login --credentials client_secret.json
-                               emtime analyze
-Or Microsoft 365 / Outlook:    emtime auth login --provider microsoft --client-id ID
-                               emtime analyze`,
+Start with the built-in demo:
+  emtime analyze --demo
+Then an exported calendar:
+  emtime analyze --ics calendar.ics
+Or Google Calendar:
+  emtime auth login --credentials client_secret.json
+  emtime analyze
+Or Microsoft 365 / Outlook:
+  emtime auth login --provider microsoft --client-id ID
+  emtime analyze`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)
 	cmd.SetIn(f.IO.In)
+	cmd.SetUsageFunc(func(c *cobra.Command) error { return usage(c.OutOrStderr(), c, f.IO.Width) })
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	cmd.AddCommand(NewCmdAnalyze(f, nil))
 	cmd.AddCommand(NewCmdEvents(f, nil))

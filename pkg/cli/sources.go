@@ -99,7 +99,7 @@ func calendarSources() []calendarSource {
 			name: "the demo calendar", choice: "--demo",
 			addFlags: func(cmd *cobra.Command, o *sourceFlags) {
 				fl := cmd.Flags()
-				fl.StringVar(&o.Demo, "demo", "", "use the built-in demo calendar of a persona: "+strings.Join(demo.Personas(), ", "))
+				fl.StringVar(&o.Demo, "demo", "", "use the built-in demo calendar of a `PERSONA`: "+strings.Join(demo.Personas(), ", ")+" (--demo alone: "+demo.DefaultPersona+")")
 				fl.Lookup("demo").NoOptDefVal = demo.DefaultPersona
 				completeWith(cmd, "demo", demo.Personas()...)
 			},

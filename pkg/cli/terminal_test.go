@@ -123,3 +123,29 @@ func TestPipeIsPlain(t *testing.T) {
 		t.Errorf("NO_COLOR on a UTF-8 terminal: want block characters and no colour:\n%s", rich)
 	}
 }
+
+// TestHelpFitsTheTerminal checks every command's help on an 80-column
+// terminal: no line wider, durations as they are typed (2h, not 2h0m0s),
+// and --demo's optional persona in words, not in pflag's notation.
+func TestHelpFitsTheTerminal(t *testing.T) {
+	for _, cmd := range [][]string{
+		{}, {"analyze"}, {"events"}, {"trend"}, {"meetings"}, {"calendars"}, {"auth"}, {"auth", "login"},
+		{"auth", "status"}, {"auth", "logout"}, {"config"}, {"config", "show"}, {"config", "init"}, {"version"},
+	} {
+		t.Run(strings.Join(append([]string{"emtime"}, cmd...), " "), func(t *testing.T) {
+			got := terminalRun(t, 80, append(cmd, "--help")...)
+			if n, line := widest(got); n > 80 {
+				t.Errorf("a line is %d columns wide:\n%s", n, line)
+			}
+			if strings.Contains(got, "0m0s") || strings.Contains(got, `string[="`) {
+				t.Errorf("help shows Go's or pflag's notation:\n%s", got)
+			}
+		})
+	}
+	got := terminalRun(t, 80, "analyze", "--help")
+	for _, want := range []string{"--focus-min duration", "(default 2h)", "--demo[=PERSONA]", "(--demo alone: em)", "--timeout duration", "(default 2m)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("analyze --help lacks %q:\n%s", want, got)
+		}
+	}
+}
