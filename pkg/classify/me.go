@@ -21,6 +21,31 @@ func InferMe(info calendar.Info, events []calendar.Event) (me []string, how stri
 	if a, err := mail.ParseAddress(strings.TrimSpace(info.Name)); err == nil && a.Address == strings.TrimSpace(info.Name) {
 		return []string{strings.ToLower(a.Address)}, "the calendar's name"
 	}
+	addrs, counts := AddressCounts(events)
+	if len(addrs) == 0 {
+		return nil, ""
+	}
+	how = "the address on the most events with guests"
+	var tied []string
+	for _, a := range addrs[1:] {
+		if counts[a] == counts[addrs[0]] {
+			tied = append(tied, a)
+		}
+	}
+	switch {
+	case len(tied) == 1:
+		how += ", but " + tied[0] + " is on as many"
+	case len(tied) > 1:
+		how += fmt.Sprintf(", but %d others are on as many (%s)", len(tied), strings.Join(tied[:min(len(tied), 3)], ", "))
+	}
+	return addrs[:1], how
+}
+
+// AddressCounts counts, for every address on the events with guests (as
+// organizer or guest, rooms and groups left out), how many events it is
+// on; addrs lists them, in lower case, most events first (then in
+// alphabetical order).
+func AddressCounts(events []calendar.Event) (addrs []string, counts map[string]int) {
 	// The occurrences of a series share their entry's guest list (see
 	// [calendar.Event]): each list is gone through once, for all the
 	// events that hold it, not once an event, so that a series of many
@@ -51,7 +76,7 @@ func InferMe(info calendar.Info, events []calendar.Event) (me []string, how stri
 		}
 		lists[j].events++
 	}
-	counts := make(map[string]int)
+	counts = make(map[string]int)
 	seen := make(map[string]bool)
 	for _, l := range lists {
 		clear(seen)
@@ -69,10 +94,7 @@ func InferMe(info calendar.Info, events []calendar.Event) (me []string, how stri
 			}
 		}
 	}
-	if len(counts) == 0 {
-		return nil, ""
-	}
-	addrs := make([]string, 0, len(counts))
+	addrs = make([]string, 0, len(counts))
 	for a := range counts {
 		addrs = append(addrs, a)
 	}
@@ -82,20 +104,7 @@ func InferMe(info calendar.Info, events []calendar.Event) (me []string, how stri
 		}
 		return addrs[i] < addrs[j]
 	})
-	how = "the address on the most events with guests"
-	var tied []string
-	for _, a := range addrs[1:] {
-		if counts[a] == counts[addrs[0]] {
-			tied = append(tied, a)
-		}
-	}
-	switch {
-	case len(tied) == 1:
-		how += ", but " + tied[0] + " is on as many"
-	case len(tied) > 1:
-		how += fmt.Sprintf(", but %d others are on as many (%s)", len(tied), strings.Join(tied[:min(len(tied), 3)], ", "))
-	}
-	return addrs[:1], how
+	return addrs, counts
 }
 
 // Me tells me apart on an event, by my addresses: it is the one rule of

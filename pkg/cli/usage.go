@@ -64,29 +64,36 @@ func flagUsages(fs *pflag.FlagSet, width int) string {
 }
 
 // durationFlag is a duration flag whose default reads as it is typed:
-// "2h", "30m", not "2h0m0s".
-type durationFlag struct{ d *time.Duration }
+// "2h", "30m", not "2h0m0s"; a value given reads as it was given, for the
+// settings to quote.
+type durationFlag struct {
+	d     *time.Duration
+	given *string
+}
 
 // durationVar adds a duration flag that shows its default as typed.
 func durationVar(fs *pflag.FlagSet, p *time.Duration, name string, value time.Duration, usage string) {
 	*p = value
-	fs.Var(durationFlag{p}, name, usage)
+	fs.Var(&durationFlag{d: p, given: new(string)}, name, usage)
 }
 
-func (f durationFlag) Set(s string) error {
+func (f *durationFlag) Set(s string) error {
 	d, err := time.ParseDuration(s)
 	if err != nil {
 		return fmt.Errorf("%q is not a duration like 2h or 90m", s)
 	}
-	*f.d = d
+	*f.d, *f.given = d, s
 	return nil
 }
 
-func (f durationFlag) Type() string { return "duration" }
+func (f *durationFlag) Type() string { return "duration" }
 
-func (f durationFlag) String() string {
-	if f.d == nil {
+func (f *durationFlag) String() string {
+	switch {
+	case f.d == nil:
 		return "0"
+	case f.given != nil && *f.given != "":
+		return *f.given
 	}
 	return shortDuration(*f.d)
 }

@@ -145,11 +145,15 @@ const (
 	// MeUnknown: who I am could not be told, so meetings I declined
 	// cannot be told apart.
 	MeUnknown
+	// MeUnseen: none of the addresses given as mine is on any of the
+	// events with guests, a typo most likely; Text names the addresses
+	// that are most common. A warning: meetings I declined then count.
+	MeUnseen
 )
 
 // Warning reports whether a notice of this kind may mean the numbers are
 // not what the user expects.
-func (k NoticeKind) Warning() bool { return k == NoEvents || k == GitWarning }
+func (k NoticeKind) Warning() bool { return k == NoEvents || k == GitWarning || k == MeUnseen }
 
 // Load reads the calendars of src and classifies the events of the plan's
 // range: first what each calendar says of itself (its zone, its owner),
@@ -197,6 +201,10 @@ func Load(ctx context.Context, src Sources, p Plan) (*Loaded, error) {
 	case len(l.Me) > 0 && len(owner.Owner) > 0:
 		// The addresses given add to the owner the calendar knows.
 		l.Me = union(lowerAll(owner.Owner), l.Me)
+	case len(l.Me) > 0:
+		if n, ok := meUnseen(l.Me, merged.Events); ok {
+			l.Notices = append(l.Notices, n)
+		}
 	case len(l.Me) == 0:
 		me, how := classify.InferMe(owner, merged.Events)
 		if len(me) > 0 {
@@ -220,6 +228,35 @@ func Load(ctx context.Context, src Sources, p Plan) (*Loaded, error) {
 		}
 	}
 	return l, nil
+}
+
+// meUnseenListed is how many of the most common addresses a MeUnseen
+// notice names.
+const meUnseenListed = 3
+
+// meUnseen is the notice that none of my addresses is on any of the
+// events with guests, naming the addresses that are on the most; false
+// when one of mine is on one, or no event has guests.
+func meUnseen(me []string, events []calendar.Event) (Notice, bool) {
+	addrs, counts := classify.AddressCounts(events)
+	if len(addrs) == 0 {
+		return Notice{}, false
+	}
+	for _, m := range me {
+		if counts[strings.ToLower(strings.TrimSpace(m))] > 0 {
+			return Notice{}, false
+		}
+	}
+	var common []string
+	for _, a := range addrs[:min(len(addrs), meUnseenListed)] {
+		n := fmt.Sprintf("%d events", counts[a])
+		if counts[a] == 1 {
+			n = "1 event"
+		}
+		common = append(common, a+" ("+n+")")
+	}
+	return Notice{MeUnseen, textsafe.Line(fmt.Sprintf("%s, given as yours (--me), on none of the calendar's events with guests: meetings you declined count as meetings; the addresses on the most events are %s",
+		strings.Join(me, ", "), strings.Join(common, ", ")))}, true
 }
 
 // settleZone is the zone given, else the first calendar's own zone that

@@ -172,6 +172,14 @@ func TestNotices(t *testing.T) {
 			[]NoticeKind{MeInferred}, []string{"taking you to be me@corp.example.com (the calendar's owner)"}, []string{"me@corp.example.com"}},
 		{"me given: nothing to infer", calendarOf(t, "", "", sync), []string{"me@corp.example.com"},
 			nil, nil, []string{"me@corp.example.com"}},
+		{"me given in another case", calendarOf(t, "", "", sync), []string{"Me@Corp.Example.com"},
+			nil, nil, []string{"Me@Corp.Example.com"}},
+		{"me given with a typo", calendarOf(t, "", "", sync), []string{"me@crop.example.com"},
+			[]NoticeKind{MeUnseen}, []string{"me@crop.example.com, given as yours (--me), on none of the calendar's events with guests: " +
+				"meetings you declined count as meetings; the addresses on the most events are bob@example.com (1 event), me@corp.example.com (1 event)"},
+			[]string{"me@crop.example.com"}},
+		{"me given, no event with guests to check it on", calendarOf(t, "", "", "UID:solo\nSUMMARY:Focus\nDTSTART:20260303T100000Z\nDTEND:20260303T110000Z"),
+			[]string{"me@crop.example.com"}, nil, nil, []string{"me@crop.example.com"}},
 		{"me given adds to the owner", owned{calendarOf(t, "", "", sync), []string{"boss@corp.example.com"}}, []string{"me@corp.example.com"},
 			nil, nil, []string{"boss@corp.example.com", "me@corp.example.com"}},
 		{"nobody to be", calendarOf(t, "", ""), nil,
@@ -197,8 +205,8 @@ func TestNotices(t *testing.T) {
 			t.Errorf("%s: me %v (rules %v), want %v", tt.name, l.Me, l.Rules.Me, tt.wantMe)
 		}
 	}
-	if !NoEvents.Warning() || MeInferred.Warning() || MeUnknown.Warning() {
-		t.Error("only an empty range is a warning")
+	if !NoEvents.Warning() || !MeUnseen.Warning() || MeInferred.Warning() || MeUnknown.Warning() {
+		t.Error("only an empty range and an address of mine on no event are warnings")
 	}
 }
 
