@@ -42,6 +42,7 @@
 package auth
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -137,9 +138,23 @@ type Client struct {
 // ErrNoClient means no OAuth client is configured.
 var ErrNoClient = errors.New("no oauth client: give the Desktop app client JSON once with emtime auth login --credentials FILE, or set " + EnvClientID + " and " + EnvClientSecret)
 
+// ErrWebClient means a client JSON is a "Web application" client's: Google
+// sends its sign-in back only to the addresses registered for it, never to
+// the loopback port emtime listens on, so emtime cannot sign in with it.
+var ErrWebClient = errors.New(`this client JSON is a "Web application" client's; emtime signs in as a desktop app, ` +
+	`which needs a "Desktop app" client: in the Google Cloud console, Create credentials → OAuth client ID → Application type: Desktop app, then download its JSON`)
+
 // ParseClientJSON reads a client JSON as downloaded from the Google Cloud
-// console ("installed" for a Desktop app; "web" is accepted too).
+// console: a Desktop app's ("installed"); a Web application's ("web") is
+// refused with [ErrWebClient].
 func ParseClientJSON(data []byte) (Client, error) {
+	var kind struct {
+		Installed json.RawMessage `json:"installed"`
+		Web       json.RawMessage `json:"web"`
+	}
+	if json.Unmarshal(data, &kind) == nil && kind.Installed == nil && kind.Web != nil {
+		return Client{}, ErrWebClient
+	}
 	conf, err := google.ConfigFromJSON(data)
 	if err != nil {
 		return Client{}, fmt.Errorf("read oauth client json (want a Desktop app client from the Google Cloud console): %w", err)
