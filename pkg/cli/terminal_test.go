@@ -149,3 +149,53 @@ func TestHelpFitsTheTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMESample checks that the sample output in the README is what
+// `emtime analyze --demo` prints on an 80-column terminal on the day the
+// scripts run (18 March 2026), so that it cannot drift from the code; with
+// -update it rewrites the README's block.
+func TestREADMESample(t *testing.T) {
+	const marker = "<!-- sample: emtime analyze --demo "
+	path := filepath.Join("..", "..", "README.md")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(data)
+	at := strings.Index(readme, marker)
+	if at < 0 {
+		t.Fatalf("README.md has no %q line before its sample", marker)
+	}
+	// The block: the indented lines after the marker's line and a blank one.
+	from := at + strings.Index(readme[at:], "\n\n") + 2
+	to := from
+	for to < len(readme) {
+		end := strings.IndexByte(readme[to:], '\n')
+		if end < 0 {
+			end = len(readme) - to
+		}
+		line := readme[to : to+end]
+		if line != "" && !strings.HasPrefix(line, "    ") {
+			break
+		}
+		to += end + 1
+	}
+	var want strings.Builder
+	for line := range strings.SplitSeq(strings.TrimSuffix(terminalRun(t, 80, "analyze", "--demo"), "\n"), "\n") {
+		if line == "" {
+			want.WriteString("\n")
+		} else {
+			want.WriteString("    " + line + "\n")
+		}
+	}
+	want.WriteString("\n")
+	if *update {
+		if err := os.WriteFile(path, []byte(readme[:from]+want.String()+readme[to:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if got := readme[from:to]; got != want.String() {
+		t.Errorf("README.md's sample differs from what emtime prints (rewrite it with -update):\n%s\nwant:\n%s", got, want.String())
+	}
+}
