@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emtime/emtime/pkg/analyze"
 	"github.com/emtime/emtime/pkg/verdict"
 )
 
@@ -158,10 +159,10 @@ func newHTMLPage(r Report) htmlPage {
 		v := newVerdict("This week ("+shortDate(cw.WeekStart)+", counted as scheduled)", cw.Tally)
 		p.Current = &v
 	}
-	s := r.Summary.Tally
+	s, b := r.Summary.Tally, r.Settings.Bands
 	p.Stats = []stat{
-		{pctOf(s.MeetingShare), "in meetings", fmt.Sprintf("%s of %s capacity", hm(s.MeetingMinutes), hm(s.CapacityMinutes))},
-		{pctOf(s.FocusShare), "focus time", "free stretches of " + p.FocusMin + " or more"},
+		{pctNear(s.MeetingShare, b.EMMeetingMin, b.EMMeetingMax), "in meetings", fmt.Sprintf("%s of %s capacity", hm(s.MeetingMinutes), hm(s.CapacityMinutes))},
+		{pctNear(s.FocusShare, b.EMFocusMax, b.ICFocusMin, b.ICFocusMax), "focus time", "free stretches of " + p.FocusMin + " or more"},
 		{pctOf(s.FragmentedShare), "fragmented", "free time too short to code in"},
 		{strconv.Itoa(s.MeetingCount), "meetings", plural(s.BackToBackChains, "back-to-back chain")},
 		{hm(s.LongestFocusMinutes), "longest focus stretch", plural(s.MeetingFreeDays, "meeting-free day")},
@@ -248,8 +249,13 @@ type weekBar struct {
 	Tip          string
 	ChipX, ChipW float64
 	ChipH        float64
-	FontSize     float64
-	Empty        bool
+	// ChipCX is the middle of the chip, where its label sits.
+	ChipCX   float64
+	FontSize float64
+	// Chip is true on the first week of a run of weeks on one track: its
+	// chip spans the run, and the other weeks of the run draw none.
+	Chip  bool
+	Empty bool
 }
 
 const (
@@ -328,6 +334,7 @@ func newWeeksChart(r Report) weeksChart {
 			}
 		}
 		bar.ChipX = bar.CX - bar.ChipW/2
+		bar.ChipCX = bar.CX
 		if wk.MeetingShare == nil {
 			bar.Empty = true
 			bar.Segments = []segment{{rect: rect{x, c.Top, barW, c.PH}, Class: "empty", Label: "no working time"}}
@@ -365,6 +372,7 @@ func newWeeksChart(r Report) weeksChart {
 		desc = append(desc, weekDesc)
 		c.Bars = append(c.Bars, bar)
 	}
+	c.chipRuns(slot)
 	coding := ""
 	if c.Git {
 		coding = " Beside each bar, a black strip hanging from the top is the share of capacity spent coding, measured from your commits."
@@ -372,6 +380,34 @@ func newWeeksChart(r Report) weeksChart {
 	c.Desc = fmt.Sprintf("Stacked bars, one per week, of the share of working capacity in meetings (from the bottom), fragmented time and focus time (from the top).%s The engineering manager's band of %s–%s meetings is shaded; the dashed line marks %s focus, an individual contributor's coding time. %s.",
 		coding, c.BandMin, c.BandMax, c.ICFocus, capitalize(strings.Join(desc, "; ")))
 	return c
+}
+
+// chipRuns gives each run of consecutive weeks on one track one chip,
+// spanning the run's slots, on its first week: a track repeated under
+// every bar reads as noise, and a run reads as a stretch. A wider chip
+// says the track in full when it has room.
+func (c *weeksChart) chipRuns(slot float64) {
+	for i := 0; i < len(c.Bars); {
+		j := i + 1
+		for j < len(c.Bars) && c.Bars[j].Week.Track == c.Bars[i].Week.Track {
+			j++
+		}
+		first := &c.Bars[i]
+		left := c.Left + slot*float64(i) + 2
+		right := c.Left + slot*float64(j) - 2
+		first.Chip = true
+		if j-i > 1 {
+			first.ChipX, first.ChipW = left, right-left
+			first.ChipCX = first.ChipX + first.ChipW/2
+			full := first.Style.Short
+			if first.ChipW >= 16+7.5*float64(len(full)) && first.ChipH >= 22 {
+				first.Label = full
+			} else if first.ChipW >= 26 && first.Label != "" {
+				first.Label = first.Style.Abbrev
+			}
+		}
+		i = j
+	}
 }
 
 // labelClear is how far (in pixels) the middle of a segment's label keeps
@@ -658,9 +694,15 @@ const (
 )
 
 func newBarsChart(id, title string, left float64, items []hbar) barsChart {
+	return newScaledBarsChart(id, title, left, items, 0)
+}
+
+// newScaledBarsChart draws items as bars to the scale of scale minutes, or
+// of the largest item when it is larger.
+func newScaledBarsChart(id, title string, left float64, items []hbar, scale int) barsChart {
 	c := barsChart{ID: id, Title: title, Left: left, BarMax: 240, Fill: colorMeeting}
 	c.W = c.Left + c.BarMax + 150
-	most := 0
+	most := scale
 	for _, it := range items {
 		most = max(most, it.Minutes)
 	}
@@ -714,6 +756,9 @@ func newPeopleChart(t Tally) barsChart {
 type afterHours struct {
 	Total string
 	Any   bool
+	// Day is the working day the bars are drawn to the scale of: a full
+	// bar is a working day's worth of meetings after hours in a week.
+	Day   string
 	Chart barsChart
 }
 
@@ -723,9 +768,28 @@ func newAfterHours(r Report) afterHours {
 	for _, wk := range r.Weeks {
 		items = append(items, hbar{Label: "week of " + shortDate(wk.WeekStart), Minutes: wk.AfterHoursMeetingMinutes, Value: hm(wk.AfterHoursMeetingMinutes)})
 	}
-	a.Chart = newBarsChart("after-hours", "Meetings after hours, per week", 110, items)
+	// Scaled to the largest week, eight weeks of 0h30 would be eight full
+	// bars; to a working day, they read as what they are.
+	day := workingDay(r.Settings.WorkHours)
+	a.Day = hm(day)
+	a.Chart = newScaledBarsChart("after-hours", "Meetings after hours, per week", 110, items, day)
 	a.Chart.W -= 60
 	return a
+}
+
+// workingDay is the longest working day of the week, in minutes; 8 hours
+// when there is none.
+func workingDay(hours map[string]string) int {
+	most := 0
+	for _, v := range hours {
+		if span, err := analyze.ParseSpan(v); err == nil {
+			most = max(most, int((span.End-span.Start)/time.Minute))
+		}
+	}
+	if most == 0 {
+		return 8 * 60
+	}
+	return most
 }
 
 func newFacts(t Tally) []stat {

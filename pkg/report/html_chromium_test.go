@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"html"
 	"image"
 	"image/color"
 	"image/png"
@@ -10,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -159,5 +162,130 @@ func TestHTMLRendersInChromium(t *testing.T) {
 	}
 	if dark < 500 {
 		t.Errorf("%d pixels of the heat map's darkest meeting shade; want whole cells of it", dark)
+	}
+}
+
+// measured is what a script, added to a copy of the page for the test
+// alone (the page itself runs none), measures of its layout in Chromium.
+type measured struct {
+	// Overflow is how far the page is wider than the window, in pixels.
+	Overflow float64 `json:"overflow"`
+	// Chips are the widths of the weekly chart's verdict chips, and
+	// ChipLabels their labels, left to right.
+	Chips      []float64 `json:"chips"`
+	ChipLabels []string  `json:"chip_labels"`
+	// AfterHours are the widths of the after-hours bars, and Plot the
+	// width a full bar would have, in screen pixels.
+	AfterHours []float64 `json:"after_hours"`
+	Plot       float64   `json:"plot"`
+	// ICTick is the label of the IC line on the right-hand scale.
+	ICTick string `json:"ic_tick"`
+}
+
+const measureScript = `<script>
+const r = e => e.getBoundingClientRect();
+const chart = document.getElementById("weeks-chart");
+const scale = r(chart).width / chart.viewBox.baseVal.width;
+const m = {
+  overflow: document.documentElement.scrollWidth - window.innerWidth,
+  chips: [...chart.querySelectorAll("rect.chip")].map(e => r(e).width),
+  chip_labels: [...chart.querySelectorAll("text.verdict")].map(e => e.textContent),
+  after_hours: [...document.querySelectorAll("#after-hours-chart g.hbar rect")].map(e => r(e).width),
+  plot: 240 * r(document.getElementById("after-hours-chart")).width / document.getElementById("after-hours-chart").viewBox.baseVal.width,
+  ic_tick: (document.getElementById("ic-line-tick") || {}).textContent || "",
+};
+const pre = document.createElement("pre");
+pre.id = "measured";
+pre.textContent = JSON.stringify(m);
+document.body.appendChild(pre);
+</script>`
+
+// measure loads the page, with [measureScript], in headless Chromium at
+// a window width wide, and returns what the script measured.
+func measure(t *testing.T, page []byte, width int) measured {
+	t.Helper()
+	bin := chromium(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "report.html")
+	withScript := bytes.Replace(page, []byte("</body>"), []byte(measureScript+"</body>"), 1)
+	if err := os.WriteFile(in, withScript, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin,
+		"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+filepath.Join(dir, "profile"), "--hide-scrollbars", "--force-device-scale-factor=1",
+		"--window-size="+strconv.Itoa(width)+",1200", "--dump-dom", "file://"+in)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, stderr.String())
+	}
+	dom := stdout.String()
+	start := strings.Index(dom, `<pre id="measured">`)
+	if start < 0 {
+		t.Fatalf("the measuring script did not run:\n%s", stderr.String())
+	}
+	rest := dom[start+len(`<pre id="measured">`):]
+	var m measured
+	if err := json.Unmarshal([]byte(html.UnescapeString(rest[:strings.Index(rest, "</pre>")])), &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestHTMLLayoutInChromium lays the page out on a desktop (1280 px) and a
+// phone (390 px) and checks what a reader sees: nothing wider than the
+// window, one verdict chip per run of weeks on a track (the run's width),
+// the IC line named on the focus scale, and the after-hours bars drawn to
+// the scale of a working day; and a screenshot at each width is not blank
+// and shows the weekly bars.
+func TestHTMLLayoutInChromium(t *testing.T) {
+	r := sampleReport(t)
+	var page bytes.Buffer
+	if err := WriteHTML(&page, r); err != nil {
+		t.Fatal(err)
+	}
+	runs := 0
+	for i, wk := range r.Weeks {
+		if i == 0 || r.Weeks[i-1].Track != wk.Track {
+			runs++
+		}
+	}
+	if runs == len(r.Weeks) {
+		t.Fatalf("the sample should hold a run of two weeks on one track: %d runs in %d weeks", runs, len(r.Weeks))
+	}
+	for _, width := range []int{1280, 390} {
+		t.Run(strconv.Itoa(width)+"px", func(t *testing.T) {
+			m := measure(t, page.Bytes(), width)
+			t.Logf("measured %+v", m)
+			if m.Overflow > 0 {
+				t.Errorf("the page is %v px wider than the window", m.Overflow)
+			}
+			if len(m.Chips) != runs || len(m.ChipLabels) != runs {
+				t.Errorf("%d chips labelled %q under %d weeks, want one per run of weeks on a track (%d)", len(m.Chips), m.ChipLabels, len(r.Weeks), runs)
+			} else if m.Chips[len(m.Chips)-1] < 1.5*m.Chips[0] {
+				t.Errorf("chips %v: the last run (two weeks) should be about twice as wide as the first (one)", m.Chips)
+			}
+			if m.ICTick != pct(r.Settings.Bands.ICFocusMin) {
+				t.Errorf("the IC line's tick on the focus scale says %q, want %s", m.ICTick, pct(r.Settings.Bands.ICFocusMin))
+			}
+			if len(m.AfterHours) != len(r.Weeks) {
+				t.Fatalf("%d after-hours bars, want %d", len(m.AfterHours), len(r.Weeks))
+			}
+			for i, w := range m.AfterHours {
+				want := m.Plot * float64(r.Weeks[i].AfterHoursMeetingMinutes) / (8 * 60)
+				if d := w - want; d < -1.5 || d > 1.5 {
+					t.Errorf("after-hours bar %d is %.1f px, want %.1f (%s of an 8h day on %.0f px)", i, w, want, hm(r.Weeks[i].AfterHoursMeetingMinutes), m.Plot)
+				}
+			}
+			img := screenshot(t, page.Bytes(), width, 1800)
+			notBlank(t, img, strconv.Itoa(width)+" px")
+			if n := countNear(img, colorMeeting); n < 200 {
+				t.Errorf("%d pixels of the meeting colour at %d px: the weekly bars are missing", n, width)
+			}
+		})
 	}
 }

@@ -166,7 +166,7 @@ func TestHTMLWeeksChartShowsEachWeeksShares(t *testing.T) {
 	_, doc := renderHTML(t, r)
 	chart := byID(t, doc, "weeks-chart")
 	const top, ph = weeksTop, weeksPlotHeight
-	for _, wk := range r.Weeks {
+	for i, wk := range r.Weeks {
 		gs := findAll(chart, tagged("g", withClass("week"), withAttr("data-week", wk.WeekStart)))
 		if len(gs) != 1 {
 			t.Fatalf("week %s: %d bars, want 1", wk.WeekStart, len(gs))
@@ -200,9 +200,26 @@ func TestHTMLWeeksChartShowsEachWeeksShares(t *testing.T) {
 				}
 			}
 		}
+		// The track is said once per run of weeks on it, under the run's
+		// first week, by a chip as wide as the run.
 		verdicts := findAll(g, tagged("text", withClass("verdict")))
-		if len(verdicts) != 1 || text(verdicts[0]) != styleOf(wk.Track).Short {
+		chips := findAll(g, tagged("rect", withClass("chip")))
+		run := 1
+		for j := i + 1; j < len(r.Weeks) && r.Weeks[j].Track == wk.Track; j++ {
+			run++
+		}
+		switch {
+		case i > 0 && r.Weeks[i-1].Track == wk.Track:
+			if len(verdicts) != 0 || len(chips) != 0 {
+				t.Errorf("week %s: a chip under a week that continues a run of %s", wk.WeekStart, wk.Track)
+			}
+		case len(verdicts) != 1 || text(verdicts[0]) != styleOf(wk.Track).Short || len(chips) != 1:
 			t.Errorf("week %s: verdict under the bar %v, want %q", wk.WeekStart, verdicts, styleOf(wk.Track).Short)
+		case run > 1:
+			slot := (num(t, byID(t, doc, "em-band"), "width")) / float64(len(r.Weeks))
+			if w := num(t, chips[0], "width"); w < slot*float64(run)-8 {
+				t.Errorf("week %s: the chip of a run of %d weeks is %v wide, want about %v", wk.WeekStart, run, w, slot*float64(run))
+			}
 		}
 		if got, _ := attr(g, "data-track"); got != string(wk.Track) {
 			t.Errorf("week %s: data-track %q, want %q", wk.WeekStart, got, wk.Track)
@@ -347,6 +364,32 @@ func TestHTMLTellsTheVerdictsAndTheMeetings(t *testing.T) {
 	after := text(byID(t, doc, "after-hours"))
 	if !strings.Contains(after, hm(r.Summary.AfterHoursMeetingMinutes)+" of meetings fell outside") || r.Summary.AfterHoursMeetingMinutes != 60 {
 		t.Errorf("after hours: %q, want 1h00 outside working hours", after)
+	}
+	// The bars are to the scale of a working day (8h), not of the largest
+	// week: an hour after hours is an eighth of a bar, not a full one.
+	checked := 0
+	for _, g := range findAll(byID(t, doc, "after-hours-chart"), tagged("g", withClass("hbar"))) {
+		bars := findAll(g, tagged("rect"))
+		if len(bars) == 0 {
+			continue
+		}
+		checked++
+		label := text(g)
+		want := 0.0
+		for _, wk := range r.Weeks {
+			if strings.Contains(label, shortDate(wk.WeekStart)) {
+				want = 240 * float64(wk.AfterHoursMeetingMinutes) / (8 * 60)
+			}
+		}
+		if got := num(t, bars[0], "width"); !near(got, want) {
+			t.Errorf("after-hours bar %q is %v wide, want %v (to the scale of an 8h day)", label, got, want)
+		}
+	}
+	if checked != len(r.Weeks) {
+		t.Errorf("%d after-hours bars, want one a week (%d)", checked, len(r.Weeks))
+	}
+	if !strings.Contains(after, "A full bar is a working day (8h00)") {
+		t.Errorf("after hours does not say its scale: %q", after)
 	}
 }
 

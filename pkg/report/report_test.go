@@ -165,3 +165,45 @@ func TestTablesKeepCalendarTextOnOneLine(t *testing.T) {
 		t.Errorf("the title and the person should share the event's one row:\n%s", out)
 	}
 }
+
+// TestSharesBesideABandEdge checks that a share the verdict depends on is
+// not rounded onto a band's edge: 59.8% focus beside the IC's 60% reads
+// 59.8%, in the terminal table, the Markdown and the page; a share away
+// from every edge stays whole; the JSON keeps its four decimals.
+func TestSharesBesideABandEdge(t *testing.T) {
+	d := func(day int) time.Time { return time.Date(2026, 3, day, 0, 0, 0, 0, time.UTC) }
+	r := build(t, []classify.Event{meeting(10, 9, 15)}, d(9), d(16), d(11))
+	focus, meet := 0.598, 0.504
+	r.Weeks[0].FocusShare, r.Weeks[0].MeetingShare = &focus, &meet
+	r.Summary.FocusShare, r.Summary.MeetingShare = &focus, &meet
+	for name, write := range map[string]func(*bytes.Buffer) error{
+		"table":    func(b *bytes.Buffer) error { return WriteTable(b, r, Style{}) },
+		"narrow":   func(b *bytes.Buffer) error { return WriteTable(b, r, Style{Unicode: true, Width: 60}) },
+		"markdown": func(b *bytes.Buffer) error { return WriteMarkdown(b, r) },
+		"html":     func(b *bytes.Buffer) error { return WriteHTML(b, r) },
+	} {
+		var b bytes.Buffer
+		if err := write(&b); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), "59.8%") || !strings.Contains(b.String(), "50.4%") {
+			t.Errorf("%s: want 59.8%% focus and 50.4%% meetings, beside the edges of 60%% and 50%%:\n%s", name, b.String())
+		}
+	}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"focus_share": 0.598`) {
+		t.Errorf("the JSON lost the share's decimals")
+	}
+	whole := 0.43
+	r.Weeks[0].FocusShare = &whole
+	b.Reset()
+	if err := WriteTable(&b, r, Style{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), " 43% ") {
+		t.Errorf("43%% focus, away from every edge, is not shown whole:\n%s", b.String())
+	}
+}
