@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/emtime/emtime/pkg/atomicfile"
 	"github.com/emtime/emtime/pkg/config"
+	"github.com/emtime/emtime/pkg/report"
 	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/spf13/cobra"
 )
@@ -190,16 +192,41 @@ func configShowRun(ctx context.Context, opts *ConfigShowOptions) error {
 	case set.Found:
 		fmt.Fprintf(opts.IO.Out, "config file: %s\n\n", textsafe.Line(set.File))
 	default:
-		fmt.Fprintf(opts.IO.Out, "config file: %s (not there: write one with 'emtime config init')\n\n", textsafe.Line(set.File))
+		fmt.Fprint(opts.IO.Out, report.Wrap(fmt.Sprintf("config file: %s (not there: write one with 'emtime config init')", textsafe.Line(set.File)), opts.IO.Width, "", "  ")+"\n")
 	}
-	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', 0)
+	// On a terminal a long value is wrapped to the width its column has
+	// left, on lines of its own under the key.
+	valueWidth := 0
+	if w := opts.IO.Width; w > 0 {
+		keyW, srcW := len("KEY"), len("SOURCE")
+		for _, s := range set.Settings {
+			keyW, srcW = max(keyW, utf8.RuneCountInString(s.Key)), max(srcW, utf8.RuneCountInString(originWords(s)))
+		}
+		valueWidth = max(w-keyW-srcW-4, 20)
+	}
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "KEY\tVALUE\tSOURCE")
 	for _, s := range set.Settings {
 		// A keyword or a category name is the file's text: one cell, no
 		// control character.
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Key, textsafe.Line(s.Shown), originWords(s))
+		value := textsafe.Line(s.Shown)
+		lines := []string{value}
+		if valueWidth > 0 && utf8.RuneCountInString(value) > valueWidth {
+			lines = strings.Split(strings.TrimSuffix(report.Wrap(value, valueWidth, "", ""), "\n"), "\n")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Key, lines[0], originWords(s))
+		for _, more := range lines[1:] {
+			fmt.Fprintf(tw, "\t%s\t\n", more)
+		}
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for line := range strings.SplitSeq(strings.TrimSuffix(table.String(), "\n"), "\n") {
+		fmt.Fprintln(opts.IO.Out, strings.TrimRight(line, " "))
+	}
+	return nil
 }
 
 // originWords says where a setting came from: "config, line 7",

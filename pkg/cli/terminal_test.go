@@ -199,3 +199,15 @@ func TestREADMESample(t *testing.T) {
 		t.Errorf("README.md's sample differs from what emtime prints (rewrite it with -update):\n%s\nwant:\n%s", got, want.String())
 	}
 }
+
+// TestConfigShowFitsTheTerminal checks that `config show` wraps its long
+// values (the keyword lists) to an 80-column terminal, under their key.
+func TestConfigShowFitsTheTerminal(t *testing.T) {
+	got := terminalRun(t, 80, "config", "show")
+	if n, line := widest(got); n > 80 {
+		t.Errorf("a line is %d columns wide:\n%s", n, line)
+	}
+	if !strings.Contains(got, "keywords.out_of_office  ooo, out of office,") || !regexp.MustCompile(`(?m)^ {24}\S.*sick, leave$`).MatchString(got) {
+		t.Errorf("the keywords are not wrapped under their key:\n%s", got)
+	}
+}
