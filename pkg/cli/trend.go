@@ -62,7 +62,7 @@ held: when the calendar turned into a manager's, say.`,
 	opts.addFlags(cmd, trendWeeks)
 	addOutputFlag(cmd, &opts.Output, analyzeFormats)
 	fl := cmd.Flags()
-	fl.IntVar(&opts.Window, "window", whatif.DefaultWindow, "weeks each rolling figure sums, the week itself and those before it")
+	fl.IntVar(&opts.Window, "window", whatif.DefaultWindow, "weeks each rolling figure sums, the week itself and those before it; from 1 to 1040")
 	fl.StringVar(&opts.Out, "out", "", "write the report to this file instead of standard output")
 	fl.BoolVar(&opts.Redact, "redact", false, "replace my addresses and the calendars' names with pseudonyms, for sharing")
 	completeWith(cmd, "window", "4", "6", "8")
