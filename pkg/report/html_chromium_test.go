@@ -180,6 +180,8 @@ type measured struct {
 	Plot       float64   `json:"plot"`
 	// ICTick is the label of the IC line on the right-hand scale.
 	ICTick string `json:"ic_tick"`
+	// Weeks is the weekly chart's width on the screen.
+	Weeks float64 `json:"weeks"`
 }
 
 const measureScript = `<script>
@@ -193,6 +195,7 @@ const m = {
   after_hours: [...document.querySelectorAll("#after-hours-chart g.hbar rect")].map(e => r(e).width),
   plot: 240 * r(document.getElementById("after-hours-chart")).width / document.getElementById("after-hours-chart").viewBox.baseVal.width,
   ic_tick: (document.getElementById("ic-line-tick") || {}).textContent || "",
+  weeks: r(chart).width,
 };
 const pre = document.createElement("pre");
 pre.id = "measured";
@@ -268,6 +271,11 @@ func TestHTMLLayoutInChromium(t *testing.T) {
 				t.Errorf("%d chips labelled %q under %d weeks, want one per run of weeks on a track (%d)", len(m.Chips), m.ChipLabels, len(r.Weeks), runs)
 			} else if m.Chips[len(m.Chips)-1] < 1.5*m.Chips[0] {
 				t.Errorf("chips %v: the last run (two weeks) should be about twice as wide as the first (one)", m.Chips)
+			}
+			// On a phone the weekly chart keeps a size its labels can be
+			// read at, and scrolls sideways, rather than shrink to a third.
+			if m.Weeks < 590 {
+				t.Errorf("the weekly chart is %v px wide at %d px, want at least 600 (scrolling sideways on a phone)", m.Weeks, width)
 			}
 			if m.ICTick != pct(r.Settings.Bands.ICFocusMin) {
 				t.Errorf("the IC line's tick on the focus scale says %q, want %s", m.ICTick, pct(r.Settings.Bands.ICFocusMin))
