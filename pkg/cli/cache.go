@@ -94,7 +94,7 @@ func (f *Factory) googleCache(g googleSourceOptions, creds *auth.Credentials, li
 func NewCmdCache(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cache",
-		Short: "Show or delete the copy of your Google calendars kept on this machine",
+		Short: "Show or delete the copy of your Google calendars kept here",
 		Long: `emtime keeps a copy of the Google calendar events it reads, so that the next
 run asks Google only for what changed since (Google's incremental sync). It
 is kept in one file, mode 0600 in a folder only you can read: the emtime
@@ -125,7 +125,7 @@ func NewCmdCacheStatus(f *Factory, runF func(*CacheStatusOptions) error) *cobra.
 	opts := &CacheStatusOptions{IO: f.IO, factory: f}
 	return &cobra.Command{
 		Use:   "status",
-		Short: "Say what the cache holds: for which account, which calendars and weeks, how old, how large",
+		Short: "Say what the cache holds, for whom, how old and how large",
 		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if runF != nil {
@@ -211,7 +211,7 @@ func NewCmdCacheClear(f *Factory, runF func(*CacheClearOptions) error) *cobra.Co
 	opts := &CacheClearOptions{IO: f.IO, factory: f}
 	cmd := &cobra.Command{
 		Use:   "clear",
-		Short: "Delete the cache: the copy of every Google calendar kept, or of one account's",
+		Short: "Delete the copy of every Google calendar kept, or of one account's",
 		Example: `  emtime cache clear
   emtime cache clear --account me@example.com`,
 		Args: noArgs,

@@ -131,6 +131,7 @@ func TestHelpFitsTheTerminal(t *testing.T) {
 	for _, cmd := range [][]string{
 		{}, {"analyze"}, {"events"}, {"trend"}, {"meetings"}, {"calendars"}, {"auth"}, {"auth", "login"},
 		{"auth", "status"}, {"auth", "logout"}, {"config"}, {"config", "show"}, {"config", "init"}, {"version"},
+		{"cache"}, {"cache", "status"}, {"cache", "clear"},
 	} {
 		t.Run(strings.Join(append([]string{"emtime"}, cmd...), " "), func(t *testing.T) {
 			got := terminalRun(t, 80, append(cmd, "--help")...)
