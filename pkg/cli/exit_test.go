@@ -84,7 +84,7 @@ func TestCompletionOffersFlagValues(t *testing.T) {
 	}{
 		{[]string{"analyze", "-o", ""}, analyzeFormats},
 		{[]string{"events", "--output", ""}, eventsFormats},
-		{[]string{"analyze", "--demo="}, []string{"ic", "hybrid", "em", "overloaded"}},
+		{[]string{"analyze", "--demo="}, []string{"ic", "hybrid", "em", "overloaded", "promoted"}},
 		{[]string{"events", "--week-start", ""}, []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}},
 		{[]string{"analyze", "--ics", ""}, []string{"ics", "ical", "ifb"}},
 	}

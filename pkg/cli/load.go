@@ -212,7 +212,7 @@ func (lp *loadPlan) load(ctx context.Context, f *Factory) (*pipeline.Loaded, err
 	p := lp.Plan
 	p.Now, p.MachineZone = now, machineZone(f)
 	p.Git.Paths = homePaths(f, p.Git.Paths)
-	l, err := pipeline.Load(ctx, pipeline.Sources{Calendars: cals, History: lp.history()}, p)
+	l, err := pipeline.Load(ctx, pipeline.Sources{Calendars: cals, History: lp.history(now)}, p)
 	if errors.Is(err, ics.ErrBudget) {
 		return nil, withHint(err, "a shorter range (--weeks, or --from and --to) expands fewer occurrences; the series named is the one that costs most")
 	}
@@ -347,9 +347,9 @@ func (mb mailboxHours) say(w io.Writer, set *config.Resolved, zone *time.Locatio
 // own history (the demo's built-in one) unless --git is given on the
 // command line, else the repositories the git setting names, read from
 // disk; nil when there are none.
-func (lp *loadPlan) history() pipeline.History {
+func (lp *loadPlan) history(now time.Time) pipeline.History {
 	if lp.kind.history != nil && lp.inForce.Git.Origin != config.OriginFlag {
-		return lp.kind.history(lp.sources)
+		return lp.kind.history(lp.sources, now)
 	}
 	if len(lp.Git.Paths) == 0 {
 		return nil

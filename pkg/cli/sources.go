@@ -71,9 +71,9 @@ type calendarSource struct {
 	check func(o *sourceFlags) error
 	// open opens the calendars to read; set are the settings in force.
 	open func(ctx context.Context, f *Factory, o *sourceFlags, set *config.Resolved) ([]pipeline.Calendar, error)
-	// history is the kind's own git history, read unless --git is given;
-	// nil: the git setting's repositories, if any.
-	history func(o *sourceFlags) pipeline.History
+	// history is the kind's own git history, read unless --git is given,
+	// on the day now; nil: the git setting's repositories, if any.
+	history func(o *sourceFlags, now time.Time) pipeline.History
 }
 
 // calendarSources are the kinds of calendar, in the order messages name
@@ -110,8 +110,12 @@ func calendarSources() []calendarSource {
 				}
 				return nil
 			},
-			open: func(_ context.Context, _ *Factory, o *sourceFlags, _ *config.Resolved) ([]pipeline.Calendar, error) {
-				src, err := demo.Source(o.Demo)
+			open: func(_ context.Context, f *Factory, o *sourceFlags, _ *config.Resolved) ([]pipeline.Calendar, error) {
+				now, err := f.now() // the promoted persona's switch is placed from today
+				if err != nil {
+					return nil, err
+				}
+				src, err := demo.Source(o.Demo, now)
 				if err != nil {
 					return nil, err
 				}
@@ -119,10 +123,10 @@ func calendarSources() []calendarSource {
 			},
 			// The persona's built-in history: --demo shows the coding
 			// signal with no set-up.
-			history: func(o *sourceFlags) pipeline.History {
+			history: func(o *sourceFlags, now time.Time) pipeline.History {
 				persona := o.Demo
 				return func(ctx context.Context, opts gitlog.Options) (*gitlog.History, error) {
-					return demo.GitHistory(ctx, persona, opts)
+					return demo.GitHistory(ctx, persona, now, opts)
 				}
 			},
 		},

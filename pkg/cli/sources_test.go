@@ -47,7 +47,7 @@ func TestSourceChoice(t *testing.T) {
 		{[]string{"--source", "microsoft", "--impersonate", "me@example.com", "--service-account", ""}, nil, "", false,
 			"--impersonate needs --service-account: the key of a service account with domain-wide delegation"},
 		{[]string{"--demo", "--service-account", ""}, nil, "the demo calendar", false, ""}, // an empty value is no value
-		{[]string{"--demo=cto"}, nil, "", false, `unknown demo persona "cto": choose one of ic, hybrid, em, overloaded`},
+		{[]string{"--demo=cto"}, nil, "", false, `unknown demo persona "cto": choose one of ic, hybrid, em, overloaded, promoted`},
 		{[]string{"--calendar", " "}, nil, "", false, "--calendar needs a calendar id, such as primary (see emtime calendars)"},
 		// The cache's flags are Google's: Microsoft 365 is read in full.
 		{[]string{"--ics", "a.ics", "--offline"}, nil, "", false, "--offline reads Google Calendar: it cannot be combined with --ics"},

@@ -44,7 +44,7 @@ a rolling figure is the sum of those weeks' minutes judged as one stretch,
 so the rolling track is the verdict of that stretch. It says in which weeks
 the rolling track changed, what moved it, and how long the current one has
 held: when the calendar turned into a manager's, say.`,
-		Example: `  emtime trend --demo
+		Example: `  emtime trend --demo=promoted
   emtime trend --ics calendar.ics --weeks 52 --window 6
   emtime trend --ics calendar.ics -o json | jq '.transitions'
   emtime trend --ics calendar.ics -o html --out trend.html`,

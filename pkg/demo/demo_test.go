@@ -17,7 +17,13 @@ var owners = map[string]string{
 	"hybrid":     "jordan@emtime.example",
 	"em":         "alex@emtime.example",
 	"overloaded": "morgan@emtime.example",
+	"promoted":   "casey@emtime.example",
 }
+
+// today is the day the tests run on, as EMTIME_NOW sets it for the
+// command's: Wednesday 18 March 2026, so the promoted persona became a
+// manager on Monday 22 December 2025.
+func today() time.Time { return time.Date(2026, 3, 18, 12, 0, 0, 0, time.UTC) }
 
 func newYork(t *testing.T) *time.Location {
 	t.Helper()
@@ -37,11 +43,17 @@ func day(t *testing.T, s string) time.Time {
 	return d
 }
 
-// load reads a persona's occurrences in [from, to), failing on any error or
-// warning: the demo calendars must read cleanly.
+// load reads a persona's occurrences in [from, to) on [today], failing on
+// any error or warning: the demo calendars must read cleanly.
 func load(t *testing.T, persona string, from, to time.Time) (calendar.Info, []calendar.Event) {
 	t.Helper()
-	src, err := demo.Source(persona)
+	return loadOn(t, persona, today(), from, to)
+}
+
+// loadOn is [load] on the day now.
+func loadOn(t *testing.T, persona string, now, from, to time.Time) (calendar.Info, []calendar.Event) {
+	t.Helper()
+	src, err := demo.Source(persona, now)
 	if err != nil {
 		t.Fatalf("Source(%q): %v", persona, err)
 	}
@@ -61,7 +73,7 @@ func load(t *testing.T, persona string, from, to time.Time) (calendar.Info, []ca
 }
 
 func TestPersonas(t *testing.T) {
-	want := []string{"ic", "hybrid", "em", "overloaded"}
+	want := []string{"ic", "hybrid", "em", "overloaded", "promoted"}
 	if got := demo.Personas(); !slices.Equal(got, want) {
 		t.Fatalf("Personas() = %q, want %q", got, want)
 	}
@@ -85,7 +97,7 @@ func TestPersonas(t *testing.T) {
 }
 
 func TestSourceUnknownPersona(t *testing.T) {
-	src, err := demo.Source("nope")
+	src, err := demo.Source("nope", today())
 	if err == nil {
 		t.Fatalf("Source(nope) = %v, want an error", src)
 	}
@@ -116,9 +128,13 @@ func TestEveryPersonaParses(t *testing.T) {
 		if len(events) < 20 {
 			t.Errorf("%s: %d occurrences in a week, want a full calendar", p, len(events))
 		}
+		file := p
+		if p == "promoted" {
+			file = "ic" // March 2024, before the switch
+		}
 		for _, e := range events {
-			if !strings.HasPrefix(e.Origin, "demo/"+p+".ics") {
-				t.Errorf("%s: %q comes from %q, want demo/%s.ics:line", p, e.Title, e.Origin, p)
+			if !strings.HasPrefix(e.Origin, "demo/"+file+".ics:") {
+				t.Errorf("%s: %q comes from %q, want demo/%s.ics:line", p, e.Title, e.Origin, file)
 				break
 			}
 		}

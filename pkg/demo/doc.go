@@ -2,7 +2,8 @@
 // --demo[=persona]`: four people's calendars, embedded in the binary as
 // Google Calendar exports (ic.ics, hybrid.ics, em.ics, overloaded.ics) and
 // read with the same iCalendar reader as --ics, so the demo shows exactly
-// what a user's own export would.
+// what a user's own export would; and a fifth person made of two of them,
+// promoted (below), whose calendar turns into a manager's.
 //
 // Each calendar is a realistic week for its owner, repeated: every entry is a
 // recurring series with no end, starting on Monday 24 March 1958 (monthly
@@ -132,4 +133,40 @@
 //	last Thursday: all-hands 16–17                       +30 meetings (86.8%)
 //	2nd Friday: "OOO – parent-teacher conference" 13–17  −240 meetings, −240 capacity
 //	worst: OOO week 1710/2040 = 83.8% (overloaded needs > 75%)
+//
+// # promoted — Casey Novak, engineer made manager (casey@emtime.example)
+//
+// The four calendars above are the same kind of week forever, so `emtime
+// trend` finds no transition in them. The promoted persona is the one that
+// has one: an engineer who became an engineering manager on a Monday
+// [PromotedWeeks] (12) weeks before the Monday of the current week, in
+// America/New_York ([PromotedOn]). Today is the caller's: [Source] and
+// [GitHistory] take it (the CLI's clock, EMTIME_NOW in tests), and nothing
+// here reads the clock itself. On Wednesday 18 March 2026 the switch is
+// Monday 22 December 2025, and the 26 weeks of `emtime trend` are 13 of
+// the engineer's and 13 of the manager's: the four-week track turns hybrid
+// in the week of the switch and em three weeks later.
+//
+// Its calendar is ic.ics and em.ics as they are, each read by the
+// iCalendar reader, behind a [calendar.Source] that keeps the engineer's
+// occurrences that start before the switch and the manager's from it on (a
+// timed entry by its start instant, an all-day one by its date), and
+// renames each calendar's owner to Casey: address and name as organizer
+// and as guest, and "Sam / …" or "Alex / …" in a 1:1's title. So the
+// owner is inferred as one person across both halves, and the rules that
+// turn on who I am (a meeting I declined, one I organize) hold as in
+// the calendars it is made of; each occurrence's origin still names the
+// file and line it comes from. Filtering occurrences is chosen over
+// rewriting the files' DTSTART and UNTIL: the series, their exceptions and
+// their arithmetic above stay exactly the ones tested, an UNTIL would have
+// to be written in each rule's own form (a date, a UTC time) and the
+// overrides and monthly series cut by hand, and a week either side of the
+// switch is read exactly as the ic or em persona's week. Renaming the
+// parsed entries rather than the text keeps the files' line numbers (names
+// are folded across lines there) and the guest lists shared between a
+// series' occurrences (each list renamed once).
+//
+// Its git history is the engineer's habit and repositories on the days
+// before the switch, the manager's from it on: the coding track turns with
+// the calendar.
 package demo

@@ -40,7 +40,9 @@ const hm = time.Hour
 
 // habits, per persona: the engineer codes in most of its free time, the tech
 // lead in its longer stretches, the manager on Thursday mornings
-// only, the director in the evenings and on Saturday.
+// only, the director in the evenings and on Saturday; the promoted persona
+// as the engineer before its switch and as the manager from it on, in the
+// same repositories as they do.
 func habits(persona string) habit {
 	switch persona {
 	case "ic":
@@ -73,8 +75,11 @@ func habits(persona string) habit {
 // ends; the director's come at fixed hours outside working hours. Times
 // move by a few minutes from day to day, by a hash of the persona and the
 // date, so the same day always gets the same commits, whatever the window.
-func GitHistory(ctx context.Context, persona string, opts gitlog.Options) (*gitlog.History, error) {
-	src, err := Source(persona)
+//
+// now is today, as for [Source]: the promoted persona codes as the
+// engineer on the days before its switch and as the manager from it on.
+func GitHistory(ctx context.Context, persona string, now time.Time, opts gitlog.Options) (*gitlog.History, error) {
+	src, err := Source(persona, now)
 	if err != nil {
 		return nil, err
 	}
@@ -101,13 +106,26 @@ func GitHistory(ctx context.Context, persona string, opts gitlog.Options) (*gitl
 	if err != nil {
 		return nil, fmt.Errorf("demo persona %s: %w", persona, err)
 	}
-	hb := habits(persona)
+	hb, repos := habits(persona), habits(persona).repos
+	var switchAt time.Time // the promoted persona's
+	if persona == "promoted" {
+		if switchAt, err = PromotedOn(now); err != nil {
+			return nil, err
+		}
+		repos = append(habits("ic").repos, habits("em").repos...)
+	}
 	owner := info.Name
 	rules := classify.DefaultRules()
 	rules.Me = []string{strings.ToLower(owner)}
 	events := classify.Classify(res.Events, rules)
 	var commits []gitlog.Commit
 	for d := first; d.Before(last); d = d.AddDate(0, 0, 1) {
+		if persona == "promoted" {
+			hb = habits("ic")
+			if !d.Before(switchAt) {
+				hb = habits("em")
+			}
+		}
 		for _, when := range hb.day(persona, d, events) {
 			if when.Before(h.From) || !when.Before(h.To) {
 				continue
@@ -119,7 +137,7 @@ func GitHistory(ctx context.Context, persona string, opts gitlog.Options) (*gitl
 	}
 	slices.SortFunc(commits, func(a, b gitlog.Commit) int { return a.When.Compare(b.When) })
 	h.Commits = commits
-	for _, r := range hb.repos {
+	for _, r := range repos {
 		repo := gitlog.Repo{Path: r}
 		for _, c := range commits {
 			if c.Repos[0] == r {

@@ -68,15 +68,22 @@ func weekCoding(t *testing.T, sessions []gitlog.Session, commits []gitlog.Commit
 // time, the tech lead between 30% and 60%, the manager a little (above
 // nothing, at most 30%), the director at most 30% in working hours but four
 // hours or more after them. No commit falls in a meeting, and the same day
-// gets the same commits whatever the window.
+// gets the same commits whatever the window. The promoted persona codes as
+// the engineer before its switch (22 December 2025, on [today]) and as the
+// manager from it on.
 func TestGitHistory(t *testing.T) {
 	ny := newYork(t)
 	ctx := context.Background()
+	at := day(t, "2025-12-22")
 	for _, p := range demo.Personas() {
-		for _, start := range []string{"2024-01-01", "2026-03-02"} {
+		starts := []string{"2024-01-01", "2026-03-02"}
+		if p == "promoted" {
+			starts = append(starts, "2025-11-03") // seven weeks before the switch, three after
+		}
+		for _, start := range starts {
 			from := day(t, start)
 			to := from.AddDate(0, 0, 7*10)
-			h, err := demo.GitHistory(ctx, p, gitlog.Options{From: from, To: to})
+			h, err := demo.GitHistory(ctx, p, today(), gitlog.Options{From: from, To: to})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +95,14 @@ func TestGitHistory(t *testing.T) {
 				share := float64(in) / float64(capacity)
 				where := p + ", week of " + w.Format("2006-01-02")
 				t.Logf("%s: coding %.0f%% in hours, %d minutes after", where, 100*share, after)
-				switch p {
+				role := p
+				if p == "promoted" {
+					role = "ic"
+					if !w.Before(at) {
+						role = "em"
+					}
+				}
+				switch role {
 				case "ic":
 					if share < 0.60 {
 						t.Errorf("%s: coding %.0f%% of working time, want at least 60%%", where, 100*share)
@@ -120,7 +134,7 @@ func TestGitHistory(t *testing.T) {
 			}
 			// A window that starts mid-way holds the same commits there.
 			mid := from.AddDate(0, 0, 17).Add(13 * time.Hour)
-			h2, err := demo.GitHistory(ctx, p, gitlog.Options{From: mid, To: to})
+			h2, err := demo.GitHistory(ctx, p, today(), gitlog.Options{From: mid, To: to})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -135,7 +149,7 @@ func TestGitHistory(t *testing.T) {
 			}
 		}
 	}
-	if _, err := demo.GitHistory(ctx, "nobody", gitlog.Options{From: day(t, "2024-01-01"), To: day(t, "2024-01-08")}); err == nil {
+	if _, err := demo.GitHistory(ctx, "nobody", today(), gitlog.Options{From: day(t, "2024-01-01"), To: day(t, "2024-01-08")}); err == nil {
 		t.Error("an unknown persona has a git history")
 	}
 }

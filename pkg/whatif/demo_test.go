@@ -22,7 +22,7 @@ func demoCalendar(t *testing.T, persona string) (*Calendar, []string) {
 	loc := newYork(t)
 	from := time.Date(2026, 3, 2, 0, 0, 0, 0, loc)
 	to := from.AddDate(0, 0, 28)
-	src, err := demo.Source(persona)
+	src, err := demo.Source(persona, to)
 	if err != nil {
 		t.Fatal(err)
 	}
