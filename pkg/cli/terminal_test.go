@@ -56,7 +56,7 @@ func TestTerminalScreens(t *testing.T) {
 		args  []string
 	}
 	var screens []screen
-	for _, p := range []string{"ic", "hybrid", "em", "overloaded"} {
+	for _, p := range []string{"ic", "hybrid", "em", "overloaded", "promoted"} {
 		screens = append(screens,
 			screen{"analyze-" + p + "-80", 80, []string{"analyze", "--demo=" + p}},
 			screen{"analyze-" + p + "-120", 120, []string{"analyze", "--demo=" + p}},
