@@ -51,17 +51,19 @@ func fxReport() Report {
 	}}
 	cw := w2
 	return Report{
-		SchemaVersion: SchemaVersion,
-		Timezone:      "Europe/Berlin",
-		Today:         "2026-03-11",
-		Range:         Range{From: "2026-03-02", To: "2026-03-18", Days: 17, Weeks: 3},
-		Me:            []string{"ana@corp.example", "Ana.Alias@corp.example"},
-		Sources:       []string{"ana-work.ics"},
-		Settings: Settings{
-			WorkHours: map[string]string{"mon": "09:00-17:00", "tue": "09:00-17:00", "wed": "09:00-17:00", "thu": "09:00-17:00", "fri": "09:00-17:00"},
-			WeekStart: "mon", FocusMinMinutes: 120, BackToBackGapMinutes: 5, LargeMeetingPeople: 10,
-			Domain: "corp.example",
-			Bands:  Bands{EMMeetingMin: 0.5, EMMeetingMax: 0.75, ICFocusMin: 0.6, ICFocusMax: 1, EMFocusMax: 0.2},
+		Head: Head{
+			SchemaVersion: SchemaVersion,
+			Timezone:      "Europe/Berlin",
+			Today:         "2026-03-11",
+			Range:         Range{From: "2026-03-02", To: "2026-03-18", Days: 17, Weeks: 3},
+			Me:            []string{"ana@corp.example", "Ana.Alias@corp.example"},
+			Sources:       []string{"ana-work.ics"},
+			Settings: Settings{
+				WorkHours: map[string]string{"mon": "09:00-17:00", "tue": "09:00-17:00", "wed": "09:00-17:00", "thu": "09:00-17:00", "fri": "09:00-17:00"},
+				WeekStart: "mon", FocusMinMinutes: 120, BackToBackGapMinutes: 5, LargeMeetingPeople: 10,
+				Domain: "corp.example",
+				Bands:  Bands{EMMeetingMin: 0.5, EMMeetingMax: 0.75, ICFocusMin: 0.6, ICFocusMax: 1, EMFocusMax: 0.2},
+			},
 		},
 		Weeks: []Week{w1, w2, w3},
 		Summary: Summary{From: "2026-03-02", To: "2026-03-18", Tally: Tally{

@@ -70,7 +70,7 @@ func TestMarkdownHasATableRowPerWeekAndTheVerdicts(t *testing.T) {
 	}{
 		{"three weeks with a current one", fxReport()},
 		{"one week, today outside", one},
-		{"no weeks", Report{Range: Range{From: "2026-03-02", To: "2026-03-01"}, Timezone: "UTC"}},
+		{"no weeks", Report{Head: Head{Range: Range{From: "2026-03-02", To: "2026-03-01"}, Timezone: "UTC"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

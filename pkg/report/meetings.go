@@ -24,13 +24,7 @@ import (
 // accounting of analyze run again on the calendar without (or with a
 // moved) series, never an estimate.
 type MeetingsReport struct {
-	SchemaVersion int      `json:"schema_version"`
-	Timezone      string   `json:"timezone"`
-	Today         string   `json:"today"`
-	Range         Range    `json:"range"`
-	Me            []string `json:"me"`
-	Sources       []string `json:"sources"`
-	Settings      Settings `json:"settings"`
+	Head
 	// Sort is the order of the series: focus-cost, minutes or
 	// occurrences.
 	Sort    string          `json:"sort"`
@@ -196,17 +190,8 @@ func NewMeetings(in MeetingsInput) MeetingsReport {
 	res, s := in.Result, in.Settings
 	t := res.Total
 	r := MeetingsReport{
-		SchemaVersion: SchemaVersion,
-		Timezone:      s.Zone.String(),
-		Today:         in.Today.In(s.Zone).Format(day),
-		Range: Range{
-			From: res.From.Format(day), To: res.To.AddDate(0, 0, -1).Format(day),
-			Days: t.Days, Weeks: len(res.Weeks),
-		},
-		Me:       nonNil(in.Me),
-		Sources:  nonNil(in.Sources),
-		Settings: settings(s, in.Rules, in.Bands, in.Git),
-		Sort:     in.Sort,
+		Head: newHead(res, s, in.Rules, in.Bands, in.Git, in.Today, in.Me, in.Sources),
+		Sort: in.Sort,
 		Summary: MeetingsSummary{
 			CapacityMinutes: t.CapacityMinutes, MeetingMinutes: t.MeetingMinutes, FocusMinutes: t.FocusMinutes,
 			MeetingCount: t.MeetingCount, MeetingShare: share(t.MeetingShare()), FocusShare: share(t.FocusShare()),

@@ -157,10 +157,7 @@ func peopleNames(x MeetingSeries) string {
 // is fit for one line (see [plainReport]).
 func plainMeetings(r MeetingsReport) MeetingsReport {
 	out := r
-	out.Timezone = textsafe.Line(r.Timezone)
-	out.Me, out.Sources, out.Warnings = lines(r.Me), lines(r.Sources), lines(r.Warnings)
-	out.Settings.Domain = textsafe.Line(r.Settings.Domain)
-	out.Settings.Categories = lines(r.Settings.Categories)
+	out.Head, out.Warnings = plainHead(r.Head), lines(r.Warnings)
 	plain := func(x MeetingSeries) MeetingSeries {
 		x.Title, x.Category, x.Key = textsafe.Line(x.Title), textsafe.Line(x.Category), textsafe.Line(x.Key)
 		people := make([]SeriesPerson, len(x.TopPeople))

@@ -15,13 +15,7 @@ import (
 // page can be printed on a terminal too.
 func plainReport(r Report) Report {
 	out := r
-	out.Timezone = textsafe.Line(r.Timezone)
-	out.Me = lines(r.Me)
-	out.Sources = lines(r.Sources)
-	out.Warnings = lines(r.Warnings)
-	out.Settings.Domain = textsafe.Line(r.Settings.Domain)
-	out.Settings.Categories = lines(r.Settings.Categories)
-	out.Settings.WorkHours = maps.Clone(r.Settings.WorkHours)
+	out.Head, out.Warnings = plainHead(r.Head), lines(r.Warnings)
 	out.Weeks = make([]Week, len(r.Weeks))
 	for i, wk := range r.Weeks {
 		wk.Tally = plainTally(wk.Tally)
@@ -34,6 +28,28 @@ func plainReport(r Report) Report {
 		out.Summary.CurrentWeek = &c
 	}
 	out.Heat = slices.Clone(r.Heat)
+	return out
+}
+
+// plainHead is a copy of a document's head whose text from outside (the
+// zone, my addresses, the calendars, the domain, rule names, the git
+// repositories and authors) is fit for one line.
+func plainHead(h Head) Head {
+	out := h
+	out.Timezone = textsafe.Line(h.Timezone)
+	out.Me, out.Sources = lines(h.Me), lines(h.Sources)
+	out.Settings.Domain = textsafe.Line(h.Settings.Domain)
+	out.Settings.Categories = lines(h.Settings.Categories)
+	out.Settings.WorkHours = maps.Clone(h.Settings.WorkHours)
+	if g := h.Settings.GitSettings; g != nil {
+		gs := *g
+		gs.GitAuthors = lines(g.GitAuthors)
+		gs.Git = slices.Clone(g.Git)
+		for i := range gs.Git {
+			gs.Git[i].Repository = textsafe.Line(gs.Git[i].Repository)
+		}
+		out.Settings.GitSettings = &gs
+	}
 	return out
 }
 

@@ -84,15 +84,7 @@ func RedactEvents(events []Event) []Event {
 // Report returns a redacted copy of r; r is left as it was.
 func (rd *Redactor) Report(r Report) Report {
 	out := r
-	out.Me = []string{}
-	if len(r.Me) > 0 {
-		out.Me = []string{redactedMe}
-	}
-	out.Sources = make([]string, 0, len(r.Sources))
-	for _, s := range r.Sources {
-		out.Sources = append(out.Sources, rd.source(s))
-	}
-	out.Settings = rd.settings(r.Settings)
+	out.Head, out.Warnings = rd.head(r.Head), rd.warnings(r.Warnings)
 	out.Weeks = make([]Week, 0, len(r.Weeks))
 	for _, wk := range r.Weeks {
 		wk.Tally = rd.tally(wk.Tally)
@@ -105,10 +97,6 @@ func (rd *Redactor) Report(r Report) Report {
 		out.Summary.CurrentWeek = &c
 	}
 	out.Heat = slices.Clone(r.Heat)
-	out.Warnings = make([]string, 0, len(r.Warnings))
-	for range r.Warnings {
-		out.Warnings = append(out.Warnings, redactedWarning)
-	}
 	out.FocusCosts, out.Trend = rd.whatifs(r.FocusCosts, r.Trend)
 	return out
 }

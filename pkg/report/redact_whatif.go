@@ -11,29 +11,36 @@ import (
 // and no person, and every number, date and sentence is kept.
 func (rd *Redactor) Trend(r TrendReport) TrendReport {
 	out := r
-	out.Me, out.Sources, out.Warnings = rd.header(r.Me, r.Sources, r.Warnings)
-	out.Settings = rd.settings(r.Settings)
+	out.Head, out.Warnings = rd.head(r.Head), rd.warnings(r.Warnings)
 	out.Weeks = slices.Clone(r.Weeks)
 	out.Transitions = slices.Clone(r.Transitions)
 	out.Columns = slices.Clone(r.Columns)
 	return out
 }
 
-// header redacts what every report's head says of me and the calendars.
-func (rd *Redactor) header(me, sources, warnings []string) (outMe, outSources, outWarnings []string) {
-	outMe = []string{}
-	if len(me) > 0 {
-		outMe = []string{redactedMe}
+// head redacts what every document's head says of me, the calendars and
+// the settings.
+func (rd *Redactor) head(h Head) Head {
+	out := h
+	out.Me = []string{}
+	if len(h.Me) > 0 {
+		out.Me = []string{redactedMe}
 	}
-	outSources = make([]string, 0, len(sources))
-	for _, s := range sources {
-		outSources = append(outSources, rd.source(s))
+	out.Sources = make([]string, 0, len(h.Sources))
+	for _, s := range h.Sources {
+		out.Sources = append(out.Sources, rd.source(s))
 	}
-	outWarnings = make([]string, 0, len(warnings))
-	for range warnings {
-		outWarnings = append(outWarnings, redactedWarning)
+	out.Settings = rd.settings(h.Settings)
+	return out
+}
+
+// warnings withholds every warning, keeping how many there were.
+func (rd *Redactor) warnings(ws []string) []string {
+	out := make([]string, 0, len(ws))
+	for range ws {
+		out = append(out, redactedWarning)
 	}
-	return outMe, outSources, outWarnings
+	return out
 }
 
 // Meetings returns a redacted copy of a meetings' report: each series'
@@ -45,8 +52,7 @@ func (rd *Redactor) header(me, sources, warnings []string) (outMe, outSources, o
 // [Redactor.Report]; every number is kept.
 func (rd *Redactor) Meetings(r MeetingsReport) MeetingsReport {
 	out := r
-	out.Me, out.Sources, out.Warnings = rd.header(r.Me, r.Sources, r.Warnings)
-	out.Settings = rd.settings(r.Settings)
+	out.Head, out.Warnings = rd.head(r.Head), rd.warnings(r.Warnings)
 	out.Series = make([]MeetingSeries, 0, len(r.Series))
 	for _, x := range r.Series {
 		out.Series = append(out.Series, rd.series(x))

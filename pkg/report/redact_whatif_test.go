@@ -95,8 +95,9 @@ func fxMeetings() MeetingsReport {
 	a := s("series:standup-uid@example.com", "Stand-up with Bob", "bob@example.com", "me@example.com")
 	b := s("event:7", "Acme Corp pricing", "carol@acme.example")
 	return MeetingsReport{
-		Timezone: "Europe/Berlin", Me: []string{"me@example.com"}, Sources: []string{"work.ics"},
-		Settings: Settings{Domain: "example.com"}, Sort: "focus-cost",
+		Head: Head{Timezone: "Europe/Berlin", Me: []string{"me@example.com"}, Sources: []string{"work.ics"},
+			Settings: Settings{Domain: "example.com"}},
+		Sort:   "focus-cost",
 		Series: []MeetingSeries{a, b},
 		Target: &MeetingsTarget{Track: verdict.TrackIC, Drop: []string{a.Title}, DropKeys: []string{a.Key},
 			Steps: []TargetStep{{Title: a.Title, Key: a.Key, Track: verdict.TrackIC}}, Says: []string{"dropping 1 meeting series would …"},

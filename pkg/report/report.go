@@ -33,8 +33,9 @@ import (
 // changes meaning or goes away (adding a key does not change it).
 const SchemaVersion = 1
 
-// Report is the document `emtime analyze -o json` prints.
-type Report struct {
+// Head is what every document of a range starts with: `analyze`'s,
+// `trend`'s and `meetings`'s.
+type Head struct {
 	SchemaVersion int      `json:"schema_version"`
 	Timezone      string   `json:"timezone"`
 	Today         string   `json:"today"`
@@ -42,8 +43,32 @@ type Report struct {
 	Me            []string `json:"me"`
 	Sources       []string `json:"sources"`
 	Settings      Settings `json:"settings"`
-	Weeks         []Week   `json:"weeks"`
-	Summary       Summary  `json:"summary"`
+}
+
+// newHead makes the head of a document of res's range, counted with s,
+// rules and bands.
+func newHead(res analyze.Result, s analyze.Settings, rules classify.Rules, b verdict.Bands, git *Git, today time.Time, me, sources []string) Head {
+	return Head{
+		SchemaVersion: SchemaVersion,
+		Timezone:      s.Zone.String(),
+		Today:         today.In(s.Zone).Format(day),
+		Range: Range{
+			From:  res.From.Format(day),
+			To:    res.To.AddDate(0, 0, -1).Format(day),
+			Days:  res.Total.Days,
+			Weeks: len(res.Weeks),
+		},
+		Me:       nonNil(me),
+		Sources:  nonNil(sources),
+		Settings: settings(s, rules, b, git),
+	}
+}
+
+// Report is the document `emtime analyze -o json` prints.
+type Report struct {
+	Head
+	Weeks   []Week  `json:"weeks"`
+	Summary Summary `json:"summary"`
 	// Heat is where in the week the meetings and the focus stretches sit,
 	// one row per weekday from the week start.
 	Heat     []HeatDay `json:"heat"`
@@ -240,18 +265,7 @@ const day = "2006-01-02"
 func New(in Input) Report {
 	res, s := in.Result, in.Settings
 	r := Report{
-		SchemaVersion: SchemaVersion,
-		Timezone:      s.Zone.String(),
-		Today:         in.Today.In(s.Zone).Format(day),
-		Range: Range{
-			From:  res.From.Format(day),
-			To:    res.To.AddDate(0, 0, -1).Format(day),
-			Days:  res.Total.Days,
-			Weeks: len(res.Weeks),
-		},
-		Me:       nonNil(in.Me),
-		Sources:  nonNil(in.Sources),
-		Settings: settings(s, in.Rules, in.Bands, in.Git),
+		Head:     newHead(res, s, in.Rules, in.Bands, in.Git, in.Today, in.Me, in.Sources),
 		Weeks:    []Week{},
 		Warnings: nonNil(in.Warnings),
 	}

@@ -22,13 +22,7 @@ import (
 // a rolling figure is the sum of the window's minutes judged as one
 // stretch, not a mean of shares.
 type TrendReport struct {
-	SchemaVersion int      `json:"schema_version"`
-	Timezone      string   `json:"timezone"`
-	Today         string   `json:"today"`
-	Range         Range    `json:"range"`
-	Me            []string `json:"me"`
-	Sources       []string `json:"sources"`
-	Settings      Settings `json:"settings"`
+	Head
 	// Window is the number of weeks each rolling figure is summed over.
 	Window      int               `json:"window"`
 	Weeks       []TrendWeek       `json:"weeks"`
@@ -140,16 +134,7 @@ type TrendInput struct {
 func NewTrend(in TrendInput) TrendReport {
 	res, s, tr := in.Result, in.Settings, in.Trend
 	r := TrendReport{
-		SchemaVersion: SchemaVersion,
-		Timezone:      s.Zone.String(),
-		Today:         in.Today.In(s.Zone).Format(day),
-		Range: Range{
-			From: res.From.Format(day), To: res.To.AddDate(0, 0, -1).Format(day),
-			Days: res.Total.Days, Weeks: len(res.Weeks),
-		},
-		Me:          nonNil(in.Me),
-		Sources:     nonNil(in.Sources),
-		Settings:    settings(s, in.Rules, in.Bands, in.Git),
+		Head:        newHead(res, s, in.Rules, in.Bands, in.Git, in.Today, in.Me, in.Sources),
 		Window:      tr.Window,
 		Weeks:       make([]TrendWeek, 0, len(tr.Weeks)),
 		Transitions: make([]TrendTransition, 0, len(tr.Transitions)),

@@ -7,7 +7,6 @@ import (
 	"math"
 	"strings"
 
-	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/emtime/emtime/pkg/verdict"
 )
 
@@ -235,9 +234,6 @@ func newTrendSVG(r TrendReport, id string) trendSVG {
 // for one line (see [plainReport]).
 func plainTrend(r TrendReport) TrendReport {
 	out := r
-	out.Timezone = textsafe.Line(r.Timezone)
-	out.Me, out.Sources, out.Warnings = lines(r.Me), lines(r.Sources), lines(r.Warnings)
-	out.Settings.Domain = textsafe.Line(r.Settings.Domain)
-	out.Settings.Categories = lines(r.Settings.Categories)
+	out.Head, out.Warnings = plainHead(r.Head), lines(r.Warnings)
 	return out
 }
