@@ -112,25 +112,39 @@ func calendarsRun(ctx context.Context, opts *CalendarsOptions) error {
 		return []string{textsafe.Line(c.ID), textsafe.Line(c.Summary), textsafe.Line(c.TimeZone),
 			textsafe.Line(c.AccessRole), primaryMark(c.Primary)}
 	}
-	if !opts.IO.OutTTY {
-		// One calendar a line, tab-separated, for scripts.
-		for _, c := range cals {
-			fmt.Fprintln(opts.IO.Out, strings.Join(row(c), "\t"))
+	rows := make([][]string, 0, len(cals))
+	for _, c := range cals {
+		rows = append(rows, row(c))
+	}
+	return writeCalendars(opts.IO, []string{"Id", "Name", "Zone", "Access", "Primary"}, rows, "No calendars in your calendar list.")
+}
+
+// writeCalendars lists calendars: on a terminal as a table under header
+// (or the sentence empty, for none), else one calendar a line,
+// tab-separated, for scripts.
+func writeCalendars(ios *IOStreams, header []string, rows [][]string, empty string) error {
+	if !ios.OutTTY {
+		for _, r := range rows {
+			fmt.Fprintln(ios.Out, strings.Join(r, "\t"))
 		}
 		return nil
 	}
-	if len(cals) == 0 {
-		fmt.Fprintln(opts.IO.Out, "No calendars in your calendar list.")
+	if len(rows) == 0 {
+		fmt.Fprintln(ios.Out, empty)
 		return nil
 	}
-	t := tablewriter.NewTable(opts.IO.Out,
+	t := tablewriter.NewTable(ios.Out,
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithRowAlignment(tw.AlignLeft),
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 	)
-	t.Header("Id", "Name", "Zone", "Access", "Primary")
-	for _, c := range cals {
-		if err := t.Append(row(c)); err != nil {
+	cols := make([]any, len(header))
+	for i, h := range header {
+		cols[i] = h
+	}
+	t.Header(cols...)
+	for _, r := range rows {
+		if err := t.Append(r); err != nil {
 			return err
 		}
 	}
@@ -180,26 +194,9 @@ func microsoftCalendarsRun(ctx context.Context, opts *CalendarsOptions) error {
 		}
 		return []string{textsafe.Line(c.Name), textsafe.Line(c.Owner), access, mark, textsafe.Line(c.ID)}
 	}
-	if !opts.IO.OutTTY {
-		for _, c := range cals {
-			fmt.Fprintln(opts.IO.Out, strings.Join(row(c), "\t"))
-		}
-		return nil
-	}
-	if len(cals) == 0 {
-		fmt.Fprintln(opts.IO.Out, "No calendars in your mailbox.")
-		return nil
-	}
-	t := tablewriter.NewTable(opts.IO.Out,
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-	)
-	t.Header("Name", "Owner", "Access", "Default", "Id")
+	rows := make([][]string, 0, len(cals))
 	for _, c := range cals {
-		if err := t.Append(row(c)); err != nil {
-			return err
-		}
+		rows = append(rows, row(c))
 	}
-	return t.Render()
+	return writeCalendars(opts.IO, []string{"Name", "Owner", "Access", "Default", "Id"}, rows, "No calendars in your mailbox.")
 }
