@@ -210,6 +210,7 @@ func badFiles() []badFile {
 		{"bad address", "me:\n  - me@example.com\n  - alex\n", []string{`3: me: "alex" is not an e-mail address`}},
 		{"bad domain", "domain: me@example.com\n", []string{`1: domain: "me@example.com" is not a domain like example.com`}},
 		{"unknown zone", "timezone: Mars/Olympus\n", []string{`1: timezone: unknown time zone "Mars/Olympus"`}},
+		{"zone in the wrong case", "timezone: america/new_york\n", []string{`1: timezone: unknown time zone "america/new_york" (did you mean America/New_York?`}},
 		{"Local is not a zone", "timezone: Local\n", []string{`1: timezone: unknown time zone "Local"`}},
 		{"bad time", "work_hours:\n  mon: 9-17\n", []string{`2: work_hours.mon: "9" is not a time like 09:00; want hours like 09:00-17:00, or off`}},
 		{"bad time of day", "work_hours:\n  mon: \"09:00-25:00\"\n", []string{`2: work_hours.mon: "25:00" is not a time of day`}},

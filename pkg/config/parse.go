@@ -246,7 +246,7 @@ func (p *parser) timezone(key string, n *yaml.Node) {
 		return
 	}
 	if _, err := time.LoadLocation(s); err != nil || s == "" || s == "Local" {
-		p.fail(n, key, "unknown time zone %q (use an IANA name such as Europe/Berlin)", s)
+		p.fail(n, key, "%s", unknownZone(s))
 		return
 	}
 	p.f.Timezone = s

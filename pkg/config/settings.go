@@ -789,7 +789,7 @@ func zone(prefix, name string) (*time.Location, error) {
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil || name == "Local" {
-		return nil, errors.New(strings.TrimSpace(fmt.Sprintf("%s unknown time zone %q (use an IANA name such as Europe/Berlin)", prefix, name)))
+		return nil, errors.New(strings.TrimSpace(prefix + " " + unknownZone(name)))
 	}
 	return loc, nil
 }

@@ -206,6 +206,7 @@ func TestResolveMistakes(t *testing.T) {
 		{"days in the environment", map[string]string{EnvWorkDays: "mon-funday"}, nil, `EMTIME_WORK_DAYS: "funday" is not a day of the week`, false},
 		{"a variable too long", map[string]string{EnvMe: strings.Repeat("a", MaxEnvValue+1)}, nil, "EMTIME_ME is 4097 bytes long", false},
 		{"zone flag", nil, map[string][]string{"tz": {"Mars/Olympus"}}, `--tz: unknown time zone "Mars/Olympus"`, true},
+		{"zone flag in the wrong case", nil, map[string][]string{"tz": {"europe/berlin"}}, `--tz: unknown time zone "europe/berlin" (did you mean Europe/Berlin?`, true},
 		{"address flag", nil, map[string][]string{"me": {"alex"}}, `--me "alex" is not an e-mail address`, true},
 		{"hours flag", nil, map[string][]string{"work-hours": {"17:00-09:00"}}, `--work-hours: "17:00-09:00" ends before it starts`, true},
 		{"empty hours flag", nil, map[string][]string{"work-hours": {""}}, `--work-hours: "" is not a span like 09:00-17:00`, true},
