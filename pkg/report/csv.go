@@ -23,7 +23,12 @@ import (
 // or @, after any spaces) get a leading single quote; numbers are written
 // as they are.
 func WriteCSV(w io.Writer, r Report) error {
-	cols := weekColumns(categoryOrder(r.Settings.Categories, weekCategories(r.Weeks)), r.HasGit())
+	return writeColumns(w, weekColumns(categoryOrder(r.Settings.Categories, weekCategories(r.Weeks)), r.HasGit()), r.Weeks)
+}
+
+// writeColumns writes a CSV table of rows: the columns' names, then a
+// line per row.
+func writeColumns[T any](w io.Writer, cols []column[T], rows []T) error {
 	header := make([]string, len(cols))
 	for i, c := range cols {
 		header[i] = c.name
@@ -32,10 +37,10 @@ func WriteCSV(w io.Writer, r Report) error {
 	if err := cw.Write(csvCells(header)); err != nil {
 		return err
 	}
-	for _, wk := range r.Weeks {
-		row := make([]string, len(cols))
+	row := make([]string, len(cols))
+	for _, x := range rows {
 		for i, c := range cols {
-			row[i] = c.cell(wk)
+			row[i] = c.cell(x)
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -45,18 +50,18 @@ func WriteCSV(w io.Writer, r Report) error {
 	return cw.Error()
 }
 
-// A column is one column of the weekly CSV: its name (the JSON key of what
-// it holds) and its cell for a week.
-type column struct {
+// A column is one column of a CSV table of Ts (weeks, the trend's
+// weeks): its name (the JSON key of what it holds) and its cell for a T.
+type column[T any] struct {
 	name string
-	cell func(Week) string
+	cell func(T) string
 }
 
 // weekColumns are the weekly CSV's columns, a table per family, so that a
 // column's name and its value are written once; the coding family's only
 // with git history. A new family of counters adds its table here.
-func weekColumns(categories []string, git bool) []column {
-	cols := []column{
+func weekColumns(categories []string, git bool) []column[Week] {
+	cols := []column[Week]{
 		textColumn("week_start", func(w Week) string { return w.WeekStart }),
 		textColumn("week_end", func(w Week) string { return w.WeekEnd }),
 		boolColumn("full", func(w Week) bool { return w.Full }),
@@ -73,8 +78,8 @@ func weekColumns(categories []string, git bool) []column {
 }
 
 // codingColumns are the coding family's, and its shares.
-func codingColumns() []column {
-	return []column{
+func codingColumns() []column[Week] {
+	return []column[Week]{
 		intColumn("coding_minutes", func(w Week) int { return w.CodingMinutes }),
 		intColumn("coding_in_focus_minutes", func(w Week) int { return w.CodingInFocusMinutes }),
 		intColumn("coding_after_hours_minutes", func(w Week) int { return w.CodingAfterHoursMinutes }),
@@ -87,8 +92,8 @@ func codingColumns() []column {
 }
 
 // timeColumns are the time family's: where the capacity went.
-func timeColumns() []column {
-	return []column{
+func timeColumns() []column[Week] {
+	return []column[Week]{
 		intColumn("capacity_minutes", func(w Week) int { return w.CapacityMinutes }),
 		intColumn("meeting_minutes", func(w Week) int { return w.MeetingMinutes }),
 		intColumn("focus_minutes", func(w Week) int { return w.FocusMinutes }),
@@ -101,8 +106,8 @@ func timeColumns() []column {
 	}
 }
 
-func shareColumns() []column {
-	return []column{
+func shareColumns() []column[Week] {
+	return []column[Week]{
 		shareColumn("meeting_share", func(w Week) *float64 { return w.MeetingShare }),
 		shareColumn("focus_share", func(w Week) *float64 { return w.FocusShare }),
 		shareColumn("fragmented_share", func(w Week) *float64 { return w.FragmentedShare }),
@@ -110,8 +115,8 @@ func shareColumns() []column {
 }
 
 // meetingColumns are the meeting family's.
-func meetingColumns() []column {
-	return []column{
+func meetingColumns() []column[Week] {
+	return []column[Week]{
 		intColumn("meeting_count", func(w Week) int { return w.MeetingCount }),
 		intColumn("back_to_back_chains", func(w Week) int { return w.BackToBackChains }),
 		intColumn("meeting_free_days", func(w Week) int { return w.MeetingFreeDays }),
@@ -120,8 +125,8 @@ func meetingColumns() []column {
 }
 
 // categoryColumns are a count and a minutes column per category.
-func categoryColumns(categories []string) []column {
-	var cols []column
+func categoryColumns(categories []string) []column[Week] {
+	var cols []column[Week]
 	for _, c := range categories {
 		cols = append(cols,
 			intColumn(c+"_count", func(w Week) int { return w.Categories[c].Count }),
@@ -130,8 +135,8 @@ func categoryColumns(categories []string) []column {
 	return cols
 }
 
-func verdictColumns(git bool) []column {
-	cols := []column{textColumn("track", func(w Week) string { return string(w.Track) })}
+func verdictColumns(git bool) []column[Week] {
+	cols := []column[Week]{textColumn("track", func(w Week) string { return string(w.Track) })}
 	if git {
 		cols = append(cols, textColumn("coding_track", func(w Week) string { return string(w.CodingTrack) }))
 	}
@@ -140,21 +145,21 @@ func verdictColumns(git bool) []column {
 		textColumn("reasons", func(w Week) string { return strings.Join(w.Reasons, "; ") }))
 }
 
-func intColumn(name string, n func(Week) int) column {
-	return column{name, func(w Week) string { return strconv.Itoa(n(w)) }}
+func intColumn[T any](name string, n func(T) int) column[T] {
+	return column[T]{name, func(x T) string { return strconv.Itoa(n(x)) }}
 }
 
-func boolColumn(name string, b func(Week) bool) column {
-	return column{name, func(w Week) string { return strconv.FormatBool(b(w)) }}
+func boolColumn[T any](name string, b func(T) bool) column[T] {
+	return column[T]{name, func(x T) string { return strconv.FormatBool(b(x)) }}
 }
 
-func shareColumn(name string, s func(Week) *float64) column {
-	return column{name, func(w Week) string { return csvShare(s(w)) }}
+func shareColumn[T any](name string, s func(T) *float64) column[T] {
+	return column[T]{name, func(x T) string { return csvShare(s(x)) }}
 }
 
 // textColumn holds text, guarded by [csvCell].
-func textColumn(name string, s func(Week) string) column {
-	return column{name, func(w Week) string { return csvCell(s(w)) }}
+func textColumn[T any](name string, s func(T) string) column[T] {
+	return column[T]{name, func(x T) string { return csvCell(s(x)) }}
 }
 
 // WriteEventsCSV writes the events as CSV: a header row, then one row per

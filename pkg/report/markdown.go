@@ -29,18 +29,11 @@ func WriteMarkdown(w io.Writer, r Report) error {
 	b.WriteString("\n\n")
 
 	cols := mdWeekColumns(r.HasGit(), r.Settings.Bands)
-	for _, c := range cols {
-		b.WriteString("| " + c.header + " ")
+	heads, right := make([]string, len(cols)), make([]bool, len(cols))
+	for i, c := range cols {
+		heads[i], right[i] = c.header, c.right
 	}
-	b.WriteString("|\n")
-	for _, c := range cols {
-		if c.right {
-			b.WriteString("| ---: ")
-		} else {
-			b.WriteString("| --- ")
-		}
-	}
-	b.WriteString("|\n")
+	mdTableHead(&b, heads, right)
 	for _, wk := range r.Weeks {
 		for _, c := range cols {
 			b.WriteString("| " + c.cell(wk) + " ")
@@ -61,6 +54,23 @@ func WriteMarkdown(w io.Writer, r Report) error {
 
 // An mdColumn is a column of the Markdown table of weeks: its header,
 // whether it is a number (aligned right), and its cell for a week.
+// mdTableHead writes a Markdown table's head: the headers, then the line
+// that aligns each column, to the right where right says so.
+func mdTableHead(b *bytes.Buffer, heads []string, right []bool) {
+	for _, h := range heads {
+		b.WriteString("| " + h + " ")
+	}
+	b.WriteString("|\n")
+	for i := range heads {
+		if right[i] {
+			b.WriteString("| ---: ")
+		} else {
+			b.WriteString("| --- ")
+		}
+	}
+	b.WriteString("|\n")
+}
+
 type mdColumn struct {
 	header string
 	right  bool

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -224,36 +223,23 @@ func WriteTrendJSON(w io.Writer, r TrendReport) error {
 	return writeJSON(w, r, "  ")
 }
 
-// trendColumn is a column of the trend's CSV: its name (the JSON key of
-// what it holds) and its cell for a week.
-type trendColumn struct {
-	name string
-	cell func(TrendWeek) string
-}
-
 // trendColumns are the trend CSV's columns; the coding shares join them
 // when the weeks carry one.
-func trendColumns(r TrendReport) []trendColumn {
-	num := func(name string, n func(TrendWeek) int) trendColumn {
-		return trendColumn{name, func(w TrendWeek) string { return strconv.Itoa(n(w)) }}
-	}
-	shr := func(name string, s func(TrendWeek) *float64) trendColumn {
-		return trendColumn{name, func(w TrendWeek) string { return csvShare(s(w)) }}
-	}
-	text := func(name string, s func(TrendWeek) string) trendColumn {
-		return trendColumn{name, func(w TrendWeek) string { return csvCell(s(w)) }}
-	}
+func trendColumns(r TrendReport) []column[TrendWeek] {
+	num := intColumn[TrendWeek]
+	shr := shareColumn[TrendWeek]
+	text := textColumn[TrendWeek]
 	coding := r.hasCoding()
 	// The transition, if any, of each week.
 	moved := make(map[string]TrendTransition)
 	for _, t := range r.Transitions {
 		moved[t.WeekStart] = t
 	}
-	cols := []trendColumn{
+	cols := []column[TrendWeek]{
 		text("week_start", func(w TrendWeek) string { return w.WeekStart }),
 		text("week_end", func(w TrendWeek) string { return w.WeekEnd }),
-		{"full", func(w TrendWeek) string { return strconv.FormatBool(w.Full) }},
-		{"current", func(w TrendWeek) string { return strconv.FormatBool(w.Current) }},
+		boolColumn("full", func(w TrendWeek) bool { return w.Full }),
+		boolColumn("current", func(w TrendWeek) bool { return w.Current }),
 		num("capacity_minutes", func(w TrendWeek) int { return w.CapacityMinutes }),
 		num("meeting_minutes", func(w TrendWeek) int { return w.MeetingMinutes }),
 		num("focus_minutes", func(w TrendWeek) int { return w.FocusMinutes }),
@@ -290,26 +276,7 @@ func trendColumns(r TrendReport) []trendColumn {
 // document; a share is empty when there is no capacity. Text cells are
 // guarded as in [WriteCSV].
 func WriteTrendCSV(w io.Writer, r TrendReport) error {
-	cols := trendColumns(r)
-	cw := csv.NewWriter(w)
-	header := make([]string, len(cols))
-	for i, c := range cols {
-		header[i] = c.name
-	}
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	for _, wk := range r.Weeks {
-		row := make([]string, len(cols))
-		for i, c := range cols {
-			row[i] = c.cell(wk)
-		}
-		if err := cw.Write(row); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return writeColumns(w, trendColumns(r), r.Weeks)
 }
 
 // WriteTrendMarkdown writes the trend as GitHub-flavoured Markdown: a
@@ -341,18 +308,11 @@ func WriteTrendMarkdown(w io.Writer, r TrendReport) error {
 		cols = append(cols, col{roll + " coding", true})
 	}
 	cols = append(cols, col{roll + " track", false})
-	for _, c := range cols {
-		b.WriteString("| " + c.head + " ")
+	heads, right := make([]string, len(cols)), make([]bool, len(cols))
+	for i, c := range cols {
+		heads[i], right[i] = c.head, c.right
 	}
-	b.WriteString("|\n")
-	for _, c := range cols {
-		if c.right {
-			b.WriteString("| ---: ")
-		} else {
-			b.WriteString("| --- ")
-		}
-	}
-	b.WriteString("|\n")
+	mdTableHead(&b, heads, right)
 	changes := make(map[string]TrendTransition)
 	for _, t := range r.Transitions {
 		changes[t.WeekStart] = t
