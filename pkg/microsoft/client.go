@@ -109,6 +109,9 @@ func origin(u *url.URL) string {
 type request struct {
 	what string
 	need string
+	// pageSize, when set, is asked with Prefer: odata.maxpagesize (the
+	// delta query takes no $top).
+	pageSize int
 }
 
 // get fetches u and decodes the JSON answer into v.
@@ -120,7 +123,11 @@ func (c *client) get(ctx context.Context, r request, u *url.URL, v any) error {
 		return &Error{What: what, Err: err}
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Prefer", preferUTC)
+	prefer := preferUTC
+	if r.pageSize > 0 {
+		prefer += fmt.Sprintf(", odata.maxpagesize=%d", r.pageSize)
+	}
+	req.Header.Set("Prefer", prefer)
 	res, err := c.http.Do(req)
 	if err != nil {
 		var stopped *httpretry.StoppedError
@@ -193,8 +200,9 @@ func readBounded(r io.Reader) ([]byte, error) {
 // page is one page of a Graph collection, its items left raw so that one
 // unreadable item is skipped, not the page.
 type page struct {
-	Value    []json.RawMessage `json:"value"`
-	NextLink string            `json:"@odata.nextLink"`
+	Value     []json.RawMessage `json:"value"`
+	NextLink  string            `json:"@odata.nextLink"`
+	DeltaLink string            `json:"@odata.deltaLink"`
 }
 
 // list reads every page of a collection, from u on, handing each page's
@@ -202,28 +210,44 @@ type page struct {
 // would never end; stopped, it would be short), and so is one that leads
 // elsewhere, or more than MaxPages pages.
 func (c *client) list(ctx context.Context, r request, u *url.URL, each func([]json.RawMessage) error) error {
+	_, err := c.pages(ctx, r, u, each)
+	return err
+}
+
+// pages is [client.list] returning the delta link of the last page, ""
+// when it has none; a delta link that leads elsewhere than the base is
+// refused as a next link is, so the state token it carries (and the
+// bearer token with it) goes nowhere but Graph.
+func (c *client) pages(ctx context.Context, r request, u *url.URL, each func([]json.RawMessage) error) (string, error) {
 	what := r.what
 	seen := map[string]bool{u.String(): true}
 	for n := 1; ; n++ {
 		var p page
 		if err := c.get(ctx, r, u, &p); err != nil {
-			return err
+			return "", err
 		}
 		if err := each(p.Value); err != nil {
-			return err
+			return "", err
 		}
 		if p.NextLink == "" {
-			return nil
+			if p.DeltaLink == "" {
+				return "", nil
+			}
+			d, err := c.follow(p.DeltaLink)
+			if err != nil {
+				return "", &Error{What: what, Err: fmt.Errorf("delta link: %w", err)}
+			}
+			return d.String(), nil
 		}
 		next, err := c.follow(p.NextLink)
 		if err != nil {
-			return &Error{What: what, Err: err}
+			return "", &Error{What: what, Err: err}
 		}
 		if seen[next.String()] {
-			return &Error{What: what, Err: errSamePage}
+			return "", &Error{What: what, Err: errSamePage}
 		}
 		if n >= MaxPages {
-			return &Error{What: what, Err: fmt.Errorf("more than %d pages: stopped", MaxPages)}
+			return "", &Error{What: what, Err: fmt.Errorf("more than %d pages: stopped", MaxPages)}
 		}
 		seen[next.String()] = true
 		u = next

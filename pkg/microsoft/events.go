@@ -84,7 +84,11 @@ func (s *Source) Events(ctx context.Context, q calendar.Query) (calendar.Result,
 		return calendar.Result{}, fmt.Errorf("microsoft calendar: empty window %s to %s", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
 	}
 	s.mu.Lock()
-	user, err := s.meLocked(ctx)
+	err := s.prepareLocked(ctx)
+	var user User
+	if err == nil {
+		user, err = s.meLocked(ctx)
+	}
 	var targets []target
 	dayZone := q.Zone
 	if err == nil {
@@ -126,7 +130,11 @@ func (s *Source) Events(ctx context.Context, q calendar.Query) (calendar.Result,
 			defer func() { <-sem }()
 			m := mapping{origin: "microsoft:" + t.Name, mine: t.mine, me: me, self: self, dayZone: dayZone, timeZone: q.Zone,
 				zones: map[string]*time.Location{}}
-			results[i], errs[i] = s.fetch(ctx, t, q, m, prog)
+			if s.opts.Cache != nil && s.account != "" {
+				results[i], errs[i] = s.fetchCached(ctx, t, q, m, prog)
+			} else {
+				results[i], errs[i] = s.fetch(ctx, t, q, m, prog)
+			}
 			if errs[i] != nil {
 				cancel() // the result is void: stop the others
 			}
@@ -160,25 +168,13 @@ func (s *Source) fetch(ctx context.Context, t target, q calendar.Query, m mappin
 		"$top":          {fmt.Sprint(PageSize)},
 	})
 	var res calendar.Result
-	r := request{"calendar " + t.Name, PermissionCalendars}
+	r := request{what: "calendar " + t.Name, need: PermissionCalendars}
 	err := s.c.list(ctx, r, u, func(items []json.RawMessage) error {
 		n := 0
 		for i, raw := range items {
-			var g event
-			if err := json.Unmarshal(raw, &g); err != nil {
-				res.Warnings = append(res.Warnings, fmt.Sprintf("%s (%s): unreadable: %v", m.origin, itemName(raw, i), err))
-				continue
+			if m.add(&res, raw, i, q) {
+				n++
 			}
-			e, keep, err := m.event(&g)
-			if err != nil {
-				res.Warnings = append(res.Warnings, fmt.Sprintf("%s (event %s): %v", m.origin, clean(g.ID, 80), err))
-				continue
-			}
-			if !keep || !e.Overlaps(q.From, q.To) {
-				continue
-			}
-			res.Events = append(res.Events, e)
-			n++
 		}
 		prog.add(n, 0)
 		return nil
@@ -191,6 +187,26 @@ func (s *Source) fetch(ctx context.Context, t target, q calendar.Query, m mappin
 		return calendar.Result{}, err
 	}
 	return res, nil
+}
+
+// add maps item i of a page into res, as a warning when it cannot be
+// read, and reports whether it was kept (it overlaps q).
+func (m mapping) add(res *calendar.Result, raw json.RawMessage, i int, q calendar.Query) bool {
+	var g event
+	if err := json.Unmarshal(raw, &g); err != nil {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s (%s): unreadable: %v", m.origin, itemName(raw, i), err))
+		return false
+	}
+	e, keep, err := m.event(&g)
+	if err != nil {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s (event %s): %v", m.origin, clean(g.ID, 80), err))
+		return false
+	}
+	if !keep || !e.Overlaps(q.From, q.To) {
+		return false
+	}
+	res.Events = append(res.Events, e)
+	return true
 }
 
 // itemName names an item that did not decode: its id if it has one that

@@ -60,6 +60,10 @@ type Options struct {
 	// Concurrency is how many calendars are read at once; zero means
 	// [DefaultConcurrency].
 	Concurrency int
+	// Cache, when set, keeps the calendars read in a local copy kept
+	// current with Graph's delta query ([Cache]); nil reads every
+	// calendar in full.
+	Cache *Cache
 }
 
 // Source is a Microsoft 365 or Outlook.com mailbox's calendars, read
@@ -71,7 +75,16 @@ type Source struct {
 	mu      sync.Mutex
 	user    *User
 	mailbox *MailboxSettings
+	cals    []Calendar
 	targets []target
+
+	// With a cache: the account the copy is kept under ("" keeps none),
+	// whether what Info reads was kept, notices one at a time, and a
+	// damaged file started afresh once.
+	account  string
+	prepared bool
+	cbMu     sync.Mutex
+	wiped    sync.Once
 }
 
 var _ calendar.Source = (*Source)(nil)
@@ -127,7 +140,7 @@ func (s *Source) meLocked(ctx context.Context) (User, error) {
 		UserPrincipalName string `json:"userPrincipalName"`
 	}
 	u := s.c.resolve("me", url.Values{"$select": {"displayName,mail,userPrincipalName"}})
-	if err := s.c.get(ctx, request{"me", PermissionUser}, u, &me); err != nil {
+	if err := s.c.get(ctx, request{what: "me", need: PermissionUser}, u, &me); err != nil {
 		return User{}, err
 	}
 	s.user = &User{DisplayName: clean(me.DisplayName, 200), Mail: me.Mail, UserPrincipalName: me.UserPrincipalName}
@@ -166,6 +179,9 @@ type WorkingHours struct {
 func (s *Source) Mailbox(ctx context.Context) (MailboxSettings, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.prepareLocked(ctx); err != nil {
+		return MailboxSettings{}, err
+	}
 	return s.mailboxLocked(ctx)
 }
 
@@ -185,7 +201,7 @@ func (s *Source) mailboxLocked(ctx context.Context) (MailboxSettings, error) {
 		} `json:"workingHours"`
 	}
 	u := s.c.resolve("me/mailboxSettings", url.Values{"$select": {"timeZone,workingHours"}})
-	if err := s.c.get(ctx, request{"mailbox settings", PermissionMailboxSettings}, u, &mb); err != nil {
+	if err := s.c.get(ctx, request{what: "mailbox settings", need: PermissionMailboxSettings}, u, &mb); err != nil {
 		return MailboxSettings{}, err
 	}
 	out := MailboxSettings{TimeZone: clean(mb.TimeZone, 100)}
@@ -291,7 +307,7 @@ const calendarSelect = "id,name,isDefaultCalendar,canEdit,owner"
 func (s *Source) ListCalendars(ctx context.Context) ([]Calendar, error) {
 	var cals []Calendar
 	u := s.c.resolve("me/calendars", url.Values{"$select": {calendarSelect}, "$top": {"100"}})
-	r := request{"calendar list", PermissionCalendars}
+	r := request{what: "calendar list", need: PermissionCalendars}
 	err := s.c.list(ctx, r, u, func(items []json.RawMessage) error {
 		for _, raw := range items {
 			var c struct {
@@ -331,6 +347,22 @@ func (s *Source) ListCalendars(ctx context.Context) ([]Calendar, error) {
 	return cals, nil
 }
 
+// calendarsLocked is the calendar list, read once (or kept, offline).
+func (s *Source) calendarsLocked(ctx context.Context) ([]Calendar, error) {
+	if s.cals != nil {
+		return s.cals, nil
+	}
+	cals, err := s.ListCalendars(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if cals == nil {
+		cals = []Calendar{}
+	}
+	s.cals = cals
+	return cals, nil
+}
+
 // ErrNoSuchCalendar is a calendar asked for by a name or id that none of
 // the user's calendars has.
 var ErrNoSuchCalendar = errors.New("no calendar has that name or id")
@@ -355,7 +387,7 @@ func (s *Source) targetsLocked(ctx context.Context) ([]target, error) {
 		return nil, err
 	}
 	me := s.meSet(user)
-	cals, err := s.ListCalendars(ctx)
+	cals, err := s.calendarsLocked(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -437,6 +469,9 @@ func (s *Source) owner(u User) []string {
 func (s *Source) Info(ctx context.Context) (calendar.Info, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.prepareLocked(ctx); err != nil {
+		return calendar.Info{}, err
+	}
 	user, err := s.meLocked(ctx)
 	if err != nil {
 		return calendar.Info{}, err

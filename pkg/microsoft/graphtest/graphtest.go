@@ -132,6 +132,9 @@ type Fault struct {
 	// address just asked (a loop), anything else as given (another
 	// origin, say).
 	NextLink string `json:"nextLink,omitempty"`
+	// DeltaLink replaces the delta link of the last page of a delta
+	// round, as given (another origin, say).
+	DeltaLink string `json:"deltaLink,omitempty"`
 	// Drop closes the connection without answering.
 	Drop bool `json:"drop,omitempty"`
 	// Stall holds the request without answering, until the client gives
@@ -169,6 +172,10 @@ type Server struct {
 	requireSelect bool
 	requests      []Request
 	nextID        int
+	// seq numbers every change to an event; epoch is the generation of
+	// the delta tokens handed out ([Server.ExpireDeltaTokens]).
+	seq   int
+	epoch int
 
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -179,12 +186,29 @@ type cal struct {
 	events []*stored
 }
 
-// stored is an event as loaded: its JSON object, and where it lies.
+// stored is an event as loaded: its JSON object, and where it lies; seq
+// is its last change, deleted a tombstone, and history where it lay at
+// each change, for the delta query.
 type stored struct {
 	obj        map[string]any
 	start, end time.Time
 	allDay     bool
 	ok         bool
+	seq        int
+	deleted    bool
+	history    []version
+}
+
+// version is where an event lay after a change.
+type version struct {
+	seq        int
+	start, end time.Time
+	ok         bool
+	deleted    bool
+}
+
+func (v version) overlaps(from, to time.Time) bool {
+	return !v.deleted && v.ok && (v.end.After(from) && v.start.Before(to) || v.start.Equal(v.end) && !v.start.Before(from) && v.start.Before(to))
 }
 
 // New starts a fake with one user, [DefaultUser], whose mailbox is in UTC
@@ -210,6 +234,9 @@ func New() *Server {
 	mux.HandleFunc("GET /v1.0/me/calendarView", s.calendarView)
 	mux.HandleFunc("GET /v1.0/me/calendar/calendarView", s.calendarView)
 	mux.HandleFunc("GET /v1.0/me/calendars/{id}/calendarView", s.calendarView)
+	mux.HandleFunc("GET /v1.0/me/calendarView/delta", s.delta)
+	mux.HandleFunc("GET /v1.0/me/calendar/calendarView/delta", s.delta)
+	mux.HandleFunc("GET /v1.0/me/calendars/{id}/calendarView/delta", s.delta)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+r.URL.Path+"'.")
 	})
@@ -300,9 +327,55 @@ func (s *Server) AddEventsJSON(calendarID string, data []byte) error {
 			s.nextID++
 			obj["id"] = fmt.Sprintf("AAMkAGevt%04d=", s.nextID)
 		}
-		c.events = append(c.events, s.place(obj))
+		e := s.place(obj)
+		id, _ := obj["id"].(string)
+		if i := slices.IndexFunc(c.events, func(x *stored) bool { return x.obj["id"] == id }); i >= 0 {
+			// The same id again is a change to the event.
+			e.history = c.events[i].history
+			c.events[i] = e
+		} else {
+			c.events = append(c.events, e)
+		}
+		s.changedLocked(e)
 	}
 	return nil
+}
+
+// changedLocked numbers a change to e and notes where it lies now.
+func (s *Server) changedLocked(e *stored) {
+	s.seq++
+	e.seq = s.seq
+	e.history = append(e.history, version{seq: e.seq, start: e.start, end: e.end, ok: e.ok, deleted: e.deleted})
+}
+
+// RemoveEvent deletes the event of that id from a calendar ("" for the
+// default one), as a user deleting it in Outlook: calendarView no longer
+// lists it, and a delta round reports it @removed. It reports whether
+// there was one.
+func (s *Server) RemoveEvent(calendarID, id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.findLocked(calendarID)
+	if c == nil {
+		return false
+	}
+	for _, e := range c.events {
+		if e.obj["id"] == id && !e.deleted {
+			e.deleted = true
+			s.changedLocked(e)
+			return true
+		}
+	}
+	return false
+}
+
+// ExpireDeltaTokens makes every delta and skip token handed out so far
+// answer 410 Gone (SyncStateNotFound), as Graph does once a token has
+// fallen out of its cache: the client must read the view in full again.
+func (s *Server) ExpireDeltaTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.epoch++
 }
 
 // place works out where an event lies.
@@ -838,6 +911,9 @@ func (s *Server) calendarView(w http.ResponseWriter, r *http.Request) {
 	zoneName, loc := preferredZone(r.Header.Get("Prefer"))
 	var match []*stored
 	for _, e := range events {
+		if e.deleted {
+			continue
+		}
 		if e.ok && e.end.After(from) && e.start.Before(to) || e.ok && e.start.Equal(e.end) && !e.start.Before(from) && e.start.Before(to) {
 			match = append(match, e)
 		}
