@@ -607,8 +607,9 @@ type AuthLogoutOptions struct {
 	IO *IOStreams
 	// Provider is google (the default) or microsoft.
 	Provider string
-	// ClearCache deletes the copy of the account's Google calendars kept
-	// in the cache, KeepCache keeps it; with neither, a terminal is asked.
+	// ClearCache deletes the copy of the account's calendars kept in the
+	// provider's cache, KeepCache keeps it; with neither, a terminal is
+	// asked.
 	ClearCache, KeepCache bool
 
 	factory *Factory
@@ -625,13 +626,14 @@ cannot be reached, the sign-in is deleted all the same, and you are told
 where to remove the access by hand. The OAuth client JSON stays, for the next
 emtime auth login.
 
-The copy of your Google calendars kept in the cache (see emtime cache) is
-deleted too with --clear-cache, kept with --keep-cache; with neither, you are
-asked on a terminal, and told where it stays otherwise.
+The copy of your calendars kept in the cache (see emtime cache) is deleted
+too with --clear-cache, kept with --keep-cache; with neither, you are asked
+on a terminal, and told where it stays otherwise.
 
 With --provider microsoft, the Microsoft sign-in is deleted here; Microsoft
 offers apps like emtime no way to revoke it, so you are told where to remove
-emtime's access yourself.`,
+emtime's access yourself. The cache offered is that of the Microsoft 365
+calendars.`,
 		Example: `  emtime auth logout
   emtime auth logout --clear-cache`,
 		Args: noArgs,
@@ -642,9 +644,6 @@ emtime's access yourself.`,
 			if opts.ClearCache && opts.KeepCache {
 				return usagef("--clear-cache and --keep-cache cannot be combined: choose one")
 			}
-			if (opts.ClearCache || opts.KeepCache) && opts.Provider != auth.ProviderGoogle {
-				return usagef("--clear-cache and --keep-cache are about the copy of Google calendars: Microsoft's are not cached")
-			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -652,8 +651,8 @@ emtime's access yourself.`,
 		},
 	}
 	addProviderFlag(cmd, cmd.Flags(), &opts.Provider, auth.ProviderGoogle, "who to sign out of: google or microsoft")
-	cmd.Flags().BoolVar(&opts.ClearCache, "clear-cache", false, "also delete the copy of your Google calendars kept in the cache, without asking")
-	cmd.Flags().BoolVar(&opts.KeepCache, "keep-cache", false, "keep the copy of your Google calendars in the cache, without asking")
+	cmd.Flags().BoolVar(&opts.ClearCache, "clear-cache", false, "also delete the copy of your calendars kept in the cache, without asking")
+	cmd.Flags().BoolVar(&opts.KeepCache, "keep-cache", false, "keep the copy of your calendars in the cache, without asking")
 	return cmd
 }
 
@@ -700,7 +699,7 @@ func authLogoutRun(ctx context.Context, opts *AuthLogoutOptions) error {
 	if f.Getenv(p.AccessTokenEnv) != "" {
 		fmt.Fprintf(errOut, "emtime: note: %s is still set, and still used\n", p.AccessTokenEnv)
 	}
-	if p.Name == auth.ProviderGoogle && !errors.Is(err, auth.ErrNotSignedIn) {
+	if !errors.Is(err, auth.ErrNotSignedIn) {
 		return f.offerCacheClear(opts, strings.ToLower(strings.TrimSpace(st.Account)))
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/emtime/emtime/pkg/auth"
 	"github.com/emtime/emtime/pkg/google"
+	"github.com/emtime/emtime/pkg/microsoft"
 	"github.com/emtime/emtime/pkg/synccache"
 	"github.com/emtime/emtime/pkg/textsafe"
 	"github.com/spf13/cobra"
@@ -22,15 +23,30 @@ import (
 // cache folder's emtime folder.
 const EnvCacheDir = "EMTIME_CACHE_DIR"
 
-// cacheFile is the name of the Google cache in the cache folder.
-const cacheFile = "google.db"
+// cacheFiles are the names of the caches in the cache folder, one file
+// per provider (an address may be an account of both, and their copies
+// are kept apart), in the order `cache status` shows them.
+var cacheFiles = []struct{ provider, file string }{
+	{auth.ProviderGoogle, "google.db"},
+	{auth.ProviderMicrosoft, "microsoft.db"},
+}
 
-// cachePath is where the Google cache is kept: in EMTIME_CACHE_DIR, else
-// in the emtime folder of the user's cache folder; "" when there is
-// neither (a factory with no UserCacheDir, or a system without one).
-func (f *Factory) cachePath() string {
+// cachePath is where the Google cache is kept.
+func (f *Factory) cachePath() string { return f.cachePathOf(auth.ProviderGoogle) }
+
+// cachePathOf is where the cache of a provider's calendars is kept ("" is
+// Google's): in EMTIME_CACHE_DIR, else in the emtime folder of the user's
+// cache folder; "" when there is neither (a factory with no UserCacheDir,
+// or a system without one).
+func (f *Factory) cachePathOf(provider string) string {
+	file := cacheFiles[0].file
+	for _, c := range cacheFiles {
+		if c.provider == provider {
+			file = c.file
+		}
+	}
 	if dir := f.Getenv(EnvCacheDir); dir != "" {
-		return filepath.Join(dir, cacheFile)
+		return filepath.Join(dir, file)
 	}
 	if f.UserCacheDir == nil {
 		return ""
@@ -39,22 +55,33 @@ func (f *Factory) cachePath() string {
 	if err != nil || base == "" {
 		return ""
 	}
-	return filepath.Join(base, "emtime", cacheFile)
+	return filepath.Join(base, "emtime", file)
+}
+
+// cachePaths are the caches of every provider, in cacheFiles' order;
+// nil when there is no cache folder.
+func (f *Factory) cachePaths() []string {
+	var out []string
+	for _, c := range cacheFiles {
+		if p := f.cachePathOf(c.provider); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // cacheBusy is a cache another run holds, with what to do.
 func cacheBusy(err error) error {
-	return withHint(err, "another emtime is reading Google Calendar into the cache: wait for it to finish, or run this one with --no-cache")
+	return withHint(err, "another emtime is reading your calendars into the cache: wait for it to finish, or run this one with --no-cache")
 }
 
-// googleCache opens the cache for a run that reads Google Calendar with
-// creds, as the flags of g say, telling its notes on stderr (under line,
-// when one is drawn). It is nil with --no-cache, or with no cache folder.
-func (f *Factory) googleCache(g googleSourceOptions, creds *auth.Credentials, line *progressLine) (*google.Cache, error) {
+// openCache opens the cache at path for a run, as the flags of g say
+// (what of service names the provider in the note a new file gets). It
+// is nil with --no-cache, or with no cache folder.
+func (f *Factory) openCache(g googleSourceOptions, path, service, api string, line *progressLine) (*synccache.Store, error) {
 	if g.NoCache {
 		return nil, nil
 	}
-	path := f.cachePath()
 	if path == "" {
 		if g.Offline {
 			return nil, withHint(errors.New("--offline reads the cache, and there is no cache folder here"), "set "+EnvCacheDir+" to a folder for it")
@@ -71,10 +98,38 @@ func (f *Factory) googleCache(g googleSourceOptions, creds *auth.Credentials, li
 		return nil, err
 	}
 	if store.Created() {
-		f.note(line, fmt.Sprintf("keeping a copy of the Google calendars read in %s, so that the next runs ask Google only for what changed; 'emtime cache clear' deletes it", path))
+		f.note(line, fmt.Sprintf("keeping a copy of the %s calendars read in %s, so that the next runs ask %s only for what changed; 'emtime cache clear' deletes it", service, path, api))
 	}
 	if r := store.Reset(); r != "" {
 		f.note(line, fmt.Sprintf("the cache %s was damaged (%s): started it afresh, and read your calendars in full", path, r))
+	}
+	return store, nil
+}
+
+// microsoftCache opens the cache for a run that reads Microsoft 365 with
+// creds, as the flags of g say; nil with --no-cache, or with no cache
+// folder.
+func (f *Factory) microsoftCache(g googleSourceOptions, creds *auth.Credentials, line *progressLine) (*microsoft.Cache, error) {
+	store, err := f.openCache(g, f.cachePathOf(auth.ProviderMicrosoft), "Microsoft 365", "Microsoft Graph", line)
+	if err != nil || store == nil {
+		return nil, err
+	}
+	c := &microsoft.Cache{Store: store, Account: creds.Account, Refresh: g.Refresh, Offline: g.Offline, Now: f.Now,
+		Notice: func(n string) { f.note(line, n) }}
+	if token := f.Getenv(auth.EnvMicrosoftAccessToken); creds.Via == auth.EnvMicrosoftAccessToken && token != "" {
+		c.Account = ""
+		c.Fingerprint = microsoft.Fingerprint([]byte(token))
+	}
+	return c, nil
+}
+
+// googleCache opens the cache for a run that reads Google Calendar with
+// creds, as the flags of g say, telling its notes on stderr (under line,
+// when one is drawn). It is nil with --no-cache, or with no cache folder.
+func (f *Factory) googleCache(g googleSourceOptions, creds *auth.Credentials, line *progressLine) (*google.Cache, error) {
+	store, err := f.openCache(g, f.cachePath(), "Google", "Google", line)
+	if err != nil || store == nil {
+		return nil, err
 	}
 	c := &google.Cache{Store: store, Account: creds.Account, Refresh: g.Refresh, Offline: g.Offline, Now: f.Now,
 		Notice: func(n string) { f.note(line, n) }}
@@ -94,13 +149,15 @@ func (f *Factory) googleCache(g googleSourceOptions, creds *auth.Credentials, li
 func NewCmdCache(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cache",
-		Short: "Show or delete the copy of your Google calendars kept here",
-		Long: `emtime keeps a copy of the Google calendar events it reads, so that the next
-run asks Google only for what changed since (Google's incremental sync). It
-is kept in one file, mode 0600 in a folder only you can read: the emtime
-folder of your user cache folder, or EMTIME_CACHE_DIR. 'emtime cache status'
-says what it holds; 'emtime cache clear' deletes it. --no-cache reads Google
-without it; --refresh reads everything again; --offline reads only it.`,
+		Short: "Show or delete the copy of your calendars kept here",
+		Long: `emtime keeps a copy of the Google and Microsoft 365 calendar events it reads,
+so that the next run asks only for what changed since (Google's incremental
+sync, Microsoft Graph's delta query). It is kept in one file per provider,
+google.db and microsoft.db, mode 0600 in a folder only you can read: the
+emtime folder of your user cache folder, or EMTIME_CACHE_DIR. 'emtime cache
+status' says what they hold; 'emtime cache clear' deletes them. --no-cache
+reads the calendars without them; --refresh reads everything again;
+--offline reads only them.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
@@ -138,12 +195,43 @@ func NewCmdCacheStatus(f *Factory, runF func(*CacheStatusOptions) error) *cobra.
 
 func cacheStatusRun(opts *CacheStatusOptions) error {
 	f := opts.factory
-	path := f.cachePath()
+	paths := f.cachePaths()
 	out := opts.IO.Out
-	if path == "" {
+	if len(paths) == 0 {
 		fmt.Fprintf(out, "No cache: there is no cache folder here (set %s to keep one).\n", EnvCacheDir)
 		return nil
 	}
+	shown := 0
+	for _, path := range paths {
+		if _, err := os.Stat(path); err != nil {
+			continue
+		}
+		if shown > 0 {
+			fmt.Fprintln(out)
+		}
+		shown++
+		if err := cacheStatusOf(opts, path); err != nil {
+			return err
+		}
+	}
+	if shown == 0 {
+		fmt.Fprintf(out, "Nothing cached: %s.\n", noneExist(paths))
+	}
+	return nil
+}
+
+// noneExist says that the files of paths do not exist.
+func noneExist(paths []string) string {
+	if len(paths) == 1 {
+		return paths[0] + " does not exist"
+	}
+	return andOf(paths) + " do not exist"
+}
+
+// cacheStatusOf says what the cache at path holds.
+func cacheStatusOf(opts *CacheStatusOptions, path string) error {
+	f := opts.factory
+	out := opts.IO.Out
 	store, err := synccache.Open(path, synccache.Options{NoCreate: true, LockWait: f.CacheLockWait})
 	switch {
 	case errors.Is(err, synccache.ErrNotCached):
@@ -211,7 +299,7 @@ func NewCmdCacheClear(f *Factory, runF func(*CacheClearOptions) error) *cobra.Co
 	opts := &CacheClearOptions{IO: f.IO, factory: f}
 	cmd := &cobra.Command{
 		Use:   "clear",
-		Short: "Delete the copy of every Google calendar kept, or of one account's",
+		Short: "Delete the copy of every calendar kept, or of one account's",
 		Example: `  emtime cache clear
   emtime cache clear --account me@example.com`,
 		Args: noArgs,
@@ -229,20 +317,40 @@ func NewCmdCacheClear(f *Factory, runF func(*CacheClearOptions) error) *cobra.Co
 
 func cacheClearRun(opts *CacheClearOptions) error {
 	f := opts.factory
-	path := f.cachePath()
-	if path == "" {
+	paths := f.cachePaths()
+	if len(paths) == 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "Nothing cached: there is no cache folder here.\n")
 		return nil
 	}
 	account := strings.ToLower(strings.TrimSpace(opts.Account))
-	what, err := clearCache(path, account, f.CacheLockWait)
-	if errors.Is(err, synccache.ErrBusy) {
-		return cacheBusy(err)
+	var said []string
+	nothing := ""
+	for _, path := range paths {
+		if _, err := os.Stat(path); err != nil {
+			continue
+		}
+		what, err := clearCache(path, account, f.CacheLockWait)
+		if errors.Is(err, synccache.ErrBusy) {
+			return cacheBusy(err)
+		}
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(what, "Nothing ") {
+			nothing = what
+			continue
+		}
+		said = append(said, what)
 	}
-	if err != nil {
-		return err
+	switch {
+	case len(said) == 0 && nothing != "" && account != "":
+		fmt.Fprintf(opts.IO.ErrOut, "Nothing of %s is cached in %s.\n", textsafe.Line(account), filepath.Dir(paths[0]))
+	case len(said) == 0:
+		fmt.Fprintf(opts.IO.ErrOut, "Nothing cached: %s.\n", noneExist(paths))
 	}
-	fmt.Fprintln(opts.IO.ErrOut, what)
+	for _, what := range said {
+		fmt.Fprintln(opts.IO.ErrOut, what)
+	}
 	return nil
 }
 
@@ -314,7 +422,7 @@ func holds(sum synccache.Summary, account string) bool {
 // otherwise keeps it and says how to delete it. It says what it did,
 // whatever it did; it says nothing when nothing is kept.
 func (f *Factory) offerCacheClear(opts *AuthLogoutOptions, account string) error {
-	path := f.cachePath()
+	path := f.cachePathOf(opts.Provider)
 	if path == "" {
 		return nil
 	}

@@ -16,7 +16,7 @@ import (
 func cachedFactory(t *testing.T, accounts ...string) (*Factory, string) {
 	t.Helper()
 	dir := t.TempDir()
-	path := filepath.Join(dir, cacheFile)
+	path := filepath.Join(dir, "google.db")
 	store, err := synccache.Open(path, synccache.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -170,7 +170,7 @@ func TestCacheBusy(t *testing.T) {
 			t.Errorf("%q: exit %d, want %d; stderr %q", args, code, ExitError, errOut)
 		}
 		want := "emtime: error: the cache is in use by another emtime run: " + path + " was still locked after 200ms\n" +
-			"emtime: hint: another emtime is reading Google Calendar into the cache: wait for it to finish, or run this one with --no-cache\n"
+			"emtime: hint: another emtime is reading your calendars into the cache: wait for it to finish, or run this one with --no-cache\n"
 		if got := errOut.String(); got != want {
 			t.Errorf("%q: stderr %q, want %q", args, got, want)
 		}

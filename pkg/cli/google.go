@@ -132,9 +132,9 @@ var googleCacheFlags = []string{"refresh", "offline", "no-cache"}
 func (g *googleSourceOptions) addFlags(fl *pflag.FlagSet) {
 	fl.StringArrayVar(&g.Calendars, "calendar", nil, "read this calendar: a Google calendar's id (default primary), or a Microsoft 365 calendar's name or id (default: your default calendar); repeatable; see emtime calendars")
 	g.googleAccess.addFlags(fl)
-	fl.BoolVar(&g.Refresh, "refresh", false, "read the Google calendars in full again, not only what changed since the cached copy")
-	fl.BoolVar(&g.Offline, "offline", false, "ask Google nothing: count the cached copy of the Google calendars, saying how old it is")
-	fl.BoolVar(&g.NoCache, "no-cache", false, "read Google Calendar without the cache: neither read nor keep a copy")
+	fl.BoolVar(&g.Refresh, "refresh", false, "read the Google or Microsoft 365 calendars in full again, not only what changed since the cached copy")
+	fl.BoolVar(&g.Offline, "offline", false, "ask Google or Microsoft nothing: count the cached copy of the calendars, saying how old it is")
+	fl.BoolVar(&g.NoCache, "no-cache", false, "read Google Calendar or Microsoft 365 without the cache: neither read nor keep a copy")
 }
 
 // check validates the Google flags' values; whether they go with the
@@ -155,7 +155,7 @@ func (g *googleSourceOptions) check() error {
 		}
 	}
 	if len(given) > 1 {
-		return usagef("%s and %s cannot be combined: --refresh reads Google in full, --offline reads only the cache, --no-cache reads Google without it", given[0], given[1])
+		return usagef("%s and %s cannot be combined: --refresh reads the calendars in full, --offline reads only the cache, --no-cache reads them without it", given[0], given[1])
 	}
 	return g.googleAccess.check()
 }

@@ -107,9 +107,11 @@ func interruptWhileWaiting(t *testing.T, args []string, env func(url string) []s
 	if code := cmd.ProcessState.ExitCode(); code != 130 {
 		t.Errorf("exit code %d, want 130", code)
 	}
-	// The cache's first note aside: it is made before Google is asked.
+	// The cache's first note aside: it is made before the provider is
+	// asked.
 	got := stderr.String()
-	if note, rest, ok := strings.Cut(got, "\n"); ok && strings.HasPrefix(note, "emtime: note: keeping a copy of the Google calendars read in "+filepath.Join(dir, "cache")) {
+	if note, rest, ok := strings.Cut(got, "\n"); ok && strings.HasPrefix(note, "emtime: note: keeping a copy of the ") &&
+		strings.Contains(note, " calendars read in "+filepath.Join(dir, "cache")) {
 		got = rest
 	}
 	if got != "emtime: interrupted\n" {

@@ -15,6 +15,7 @@ import (
 	"github.com/emtime/emtime/pkg/httpretry"
 	"github.com/emtime/emtime/pkg/microsoft"
 	"github.com/emtime/emtime/pkg/pipeline"
+	"github.com/emtime/emtime/pkg/synccache"
 )
 
 // EnvMicrosoftRetryDelay and EnvMicrosoftTimeout are to Microsoft what
@@ -139,8 +140,13 @@ func microsoftError(err error) error {
 		}
 	}
 	var rt *httpretry.RunTimeout
-	if errors.As(err, &rt) {
+	switch {
+	case errors.As(err, &rt):
 		return withHint(err, "Microsoft 365 is slow or not answering: try again later, or give it longer with --timeout 5m")
+	case errors.Is(err, synccache.ErrBusy):
+		return cacheBusy(err)
+	case errors.Is(err, microsoft.ErrNotCached):
+		return withHint(err, "run once without --offline to keep those weeks in the cache (emtime cache status shows what it holds)")
 	}
 	var me *microsoft.Error
 	if errors.As(err, &me) {
@@ -159,17 +165,20 @@ func microsoftError(err error) error {
 // default calendar) as one source, me being more addresses of the user.
 // It reads nothing yet: the loading asks the source for its owner, zone
 // and working hours, then its events, all within timeout (--timeout).
-func (f *Factory) openMicrosoft(ctx context.Context, names, me []string, timeout time.Duration) ([]pipeline.Calendar, error) {
+func (f *Factory) openMicrosoft(ctx context.Context, names, me []string, timeout time.Duration, g googleSourceOptions) ([]pipeline.Calendar, error) {
 	line := f.progressLineOf("Microsoft 365", max(len(names), 1))
 	var retrying func(httpretry.Notice)
 	if line != nil {
 		retrying = line.retrying
 	}
-	hc, _, err := f.microsoftClient(ctx, true, retrying)
+	hc, creds, err := f.microsoftClient(ctx, true, retrying)
 	if err != nil {
 		return nil, err
 	}
 	mopts := microsoft.Options{HTTPClient: hc, BaseURL: f.Getenv(microsoft.EnvAPIURL), Calendars: names, Me: me}
+	if mopts.Cache, err = f.microsoftCache(g, creds, line); err != nil {
+		return nil, err
+	}
 	if line != nil {
 		mopts.Progress = line.show
 	}

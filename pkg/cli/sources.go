@@ -153,14 +153,15 @@ func calendarSources() []calendarSource {
 		},
 		{
 			name: "Microsoft 365", choice: "--source microsoft", provider: config.ProviderMicrosoft,
-			own: []string{"calendar"}, keepsHours: true,
-			addFlags: func(*cobra.Command, *sourceFlags) {}, // --calendar and --timeout are Google's too
+			own: append([]string{"calendar"}, googleCacheFlags...), keepsHours: true,
+			// --calendar, --timeout and the cache's flags are Google's too.
+			addFlags: func(*cobra.Command, *sourceFlags) {},
 			chosenBy: func(o *sourceFlags) string {
 				return choseIf(o.Provider == config.ProviderMicrosoft, "--source microsoft")
 			},
 			check: func(*sourceFlags) error { return nil },
 			open: func(ctx context.Context, f *Factory, o *sourceFlags, set *config.Resolved) ([]pipeline.Calendar, error) {
-				return f.openMicrosoft(ctx, set.Calendars, set.Me, o.timeout())
+				return f.openMicrosoft(ctx, set.Calendars, set.Me, o.timeout(), o.Google)
 			},
 		},
 	}

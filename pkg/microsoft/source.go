@@ -179,8 +179,10 @@ type WorkingHours struct {
 func (s *Source) Mailbox(ctx context.Context) (MailboxSettings, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.prepareLocked(ctx); err != nil {
-		return MailboxSettings{}, err
+	if c := s.opts.Cache; c != nil && c.Offline {
+		if err := s.prepareLocked(ctx); err != nil {
+			return MailboxSettings{}, err
+		}
 	}
 	return s.mailboxLocked(ctx)
 }
