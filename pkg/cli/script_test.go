@@ -117,6 +117,8 @@ func TestScripts(t *testing.T) {
 			"google-delete":         cmdGoogleDelete,
 			"google-expire-sync":    cmdGoogleExpireSync,
 			"google-wait-stall":     cmdGoogleWaitStall,
+			"graph-delete":          cmdGraphDelete,
+			"graph-expire-delta":    cmdGraphExpireDelta,
 		},
 	})
 }
@@ -321,6 +323,27 @@ func cmdGoogleDelete(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("google-delete: no event %s in %s", id, args[0])
 		}
 	}
+}
+
+// graph-delete calendar-id id...: deletes events from the fake Graph's
+// calendar, as a user deleting them in Outlook.
+func cmdGraphDelete(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "graph-delete")
+	if len(args) < 2 {
+		ts.Fatalf("usage: graph-delete calendar-id id...")
+	}
+	for _, id := range args[1:] {
+		if !fakesOf(ts).graph.RemoveEvent(args[0], id) {
+			ts.Fatalf("graph-delete: no event %s in %s", id, args[0])
+		}
+	}
+}
+
+// graph-expire-delta: the fake Graph answers 410 Gone to every delta link
+// handed out so far.
+func cmdGraphExpireDelta(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "graph-expire-delta")
+	fakesOf(ts).graph.ExpireDeltaTokens()
 }
 
 // google-expire-sync: the fake answers 410 Gone to every sync token issued
