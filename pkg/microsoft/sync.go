@@ -424,6 +424,26 @@ func (s *Source) incremental(ctx context.Context, t target, key synccache.Key, w
 	if err != nil {
 		return nil, false, err
 	}
+	if len(ch.Upserts) > 0 {
+		// An update may name only the properties changed: laid over the
+		// event kept.
+		kept, _, err := c.Store.Records(key, w, time.Time{}, farFuture)
+		switch {
+		case errors.Is(err, synccache.ErrChanged):
+			return nil, true, nil
+		case err != nil:
+			return nil, false, err
+		}
+		byID := make(map[string]synccache.Record, len(kept))
+		for _, r := range kept {
+			byID[r.ID] = r
+		}
+		for i, r := range ch.Upserts {
+			if old, ok := byID[r.ID]; ok {
+				ch.Upserts[i] = merge(old, r)
+			}
+		}
+	}
 	next := synccache.Window{Token: token, Synced: c.now()}
 	recs, _, err := c.Store.Apply(key, w, next, ch, lo, hi, token != "")
 	switch {
@@ -433,6 +453,25 @@ func (s *Source) incremental(ctx context.Context, t target, key synccache.Key, w
 		err = nil // another run wrote it meanwhile: its copy stands
 	}
 	return recs, false, err
+}
+
+var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// merge lays the properties of an update over the event kept: a whole
+// event replaces every property, a partial one those it names.
+func merge(old, update synccache.Record) synccache.Record {
+	var o, u map[string]json.RawMessage
+	if json.Unmarshal(old.Data, &o) != nil || o == nil || json.Unmarshal(update.Data, &u) != nil || u == nil {
+		return update
+	}
+	for k, v := range u {
+		o[k] = v
+	}
+	data, err := json.Marshal(o)
+	if err != nil {
+		return update
+	}
+	return record(data)
 }
 
 // tokenRefused says why, when err is Graph refusing a delta link: 410

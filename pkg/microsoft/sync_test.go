@@ -126,8 +126,21 @@ const defaultDelta = "/v1.0/me/calendarView/delta"
 // requestsSince are the requests after the first n.
 func requestsSince(api *graphtest.Server, n int) []graphtest.Request { return api.Requests()[n:] }
 
+// TestCacheSyncedEqualsFull: a fortnight read in full into the cache,
+// then synced after changes on the server, counts and lists what a run
+// without the cache counts and lists; with Graph sending its updates
+// whole, and as the properties changed only.
 func TestCacheSyncedEqualsFull(t *testing.T) {
+	for _, partial := range []bool{false, true} {
+		t.Run(map[bool]string{false: "whole updates", true: "partial updates"}[partial], func(t *testing.T) {
+			testSyncedEqualsFull(t, partial)
+		})
+	}
+}
+
+func testSyncedEqualsFull(t *testing.T, partial bool) {
 	api := fortnightAPI(t)
+	api.SetPartialUpdates(partial)
 	c := newCacheAt(t)
 
 	// The first run reads a window of months in full with the delta

@@ -136,6 +136,18 @@ func (s *Server) delta(w http.ResponseWriter, r *http.Request) {
 				continue // unchanged in the round (or not there yet)
 			}
 			switch {
+			case at.overlaps(from, to) && at.seq == e.seq && s.partial && e.changed != nil && tok.Since > 0 && e.at(tok.Since).overlaps(from, to):
+				// Graph may send an update as the properties changed.
+				full := render(e, zoneName, loc)
+				part := map[string]any{"id": eid}
+				for _, k := range e.changed {
+					if v, ok := full[k]; ok {
+						part[k] = v
+					} else {
+						part[k] = nil
+					}
+				}
+				items = append(items, item{at.seq, eid, part})
 			case at.overlaps(from, to) && at.seq == e.seq:
 				items = append(items, item{at.seq, eid, render(e, zoneName, loc)})
 			case at.overlaps(from, to):
@@ -239,6 +251,17 @@ func maxPageSize(prefer string, def int) int {
 	return def
 }
 
+// SetPartialUpdates says whether a delta round sends an event changed
+// by [Server.UpdateEvent] (and seen by the client before) as its id and
+// the properties changed only, as Graph's documentation allows ("at
+// least the properties that have been updated"); by default it sends
+// the whole event.
+func (s *Server) SetPartialUpdates(partial bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.partial = partial
+}
+
 // UpdateEvent changes the event of that id on a calendar ("" for the
 // default one), as a user editing it in Outlook: each field given
 // replaces the event's (nil removes it); "start" and "end" may be given
@@ -270,6 +293,9 @@ func (s *Server) UpdateEvent(calendarID, id string, fields map[string]any) bool 
 		}
 		n := s.place(obj)
 		n.history = e.history
+		for k := range fields {
+			n.changed = append(n.changed, k)
+		}
 		c.events[i] = n
 		s.changedLocked(n)
 		return true

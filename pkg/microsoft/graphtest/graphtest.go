@@ -176,6 +176,9 @@ type Server struct {
 	// the delta tokens handed out ([Server.ExpireDeltaTokens]).
 	seq   int
 	epoch int
+	// partial: a delta round sends an event changed by UpdateEvent as
+	// its id and the properties changed only.
+	partial bool
 
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -197,6 +200,8 @@ type stored struct {
 	seq        int
 	deleted    bool
 	history    []version
+	// changed are the properties the last [Server.UpdateEvent] set.
+	changed []string
 }
 
 // version is where an event lay after a change.
