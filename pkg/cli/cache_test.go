@@ -15,8 +15,14 @@ import (
 // window of one calendar of each of accounts.
 func cachedFactory(t *testing.T, accounts ...string) (*Factory, string) {
 	t.Helper()
+	return cachedFactoryOf(t, "google.db", accounts...)
+}
+
+// cachedFactoryOf is cachedFactory with the cache file of that name.
+func cachedFactoryOf(t *testing.T, file string, accounts ...string) (*Factory, string) {
+	t.Helper()
 	dir := t.TempDir()
-	path := filepath.Join(dir, "google.db")
+	path := filepath.Join(dir, file)
 	store, err := synccache.Open(path, synccache.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -87,6 +93,32 @@ func TestLogoutAsksAboutTheCache(t *testing.T) {
 		}
 		if !strings.Contains(got, "] "+said+"\n") {
 			t.Errorf("%q: said %q, want %q", tt.answer, got, said)
+		}
+	}
+}
+
+// TestLogoutAsksAboutTheMicrosoftCache: signing out of Microsoft asks
+// about the copy in microsoft.db, and the answer is done there.
+func TestLogoutAsksAboutTheMicrosoftCache(t *testing.T) {
+	for _, answer := range []string{"\n", "n\n"} {
+		f, path := cachedFactoryOf(t, "microsoft.db", "me@example.com", "ann@example.com")
+		ios, in, _, errOut := Test()
+		ios.InTTY = true
+		in.WriteString(answer)
+		f.IO = ios
+		if err := f.offerCacheClear(&AuthLogoutOptions{IO: ios, Provider: "microsoft"}, "me@example.com"); err != nil {
+			t.Fatal(err)
+		}
+		question := "Also delete the copy of me@example.com's calendars kept in " + path + " (1 event)? [Y/n] "
+		if got := errOut.String(); !strings.HasPrefix(got, question) {
+			t.Errorf("%q: asked %q, want %q", answer, got, question)
+		}
+		sum, found, err := cacheSummary(path, 0)
+		if err != nil || !found || !holds(sum, "ann@example.com") {
+			t.Fatalf("%q: the cache: %v, found %v, %+v", answer, err, found, sum)
+		}
+		if deleted := answer == "\n"; holds(sum, "me@example.com") == deleted {
+			t.Errorf("%q: me@example.com's copy deleted %v, want %v", answer, !deleted, deleted)
 		}
 	}
 }

@@ -13,8 +13,11 @@
 //	GET /me/calendars?$select=id,name,isDefaultCalendar,canEdit,owner&$top=100
 //	GET /me/calendarView?startDateTime=…&endDateTime=…&$select=…&$top=250
 //	GET /me/calendars/{id}/calendarView?…                         a calendar by id
+//	GET /me/calendarView/delta?startDateTime=…&endDateTime=…      with a [Cache]: a window in full,
+//	GET /me/calendars/{id}/calendarView/delta?…                   then its @odata.deltaLink
 //
-// every one with Prefer: outlook.timezone="UTC". [Source.Info] reads the
+// every one with Prefer: outlook.timezone="UTC" (the delta query also with
+// odata.maxpagesize, as it takes no $top or $select; see [Cache]). [Source.Info] reads the
 // first three: Owner is the user's mail address (else their user principal
 // name, when it is an address), with [Options.Me]; Zone is the mailbox's
 // zone as an IANA name (mailboxes name Windows zones, "W. Europe Standard
@@ -102,6 +105,16 @@
 // calendars. Graph cannot tell a mailing list from a person among the
 // attendees: Group is never set.
 //
+// # The cache
+//
+// With [Options.Cache], each calendar is read through a local copy kept
+// current with Graph's delta query of its calendar view, as package
+// google keeps Google's with sync tokens: [Cache] says what is kept,
+// when it is read in full again and how a delta link Graph no longer
+// takes is told. The events it serves are mapped by the same code as a
+// page of calendarView, so the analysis cannot tell a cached run from a
+// full read.
+//
 // # Errors, budgets and retries
 //
 // Graph's error answers ({"error": {"code", "message"}}) become an
@@ -114,10 +127,12 @@
 // and the good ones around it kept.
 //
 // What a server sends is bounded: an answer past [MaxAnswerBytes] fails,
-// read no further; a list is followed for at most [MaxPages] pages; a next
+// read no further; a list is followed for at most [MaxPages] pages, and a
+// delta read takes at most [MaxEntries] entries; a next
 // link seen before is an error (the list would never end), and one to
 // another origin or outside the base URL is refused, so the bearer token
-// goes nowhere but Graph. Server text in errors and warnings is stripped of
+// goes nowhere but Graph; so is a delta link, as Graph sends it and as
+// the cache keeps it. Server text in errors and warnings is stripped of
 // control characters and clipped.
 //
 // The package has no retry loop: the caller's HTTP client carries a

@@ -71,8 +71,8 @@ func managerYearsGraph(b *testing.B, api *graphtest.Server, years int) int {
 // through the cache, already synced (who, the mailbox, the calendar list,
 // and one delta request for the changes, here none; the weeks from the
 // file), and with the first run that fills the cache (a delta round over
-// the weeks' months and three more). requests/op is what Graph was
-// asked; cache-kB the file's size once filled.
+// the weeks' months and three more). requests/op and kB-sent/op are what
+// Graph was asked and sent; cache-kB the file's size once filled.
 func BenchmarkMicrosoftRead(b *testing.B) {
 	api := graphtest.New()
 	b.Cleanup(api.Close)
@@ -104,7 +104,13 @@ func BenchmarkMicrosoftRead(b *testing.B) {
 			events = run()
 		}
 		b.StopTimer()
-		b.ReportMetric(float64(len(api.Requests())-before)/float64(b.N), "requests/op")
+		reqs := api.Requests()[before:]
+		var sent int64
+		for _, r := range reqs {
+			sent += r.Written
+		}
+		b.ReportMetric(float64(len(reqs))/float64(b.N), "requests/op")
+		b.ReportMetric(float64(sent)/1024/float64(b.N), "kB-sent/op")
 		b.ReportMetric(float64(events), "events")
 	}
 	b.Run("weeks=4/full", func(b *testing.B) {

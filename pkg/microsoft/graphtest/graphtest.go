@@ -14,7 +14,13 @@
 // come back in the zone the Prefer: outlook.timezone header names (UTC
 // when it names none), all-day events as the midnights of their dates
 // whatever the zone, as Graph does. $select trims every answer to the
-// properties it names.
+// properties it names. The delta query of each calendar view
+// (…/calendarView/delta) is served as Graph serves it (see delta.go):
+// rounds paged through @odata.nextLink and ended by an @odata.deltaLink,
+// changes since as whole events (or the properties changed,
+// [Server.SetPartialUpdates]) and @removed entries, 410 Gone for a token
+// of before [Server.ExpireDeltaTokens]; [Server.UpdateEvent] and
+// [Server.RemoveEvent] change the calendar as a user would.
 //
 // Every request needs a Bearer token ([Server.SetTokenCheck],
 // [Server.ExpireToken]); faults can be queued ([Server.InjectFault]):
@@ -155,6 +161,8 @@ type Request struct {
 	// Status is what the fake answered (0 for a dropped connection or a
 	// stalled request).
 	Status int
+	// Written is the size of the answer's body, in bytes.
+	Written int64
 }
 
 // Server is the fake Graph.
@@ -520,7 +528,8 @@ func (s *Server) findLocked(id string) *cal {
 // statusWriter remembers the status written, for the request log.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	status  int
+	written int64
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -534,7 +543,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
-	return w.ResponseWriter.Write(b)
+	n, err := w.ResponseWriter.Write(b)
+	w.written += int64(n)
+	return n, err
 }
 
 type faultKey struct{}
@@ -547,7 +558,7 @@ func (s *Server) serve(api http.Handler) http.Handler {
 		rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Token: token, Prefer: r.Header.Get("Prefer")}
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
-			rec.Status = sw.status
+			rec.Status, rec.Written = sw.status, sw.written
 			s.mu.Lock()
 			s.requests = append(s.requests, rec)
 			s.mu.Unlock()
