@@ -278,6 +278,11 @@ func testSyncedEqualsFull(t *testing.T, partial bool) {
 	if syncs != 2 {
 		t.Errorf("%d delta requests with nothing changed, want 2", syncs)
 	}
+	// and who, the mailbox and the calendar list (in pages of one), read
+	// again on every run that asks Graph anything
+	if got := requestsSince(api, n); len(got) != 6 {
+		t.Errorf("a synced run with nothing changed asked %d times, want 6", len(got))
+	}
 }
 
 func TestCacheStaleToken(t *testing.T) {
@@ -313,6 +318,42 @@ func TestCacheStaleToken(t *testing.T) {
 		if r.Query.Has("startDateTime") || r.Status != http.StatusOK {
 			t.Errorf("after the full read: %s %v %d", r.Path, r.Query, r.Status)
 		}
+	}
+}
+
+// TestCacheTokenRefused: a 400 naming the sync state is a delta link
+// Graph refuses (read in full again, said); another 400 is an error, and
+// the copy stays.
+func TestCacheTokenRefused(t *testing.T) {
+	for _, tc := range []struct {
+		code   string
+		again  bool
+		notice string
+	}{
+		{"SyncStateInvalid", true, "refused the delta link kept (400, SyncStateInvalid); reading it in full"},
+		{"resyncRequired", true, "refused the delta link kept (400, resyncRequired); reading it in full"},
+		{"ErrorInvalidRequest", false, ""},
+	} {
+		t.Run(tc.code, func(t *testing.T) {
+			api := fortnightAPI(t)
+			c := newCacheAt(t)
+			mustRead(t, api, c.cache(t, nil))
+			api.InjectFault(graphtest.Fault{Path: defaultDelta, Status: http.StatusBadRequest, Code: tc.code, Message: "The request cannot be served."})
+			_, res, err := readFortnight(t, api, c.cache(t, nil))
+			if !tc.again {
+				if err == nil || !strings.Contains(err.Error(), tc.code) {
+					t.Fatalf("err %v, want Graph's %s", err, tc.code)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameRead(t, tc.code, res, mustRead(t, api, nil))
+			if len(c.notices) != 1 || !strings.Contains(c.notices[0], tc.notice) {
+				t.Errorf("notices %q, want %q", c.notices, tc.notice)
+			}
+		})
 	}
 }
 
