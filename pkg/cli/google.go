@@ -126,7 +126,7 @@ type googleSourceOptions struct {
 	Refresh, Offline, NoCache bool
 }
 
-// googleCacheFlags are the flags of the Google cache, each Google's own.
+// googleCacheFlags are the flags of the cache, Google's and Microsoft's.
 var googleCacheFlags = []string{"refresh", "offline", "no-cache"}
 
 func (g *googleSourceOptions) addFlags(fl *pflag.FlagSet) {
