@@ -29,13 +29,8 @@ client made in the Google Cloud console; for Microsoft 365 and Outlook.com,
 --provider microsoft and the client ID of an app registered in Entra ID; the
 README shows how). Each provider's sign-in is kept in the system keyring when
 there is one, else in a file of the config folder that only you can read.`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Args: groupArgs,
+		RunE: groupHelp,
 	}
 	cmd.AddCommand(NewCmdAuthLogin(f, nil))
 	cmd.AddCommand(NewCmdAuthStatus(f, nil))

@@ -158,13 +158,8 @@ emtime folder of your user cache folder, or EMTIME_CACHE_DIR. 'emtime cache
 status' says what they hold; 'emtime cache clear' deletes them. --no-cache
 reads the calendars without them; --refresh reads everything again;
 --offline reads only them.`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Args: groupArgs,
+		RunE: groupHelp,
 	}
 	cmd.AddCommand(NewCmdCacheStatus(f, nil))
 	cmd.AddCommand(NewCmdCacheClear(f, nil))

@@ -33,12 +33,8 @@ environment over the file, the file over the defaults; for a Microsoft 365
 calendar, the working hours set in Outlook stand between the file and the
 defaults. A file with a mistake stops every command with the file, the line
 and the key.`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return usagef("unknown command %q for %q: use init or show", args[0], cmd.CommandPath())
-			}
-			return cmd.Help()
-		},
+		Args: groupArgs,
+		RunE: groupHelp,
 	}
 	cmd.AddCommand(NewCmdConfigInit(f, nil))
 	cmd.AddCommand(NewCmdConfigShow(f, nil))

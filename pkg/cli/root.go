@@ -160,11 +160,56 @@ Or Microsoft 365 / Outlook:
 	cmd.AddCommand(NewCmdCache(f))
 	cmd.AddCommand(NewCmdConfig(f))
 	cmd.AddCommand(NewCmdVersion(f, nil))
+	guardCobraCommands(cmd)
 	addConfigFlag(cmd, f) // persistent --config FILE
 	cmd.PersistentFlags().BoolVar(&f.IO.ASCII, "ascii", false,
 		"draw tables, bars and charts in plain ASCII, on a terminal too (the default when the locale is not UTF-8)")
 	setVersion(cmd) // --version
 	return cmd
+}
+
+// groupArgs rejects a word after a group of commands (emtime cache
+// bogus) that names none of them, as a usage error that lists them.
+func groupArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	return usagef("unknown command %q for %q: use %s", args[0], cmd.CommandPath(), oneOf(names))
+}
+
+// groupHelp runs a group of commands named alone: its help.
+func groupHelp(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+
+// guardCobraCommands makes the commands Cobra adds on its own, help and
+// completion, fail a word they do not know as a usage error (exit 2),
+// as every other command does, instead of printing the help and
+// succeeding.
+func guardCobraCommands(root *cobra.Command) {
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "help":
+			show := c.Run
+			c.Run = nil
+			c.RunE = func(c *cobra.Command, args []string) error {
+				if target, rest, err := c.Root().Find(args); err != nil || target == nil || len(rest) > 0 {
+					return usagef("no help about %q: not a command of emtime", strings.Join(args, " "))
+				}
+				show(c, args)
+				return nil
+			}
+		case "completion":
+			c.Args = groupArgs
+			c.RunE = groupHelp
+		}
+	}
 }
 
 // noArgs rejects positional arguments as a usage error.
