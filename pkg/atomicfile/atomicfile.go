@@ -9,6 +9,15 @@
 // temporary file is left behind. [WriteNew] on a path that exists returns
 // an error wrapping [fs.ErrExist]. Neither function makes a missing
 // folder: the caller knows which mode a folder of its own should have.
+//
+// A private file, one a program keeps for itself (a token, a cache), is
+// never a link: [CheckPrivate], [OpenPrivate] and [WritePrivate] refuse a
+// symbolic link (or a folder, a pipe, a device) at its path with a
+// [*NotFileError], and leave it and what it points to alone; on Unix
+// [OpenPrivate] opens with O_NOFOLLOW, so that a link put there after the
+// look is refused as well. [TightenFolder] and [TightenPrivate] take the
+// group's and others' access away by changing the mode of what was
+// opened, never through a link.
 package atomicfile
 
 import (

@@ -198,7 +198,7 @@ func cacheStatusRun(opts *CacheStatusOptions) error {
 	}
 	shown := 0
 	for _, path := range paths {
-		if _, err := os.Stat(path); err != nil {
+		if _, err := os.Lstat(path); err != nil { // a link is refused, not passed over
 			continue
 		}
 		if shown > 0 {
@@ -321,7 +321,7 @@ func cacheClearRun(opts *CacheClearOptions) error {
 	var said []string
 	nothing := ""
 	for _, path := range paths {
-		if _, err := os.Stat(path); err != nil {
+		if _, err := os.Lstat(path); err != nil { // a link is refused, not passed over
 			continue
 		}
 		what, err := clearCache(path, account, f.CacheLockWait)

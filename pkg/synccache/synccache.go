@@ -25,6 +25,13 @@
 // [Options.LockWait] before it fails with [ErrBusy]. The file is mode 0600
 // in a folder of mode 0700.
 //
+// The file is emtime's own: a symbolic link (or a folder, a pipe, a
+// device) where it belongs is refused with an error that wraps
+// [atomicfile.ErrNotFile] and names it, and is never opened, changed or
+// deleted, nor what it points to; on Unix every open is O_NOFOLLOW. The
+// folder may be a link the user made: it is used, but its mode is only
+// tightened when it is a folder itself.
+//
 // Error contract: a file that bbolt cannot open as a database, a schema of
 // another version, a record whose checksum does not match, a meta that
 // cannot be read or names another account or calendar than its place, and
@@ -51,6 +58,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/emtime/emtime/pkg/atomicfile"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
@@ -157,14 +165,17 @@ func (r Record) Overlaps(from, to time.Time) bool {
 // Open opens the cache file at path, creating it (mode 0600) and its
 // folder (mode 0700) unless [Options.NoCreate]. A folder or a file open to
 // others is tightened. A file that is damaged, or of another version, is
-// started afresh: [Store.Reset] says why.
+// started afresh: [Store.Reset] says why. A link or anything but a
+// regular file at path is refused, and left alone.
 func Open(path string, opts Options) (*Store, error) {
 	if opts.LockWait <= 0 {
 		opts.LockWait = DefaultLockWait
 	}
 	s := &Store{path: path, opts: opts}
-	_, err := os.Stat(path)
+	_, err := atomicfile.CheckPrivate(path)
 	switch {
+	case errors.Is(err, atomicfile.ErrNotFile):
+		return nil, refuse(err)
 	case errors.Is(err, fs.ErrNotExist) && opts.NoCreate:
 		return nil, ErrNotCached
 	case errors.Is(err, fs.ErrNotExist):
@@ -178,7 +189,14 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 	}
 	if !s.created {
-		tighten(path, 0o600)
+		f, err := atomicfile.OpenPrivate(path, os.O_RDONLY, 0)
+		if errors.Is(err, atomicfile.ErrNotFile) {
+			return nil, refuse(err)
+		}
+		if err == nil {
+			atomicfile.TightenPrivate(f, 0o600)
+			f.Close()
+		}
 	}
 	err = s.update(func(tx *bolt.Tx) error { return initSchema(tx) })
 	if errors.Is(err, ErrCorrupt) {
@@ -207,8 +225,14 @@ func (s *Store) Reset() string { return s.reset }
 // opened it, may have left its lock taken).
 func (s *Store) Wipe() error {
 	s.mu.Lock()
-	err := os.Remove(s.path)
+	_, err := atomicfile.CheckPrivate(s.path)
+	if err == nil {
+		err = os.Remove(s.path)
+	}
 	s.mu.Unlock()
+	if errors.Is(err, atomicfile.ErrNotFile) {
+		return refuse(err)
+	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("remove the damaged cache %s: %w", s.path, err)
 	}
@@ -219,19 +243,26 @@ func (s *Store) Wipe() error {
 }
 
 // Remove deletes the cache file at path, waiting up to wait for a run
-// that holds it. Nothing there is not an error.
+// that holds it. Nothing there is not an error; a link or anything but a
+// regular file is refused, and left alone.
 func Remove(path string, wait time.Duration) error {
 	if wait <= 0 {
 		wait = DefaultLockWait
 	}
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+	switch _, err := atomicfile.CheckPrivate(path); {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil
+	case errors.Is(err, atomicfile.ErrNotFile):
+		return refuse(err)
 	}
 	// Take the lock, so that no run is in the middle of a write; a file
 	// bbolt cannot open (or panics on) is removed all the same.
 	db, err := lockForRemove(path, wait)
-	if errors.Is(err, bolterrors.ErrTimeout) {
+	switch {
+	case errors.Is(err, bolterrors.ErrTimeout):
 		return busy(path, wait)
+	case errors.Is(err, atomicfile.ErrNotFile):
+		return refuse(err)
 	}
 	if db != nil {
 		defer db.Close()
@@ -248,32 +279,42 @@ func lockForRemove(path string, wait time.Duration) (db *bolt.DB, err error) {
 			db, err = nil, ErrCorrupt
 		}
 	}()
-	return bolt.Open(path, 0o600, &bolt.Options{Timeout: wait})
+	return bolt.Open(path, 0o600, &bolt.Options{Timeout: wait, OpenFile: atomicfile.OpenPrivate})
 }
 
 func busy(path string, wait time.Duration) error {
 	return fmt.Errorf("%w: %s was still locked after %s", ErrBusy, path, wait.Round(time.Millisecond))
 }
 
-// makeFolder makes dir with mode 0700, or tightens it to that.
+// refuse is the error of a cache path that holds a link or anything
+// but a regular file (err, from atomicfile).
+func refuse(err error) error {
+	return &notFileError{err: err}
+}
+
+type notFileError struct{ err error }
+
+func (e *notFileError) Error() string {
+	var nf *atomicfile.NotFileError
+	if !errors.As(e.err, &nf) {
+		return "the cache: " + e.err.Error()
+	}
+	return fmt.Sprintf("the cache %s is %s, not a file: emtime keeps its cache in a file of its own, "+
+		"and has left this and anything it points to alone; remove it, and the next run makes a new cache", nf.Path, nf.What)
+}
+
+func (e *notFileError) Unwrap() error { return e.err }
+
+// makeFolder makes dir with mode 0700, or tightens it to that (unless it
+// is a link the user made, or a shared folder).
 func makeFolder(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("make the cache folder: %w", err)
 	}
-	tighten(dir, 0o700)
+	if err := atomicfile.TightenFolder(dir, 0o700); err != nil {
+		return fmt.Errorf("the cache folder: %w", err)
+	}
 	return nil
-}
-
-// tighten takes the group's and others' access away from path, as far
-// as it can; a folder with the sticky bit (a shared /tmp) is left alone.
-func tighten(path string, want fs.FileMode) {
-	fi, err := os.Stat(path)
-	if err != nil || fi.Mode()&fs.ModeSticky != 0 {
-		return
-	}
-	if perm := fi.Mode().Perm(); perm&^want != 0 {
-		os.Chmod(path, perm&want)
-	}
 }
 
 // Buckets and keys of the file.
@@ -318,10 +359,12 @@ func initSchema(tx *bolt.Tx) error {
 
 // open opens the file for one transaction.
 func (s *Store) open(readOnly bool) (*bolt.DB, error) {
-	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: s.opts.LockWait, ReadOnly: readOnly})
+	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: s.opts.LockWait, ReadOnly: readOnly, OpenFile: atomicfile.OpenPrivate})
 	switch {
 	case err == nil:
 		return db, nil
+	case errors.Is(err, atomicfile.ErrNotFile):
+		return nil, refuse(err)
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return nil, busy(s.path, s.opts.LockWait)
 	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrChecksum), errors.Is(err, bolterrors.ErrVersionMismatch),
@@ -332,7 +375,7 @@ func (s *Store) open(readOnly bool) (*bolt.DB, error) {
 	}
 	// Other errors of bbolt's Open on a file that exists (a page size it
 	// cannot read, a file too short) are a damaged file too.
-	if _, serr := os.Stat(s.path); serr == nil && !errors.Is(err, fs.ErrPermission) {
+	if _, serr := atomicfile.CheckPrivate(s.path); serr == nil && !errors.Is(err, fs.ErrPermission) {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	return nil, fmt.Errorf("open the cache %s: %w", s.path, err)
@@ -1025,7 +1068,7 @@ func (s *Store) Status() (Summary, error) {
 			return nil
 		})
 	})
-	if fi, serr := os.Stat(s.path); serr == nil {
+	if fi, serr := atomicfile.CheckPrivate(s.path); serr == nil {
 		sum.Size, sum.Mode = fi.Size(), fi.Mode().Perm()
 	}
 	if fi, serr := os.Stat(filepath.Dir(s.path)); serr == nil {
