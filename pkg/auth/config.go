@@ -47,7 +47,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 
 	"github.com/emtime/emtime/pkg/atomicfile"
@@ -172,10 +171,14 @@ func SaveClientJSON(dir string, data []byte) error {
 		return err
 	}
 	if err := writeFileAtomic(filepath.Join(dir, clientFileName), data); err != nil {
-		return fmt.Errorf("save oauth client: %w", err)
+		return fmt.Errorf("save oauth client: %w", refusePrivate(err, giveClientAgain))
 	}
 	return nil
 }
+
+// giveClientAgain is what to do once a client JSON that is a link is
+// removed.
+const giveClientAgain = "give the client JSON again (emtime auth login --credentials FILE)"
 
 // LoadClient finds the OAuth client: EMTIME_CLIENT_ID and
 // EMTIME_CLIENT_SECRET when set, else the client JSON saved in dir. It
@@ -191,51 +194,40 @@ func LoadClient(dir string, getenv func(string) string) (Client, error) {
 	if dir == "" {
 		return Client{}, ErrNoClient
 	}
-	data, err := ReadKeyFile(filepath.Join(dir, clientFileName))
+	data, err := readPrivateFile(filepath.Join(dir, clientFileName))
 	if errors.Is(err, os.ErrNotExist) {
 		return Client{}, ErrNoClient
 	}
 	if err != nil {
-		return Client{}, fmt.Errorf("read oauth client: %w", err)
+		return Client{}, fmt.Errorf("read oauth client: %w", refusePrivate(err, giveClientAgain))
 	}
 	return ParseClientJSON(data)
 }
 
 // writeFileAtomic is [WritePrivateFile] into emtime's own config folder:
 // a folder left readable by others (0755, made by hand or by an older
-// version) is tightened to its owner as well; its parents are never touched.
+// version) is tightened to its owner as well, unless it is a link the
+// user made; its parents are never touched.
 func writeFileAtomic(path string, data []byte) error {
 	if err := WritePrivateFile(path, data); err != nil {
 		return err
 	}
-	tightenFolder(filepath.Dir(path))
-	return nil
+	// Best effort, since the file written into it is 0600 all the same,
+	// and `emtime auth status` warns about what is left.
+	return atomicfile.TightenFolder(filepath.Dir(path), 0o700)
 }
 
 // WritePrivateFile replaces path whole with data, readable by its owner
 // only (mode 0600): through a temporary file in the same folder, synced,
 // then renamed over path, so that a crash leaves the old file or the new
-// one, never half of one. A missing folder is made with mode 0700.
+// one, never half of one. A missing folder is made with mode 0700. A
+// symbolic link or anything but a regular file at path is refused
+// (wrapping [atomicfile.ErrNotFile]) and left alone.
 func WritePrivateFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	return atomicfile.Write(path, data, 0o600)
-}
-
-// tightenFolder takes the group's and others' access away from dir, as far
-// as the file system allows: best effort, since the file written into it is
-// 0600 all the same, and `emtime auth status` warns about what is left.
-// Windows keeps access in ACLs, not in these bits: it is left alone there.
-func tightenFolder(dir string) {
-	if runtime.GOOS == "windows" {
-		return
-	}
-	fi, err := os.Stat(dir)
-	if err != nil || fi.Mode().Perm()&0o077 == 0 {
-		return
-	}
-	os.Chmod(dir, fi.Mode().Perm()&^0o077)
+	return atomicfile.WritePrivate(path, data, 0o600)
 }
 
 // scopeList splits the space-separated scope string of a token response.

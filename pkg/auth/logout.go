@@ -160,7 +160,7 @@ func (p Provider) Status(store Store, getenv func(string) string) (Status, error
 	s.Expiry = st.Token.Expiry
 	s.Refreshable = st.Token.RefreshToken != ""
 	if f, ok := store.(*FileStore); ok {
-		if fi, err := os.Stat(f.Path); err == nil {
+		if fi, err := os.Lstat(f.Path); err == nil {
 			s.FileMode = fi.Mode().Perm()
 		}
 		if fi, err := os.Stat(filepath.Dir(f.Path)); err == nil {

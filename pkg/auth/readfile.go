@@ -1,9 +1,12 @@
 package auth
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/emtime/emtime/pkg/atomicfile"
 )
 
 // maxKeyFile bounds what is read of a client JSON, a service account key
@@ -19,6 +22,23 @@ func ReadKeyFile(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return readBounded(f, path)
+}
+
+// readPrivateFile is [ReadKeyFile] of a file emtime keeps for itself in
+// its config folder (a saved sign-in, the client JSON): a symbolic link
+// or anything but a regular file there is refused ([atomicfile.OpenPrivate]),
+// never followed.
+func readPrivateFile(path string) ([]byte, error) {
+	f, err := atomicfile.OpenPrivate(path, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	return readBounded(f, path)
+}
+
+// readBounded reads f, of path, whole and closes it.
+func readBounded(f *os.File, path string) ([]byte, error) {
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
 	if err != nil {
@@ -31,4 +51,15 @@ func ReadKeyFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s is empty", path)
 	}
 	return data, nil
+}
+
+// refusePrivate gives err, from a private file of the config folder that
+// is a link or not a regular file, what to do about it (again, as the
+// remedy says); other errors are returned as they are.
+func refusePrivate(err error, again string) error {
+	var nf *atomicfile.NotFileError
+	if !errors.As(err, &nf) {
+		return err
+	}
+	return fmt.Errorf("%w: emtime keeps it in a file of its own, and has left this and anything it points to alone; remove it and %s", err, again)
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/emtime/emtime/pkg/atomicfile"
 	"github.com/emtime/emtime/pkg/bug"
 	"github.com/zalando/go-keyring"
 	"golang.org/x/oauth2"
@@ -98,9 +99,34 @@ type Store interface {
 }
 
 // FileStore keeps the sign-in in a JSON file, mode 0600 in a 0700 folder,
-// replaced atomically on every save.
+// replaced atomically on every save. A symbolic link (or anything but a
+// regular file) at Path is refused by Load and Save, and by
+// [Provider.OpenStore] before a sign-in begins: never read, written or
+// replaced, nor what it points to. Delete removes a link itself, never its
+// target.
 type FileStore struct {
 	Path string
+	// Login is the command that signs in again, for messages; "" is
+	// Google's.
+	Login string
+}
+
+// signInAgain is what to do once a saved sign-in that is a link is removed.
+func (f *FileStore) signInAgain() string {
+	login := f.Login
+	if login == "" {
+		login = "emtime auth login"
+	}
+	return "sign in again (" + login + ")"
+}
+
+// check refuses a link or anything but a regular file at f.Path; nothing
+// there is fine.
+func (f *FileStore) check() error {
+	if _, err := atomicfile.CheckPrivate(f.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("the saved sign-in: %w", refusePrivate(err, f.signInAgain()))
+	}
+	return nil
 }
 
 // NewFileStore is Google's file store of a config dir: <dir>/token.json
@@ -113,16 +139,16 @@ func NewFileStore(dir string) *FileStore {
 // Google (the file emtime has always kept it in), <dir>/token-microsoft.json
 // for Microsoft.
 func (p Provider) FileStore(dir string) *FileStore {
-	return &FileStore{Path: filepath.Join(dir, p.TokenFile)}
+	return &FileStore{Path: filepath.Join(dir, p.TokenFile), Login: p.Login}
 }
 
 func (f *FileStore) Load() (Stored, error) {
-	data, err := ReadKeyFile(f.Path)
+	data, err := readPrivateFile(f.Path)
 	if errors.Is(err, os.ErrNotExist) {
 		return Stored{}, ErrNotSignedIn
 	}
 	if err != nil {
-		return Stored{}, fmt.Errorf("read saved sign-in: %w", err)
+		return Stored{}, fmt.Errorf("read saved sign-in: %w", refusePrivate(err, f.signInAgain()))
 	}
 	return decodeStored(data)
 }
@@ -133,7 +159,7 @@ func (f *FileStore) Save(s Stored) error {
 		return err
 	}
 	if err := writeFileAtomic(f.Path, data); err != nil {
-		return fmt.Errorf("save sign-in: %w", err)
+		return fmt.Errorf("save sign-in: %w", refusePrivate(err, f.signInAgain()))
 	}
 	return nil
 }
@@ -216,11 +242,17 @@ func (p Provider) OpenStore(dir string, getenv func(string) string) (Store, erro
 	file := p.FileStore(dir)
 	switch mode := getenv(EnvTokenStore); mode {
 	case "file":
+		if err := file.check(); err != nil {
+			return nil, err
+		}
 		return file, nil
 	case "keyring":
 		return p.KeyringStore(), nil
 	case "", "auto":
-		if _, err := os.Stat(file.Path); err == nil {
+		if _, err := os.Lstat(file.Path); err == nil {
+			if err := file.check(); err != nil {
+				return nil, err
+			}
 			return file, nil
 		}
 		kr := p.KeyringStore()
