@@ -29,7 +29,7 @@ import (
 )
 
 // Write replaces the file at path with data, with mode perm (0600 for a
-// private file, 0644 for a report).
+// private file), whatever the umask.
 func Write(path string, data []byte, perm fs.FileMode) error {
 	return write(path, data, perm, os.Rename)
 }

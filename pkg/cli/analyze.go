@@ -205,23 +205,32 @@ func (s *stickyWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// newReportMode is the mode of a report written to a new file: readable
+// by its owner only, as the calendar it tells of (titles, people). A user
+// who shares it chmods it once: the next reports keep that mode.
+const newReportMode fs.FileMode = 0o600
+
 // writeFile writes a report to path. A regular file, or a link to one, is
-// replaced atomically, readable by all (0644): a reader sees the old report
-// or the new one, never half of it, and a link stays a link. Anything else
-// already there (a device such as /dev/stdout, a named pipe, /dev/fd/3) is
-// written to as it is, never replaced by a file.
+// replaced atomically, keeping its mode; a new file has [newReportMode]. A
+// reader sees the old report or the new one, never half of it, and a link
+// stays a link. Anything else already there (a device such as
+// /dev/stdout, a named pipe, /dev/fd/3) is written to as it is, never
+// replaced by a file.
 func writeFile(path string, data []byte) error {
 	fi, err := os.Stat(path)
+	perm := newReportMode
 	switch {
 	case err == nil && fi.IsDir():
 		return fmt.Errorf("cannot write %s: it is a folder", path)
 	case err == nil && !fi.Mode().IsRegular():
 		return writeThrough(path, data)
+	case err == nil:
+		perm = fi.Mode().Perm()
 	}
 	if target, err := filepath.EvalSymlinks(path); err == nil {
 		path = target
 	}
-	return atomicfile.Write(path, data, 0o644)
+	return atomicfile.Write(path, data, perm)
 }
 
 // writeThrough writes data to what path opens, as a shell's > would.

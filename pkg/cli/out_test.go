@@ -24,8 +24,8 @@ func TestWriteFileReplacesAtomically(t *testing.T) {
 	if err != nil || string(got) != "new" {
 		t.Fatalf("file holds %q (%v), want new", got, err)
 	}
-	if fi, _ := os.Stat(path); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o644 {
-		t.Errorf("mode %v, want 0644", fi.Mode().Perm())
+	if fi, _ := os.Stat(path); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want the file's own 0600 kept", fi.Mode().Perm())
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("the directory holds %d entries, want the report alone (no temporary file left)", len(entries))
