@@ -65,8 +65,12 @@
 // that will not open, a ref pointing nowhere or a panic inside go-git
 // marks the repository corrupt and adds a warning; the rest is read as far
 // as it goes. A shallow clone is read to where it stops, with a warning.
-// Every string that comes from a repository (paths, addresses, ref names)
-// is stripped of control characters before it reaches a message.
+// Every string that comes from a repository (paths, addresses, ref names,
+// subjects) goes through [textsafe.Line] before it reaches a message:
+// escape sequences are taken out whole, not just their ESC, and other
+// control characters dropped. An author address is matched in that form,
+// the one a terminal shows and a user can type, and a hint names an
+// address only in that form.
 //
 // # Reading: go-git, measured
 //

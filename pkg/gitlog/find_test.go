@@ -117,7 +117,7 @@ func TestFindErrors(t *testing.T) {
 		{empty, "git path " + empty + ": no git repository at or below it (searched 4 folders deep)", ErrNoRepository},
 		{file, "git path " + file + ": not a folder: no git repository", ErrNoRepository},
 		{badGitFile, "git path " + badGitFile + ": .git names /nowhere/at/all, which is not a git folder: no git repository", ErrNoRepository},
-		{filepath.Join(root, "bad\x1b[2J"), "git path " + filepath.Join(root, "bad[2J") + ": no such file or directory", fs.ErrNotExist},
+		{filepath.Join(root, "bad\x1b[2J"), "git path " + filepath.Join(root, "bad") + ": no such file or directory", fs.ErrNotExist},
 	}
 	for _, tt := range tests {
 		_, err := Read(context.Background(), Options{Paths: []string{tt.path}})

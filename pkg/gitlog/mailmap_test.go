@@ -48,8 +48,10 @@ func TestClean(t *testing.T) {
 	}
 	tests := []struct{ in, want string }{
 		{"plain@example.com", "plain@example.com"},
-		{"a\x1b[31mred\x1b[0m", "a[31mred[0m"},
-		{"line\nbreak\r\ttab\u2028sep", "linebreaktabsep"},
+		{"a\x1b[31mred\x1b[0m", "ared"},
+		{"ansi subject \x1b[31mRED\x1b]8;;http://e\x07L\x1b]8;;\x07 \u009b2J\u202e", "ansi subject REDL "},
+		{"title\x1b]0;PWN\x1b\\ ok", "title ok"},
+		{"line\nbreak\r\ttab\u2028sep", "line break  tab sep"},
 		{"bidi\u202eevil", "bidievil"},
 		{"bad\xffutf8", "bad\uFFFDutf8"},
 		{long, long[:2*maxText] + "…"},

@@ -49,7 +49,8 @@ type Options struct {
 	Paths []string
 	// Authors are my addresses: a commit is mine when its author address,
 	// after the repository's .mailmap, is one of them, compared without
-	// regard to case.
+	// regard to case and as a terminal shows it: with escape sequences and
+	// control characters taken out, which is what a user can type.
 	Authors []string
 	// From and To are the window of the analysis, [From, To). A zero From
 	// or To leaves that side open.
@@ -71,7 +72,8 @@ type Options struct {
 type Commit struct {
 	// Hash is the commit's hash in hex.
 	Hash string
-	// Email is the author address after the .mailmap, as written there.
+	// Email is the author address after the .mailmap, as written there,
+	// with escape sequences and control characters taken out.
 	Email string
 	// When is the author time, in the author's own offset.
 	When time.Time
@@ -79,8 +81,9 @@ type Commit struct {
 	// [Repo.Path] gives them).
 	Repos []string
 	// Subject is the first line of the message, with [Options.Subjects]:
-	// at most [MaxSubject] bytes of it read, control characters dropped,
-	// cut at 200 characters. Empty otherwise.
+	// at most [MaxSubject] bytes of it read, escape sequences and control
+	// characters taken out ([textsafe.Line]), cut at 200 characters. Empty
+	// otherwise.
 	Subject string
 }
 
@@ -124,7 +127,10 @@ type History struct {
 	// own are in its Repo. Safe to print.
 	Warnings []string
 	// Hint is set when none of the commits read is mine: it names the most
-	// frequent author address, which may be mine under another name.
+	// frequent author address, which may be mine under another name, as
+	// --git-author would take it back and match it (quoted for a shell
+	// when it must be); an address the flag would refuse (no '@' left in
+	// it, too long) is not named.
 	Hint string
 }
 
@@ -152,7 +158,7 @@ func Read(ctx context.Context, opts Options) (*History, error) {
 	}
 	mine := map[string]bool{}
 	for _, a := range opts.Authors {
-		if a = strings.ToLower(strings.TrimSpace(a)); a != "" {
+		if a = address(a); a != "" {
 			mine[a] = true
 		}
 	}
@@ -200,19 +206,24 @@ func Read(ctx context.Context, opts Options) (*History, error) {
 	slices.SortStableFunc(h.Commits, func(a, b Commit) int {
 		return cmp.Or(a.When.Compare(b.When), strings.Compare(a.Hash, b.Hash))
 	})
-	if len(h.Commits) == 0 && len(others) > 0 {
+	if len(h.Commits) == 0 {
+		// Only an address the user can give back, one that would then
+		// match, is named.
 		top, n := "", 0
 		for e, c := range others {
-			if c > n || c == n && e < top {
+			if _, ok := suggest(e); ok && (c > n || c == n && e < top) {
 				top, n = e, c
 			}
 		}
-		commits := fmt.Sprintf("%d commits", n)
-		if n == 1 {
-			commits = "1 commit"
+		if n > 0 {
+			commits := fmt.Sprintf("%d commits", n)
+			if n == 1 {
+				commits = "1 commit"
+			}
+			flag, _ := suggest(top)
+			h.Hint = fmt.Sprintf("none of the commits read is by %s; the most frequent author is %s (%s): if that is you, add --git-author %s",
+				clean(strings.Join(opts.Authors, ", ")), top, commits, flag)
 		}
-		h.Hint = fmt.Sprintf("none of the commits read is by %s; the most frequent author is %s (%s): if that is you, add --git-author %s",
-			clean(strings.Join(opts.Authors, ", ")), clean(top), commits, clean(top))
 	}
 	for i := range h.Repos {
 		if r := &h.Repos[i]; r.Mine == 0 && r.Others > 0 {
@@ -364,7 +375,8 @@ func (wk *walker) keep(c *queued) {
 		return
 	}
 	email := wk.mailmap.email(c.h.author.name, c.h.author.email)
-	if wk.w.mine[strings.ToLower(email)] {
+	key := address(email)
+	if wk.w.mine[key] {
 		wk.res.repo.Mine++
 		f := found{hash: c.hash, email: email, when: c.h.author.when}
 		if wk.w.subjects {
@@ -375,7 +387,7 @@ func (wk *walker) keep(c *queued) {
 	}
 	wk.res.repo.Others++
 	if len(wk.res.others) < 10000 {
-		wk.res.others[strings.ToLower(email)]++
+		wk.res.others[key]++
 	}
 }
 

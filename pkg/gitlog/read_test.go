@@ -288,7 +288,7 @@ func TestReadDamagedRepositories(t *testing.T) {
 		}, []string{"Wed 10:00"}, "out of range"},
 		{"control characters in a ref name and an address", func(t *testing.T, r *testRepo, hs []plumbing.Hash) {
 			r.writeLoose(hs[1], "commit", []byte("tree "+r.tree.String()+"\nparent zz\x1b[31m\n\n"))
-		}, []string{"Wed 10:00"}, `parent "zz[31m" is not a hash`},
+		}, []string{"Wed 10:00"}, `parent "zz" is not a hash`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -475,14 +475,19 @@ func TestReadSubjects(t *testing.T) {
 	long := strings.Repeat("x", 8<<20) // one line of 8 MiB
 	b := r.commit(c{email: "me@example.com", author: day(0, 11, 0), msg: long, parents: []plumbing.Hash{a}})
 	none := r.commit(c{email: "me@example.com", author: day(0, 12, 0), msg: "\n", parents: []plumbing.Hash{b}})
-	r.ref("refs/heads/main", none)
+	ansi := r.commit(c{email: "me@example.com", author: day(0, 13, 0), parents: []plumbing.Hash{none},
+		msg: "ansi subject \x1b[31mRED\x1b]8;;http://e\x07L\x1b]8;;\x07 \u009b2Jx\u202e\n"})
+	r.ref("refs/heads/main", ansi)
 
 	h := read(t, Options{Paths: []string{r.dir}, Subjects: true})
-	if len(h.Commits) != 3 {
-		t.Fatalf("%d commits, want 3", len(h.Commits))
+	if len(h.Commits) != 4 {
+		t.Fatalf("%d commits, want 4", len(h.Commits))
 	}
-	if got := h.Commits[0].Subject; got != "Fix the [31mledger[0m rounding" {
-		t.Errorf("subject %q, want the first line without its escape characters", got)
+	if got := h.Commits[0].Subject; got != "Fix the ledger rounding" {
+		t.Errorf("subject %q, want the first line without its escape sequences", got)
+	}
+	if got := h.Commits[3].Subject; got != "ansi subject REDL x" {
+		t.Errorf("subject %q, want it without its escape sequences, each taken out whole", got)
 	}
 	if got := h.Commits[1].Subject; got != strings.Repeat("x", maxText)+"…" {
 		t.Errorf("a subject of 8 MiB comes back as %d bytes, want %d characters and an ellipsis", len(got), maxText)
@@ -493,6 +498,56 @@ func TestReadSubjects(t *testing.T) {
 	for _, cm := range read(t, Options{Paths: []string{r.dir}}).Commits {
 		if cm.Subject != "" {
 			t.Errorf("without Subjects, a subject %q", cm.Subject)
+		}
+	}
+}
+
+// TestReadHostileAddresses: an author address with escape sequences in it
+// is matched, kept and named in a hint as a terminal shows it, with the
+// sequences taken out whole; the address a hint names is one that, given
+// back as --git-author, matches.
+func TestReadHostileAddresses(t *testing.T) {
+	tests := []struct {
+		name, email, shown, flag string
+	}{
+		{"a colour", "ev\x1b[31mil@x.com", "evil@x.com", "evil@x.com"},
+		{"a window title", "\x1b]0;PWN\x07ev\x1b[31mil@x.com", "evil@x.com", "evil@x.com"},
+		{"a hyperlink", "\x1b]8;;http://evil.example\x1b\\me@x.com\x1b]8;;\x1b\\", "me@x.com", "me@x.com"},
+		{"upper case and a bidi override", "Me\u202e@X.com", "me@x.com", "me@x.com"},
+		{"a space, from a tab", "odd\tname@x.com", "odd name@x.com", "'odd name@x.com'"},
+		{"a quote", "o'brien$(x)@x.com", "o'brien$(x)@x.com", `'o'\''brien$(x)@x.com'`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newTestRepo(t, t.TempDir(), false)
+			r.ref("refs/heads/main", r.commit(c{email: tt.email, author: day(0, 10, 0)}))
+			h := read(t, Options{Paths: []string{r.dir}})
+			want := "the most frequent author is " + tt.shown + " (1 commit): if that is you, add --git-author " + tt.flag
+			if !strings.Contains(h.Hint, want) {
+				t.Errorf("hint %q, want it to hold %q", h.Hint, want)
+			}
+			if strings.ContainsAny(h.Hint, "\x1b\x07\u009b\u202e") || strings.Contains(h.Hint, "[31m") || strings.Contains(h.Hint, "PWN") {
+				t.Errorf("hint %q holds a part of an escape sequence", h.Hint)
+			}
+			// Given back as the shell would pass it, the address matches.
+			h = read(t, Options{Paths: []string{r.dir}, Authors: []string{tt.shown}})
+			if len(h.Commits) != 1 || h.Hint != "" {
+				t.Fatalf("with --git-author %s: commits %v, hint %q, want the commit", tt.flag, times(h.Commits), h.Hint)
+			}
+			if got := strings.ToLower(h.Commits[0].Email); got != tt.shown {
+				t.Errorf("address %q, want %q", h.Commits[0].Email, tt.shown)
+			}
+		})
+	}
+	// An address --git-author would refuse is not named: nothing left of
+	// it, no '@' left (a C1 control sequence takes the '@' as its final
+	// byte, as a terminal does), or too long.
+	for _, email := range []string{"\x1b[31m\x1b[0m", "ev\x1b[31mil\u009b@x.com", strings.Repeat("x", 300) + "@x.com"} {
+		r := newTestRepo(t, t.TempDir(), false)
+		r.ref("refs/heads/main", r.commit(c{email: email, author: day(0, 10, 0)}))
+		h := read(t, Options{Paths: []string{r.dir}})
+		if h.Hint != "" || h.Repos[0].Hint == "" {
+			t.Errorf("address %q: history hint %q, repository hint %q, want only the repository's", email, h.Hint, h.Repos[0].Hint)
 		}
 	}
 }
