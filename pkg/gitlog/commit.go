@@ -51,16 +51,30 @@ func newHeaderReader() *headerReader {
 
 // read parses the header of the commit r holds. It reads up to the blank
 // line that ends the header and no further.
+//
+// A header that is malformed (a time out of range, a line that is not what
+// its key says, no author, a header past maxHeader, a read that fails
+// half-way) is an error wrapping errHeader, and the header comes back with
+// the parents read before the end or on good lines: the commit cannot be
+// counted, but the history behind it can still be walked. The committer
+// time is zero when it could not be read.
 func (hr *headerReader) read(r io.Reader) (header, error) {
 	hr.br.Reset(r)
 	var h header
+	var bad error // the first thing wrong; parsing goes on past it
+	fail := func(err error) {
+		if bad == nil {
+			bad = err
+		}
+	}
 	total := 0
 	seenAuthor, seenCommitter := false, false
 	for {
 		line, n, err := hr.readLine()
 		total += n
 		if total > maxHeader {
-			return h, fmt.Errorf("%w: header longer than %d bytes", errHeader, maxHeader)
+			fail(fmt.Errorf("%w: header longer than %d bytes", errHeader, maxHeader))
+			break
 		}
 		if err != nil {
 			if err == io.EOF && seenCommitter {
@@ -68,9 +82,13 @@ func (hr *headerReader) read(r io.Reader) (header, error) {
 				break
 			}
 			if err == io.EOF {
-				err = fmt.Errorf("%w: ends before its committer line", errHeader)
+				err = errors.New("ends before its committer line")
 			}
-			return h, err
+			if !errors.Is(err, errHeader) {
+				err = fmt.Errorf("%w: %w", errHeader, err)
+			}
+			fail(err)
+			break
 		}
 		if len(line) == 0 {
 			break
@@ -85,33 +103,32 @@ func (hr *headerReader) read(r io.Reader) (header, error) {
 			h.parentCount++
 			hash, ok := parseHash(value)
 			if !ok {
-				return h, fmt.Errorf("%w: parent %q is not a hash", errHeader, clean(string(value)))
+				fail(fmt.Errorf("%w: parent %q is not a hash", errHeader, clean(string(value))))
+				continue
 			}
 			if len(h.parents) < maxParents {
 				h.parents = append(h.parents, hash)
 			}
 		case "author":
 			if !seenAuthor {
-				h.author, err = parseIdent(value)
-				if err != nil {
-					return h, fmt.Errorf("%w: author: %w", errHeader, err)
-				}
 				seenAuthor = true
+				if h.author, err = parseIdent(value); err != nil {
+					fail(fmt.Errorf("%w: author: %w", errHeader, err))
+				}
 			}
 		case "committer":
 			if !seenCommitter {
-				h.committer, err = parseIdent(value)
-				if err != nil {
-					return h, fmt.Errorf("%w: committer: %w", errHeader, err)
-				}
 				seenCommitter = true
+				if h.committer, err = parseIdent(value); err != nil {
+					fail(fmt.Errorf("%w: committer: %w", errHeader, err))
+				}
 			}
 		}
 	}
-	if !seenAuthor || !seenCommitter {
-		return h, fmt.Errorf("%w: no author or committer line", errHeader)
+	if bad == nil && (!seenAuthor || !seenCommitter) {
+		bad = fmt.Errorf("%w: no author or committer line", errHeader)
 	}
-	return h, nil
+	return h, bad
 }
 
 // MaxSubject is the most bytes of a commit's subject line read.

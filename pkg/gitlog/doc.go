@@ -64,7 +64,13 @@
 // .mailmap is read up to 1 MiB. A corrupt or missing object, a packfile
 // that will not open, a ref pointing nowhere or a panic inside go-git
 // marks the repository corrupt and adds a warning; the rest is read as far
-// as it goes. A shallow clone is read to where it stops, with a warning.
+// as it goes. A commit whose header is malformed (a time out of range or
+// missing, a parent line that is no hash, a header past 1 MiB) is skipped,
+// not counted, with a warning naming it, and the parents it names on good
+// lines are still walked, as git log walks past it: one bad commit does not
+// hide the history behind it. Without a committer time it takes its place
+// in the walk from the commit that led to it. A shallow clone is read to
+// where it stops, with a warning.
 // Every string that comes from a repository (paths, addresses, ref names,
 // subjects) goes through [textsafe.Line] before it reaches a message:
 // escape sequences are taken out whole, not just their ESC, and other

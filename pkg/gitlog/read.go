@@ -341,7 +341,7 @@ func (wk *walker) walk() {
 	}
 	wk.readMailmap()
 	for _, tip := range wk.tips() {
-		wk.push(tip, "")
+		wk.push(tip, nil)
 	}
 	cutoff, bounded := wk.w.cutoff()
 	old := 0
@@ -350,7 +350,7 @@ func (wk *walker) walk() {
 			return
 		}
 		c := heap.Pop(&wk.queue).(*queued)
-		if bounded && c.h.committer.when.Before(cutoff) {
+		if bounded && c.order.Before(cutoff) {
 			old++
 			if old > Slop {
 				return
@@ -363,7 +363,7 @@ func (wk *walker) walk() {
 			continue
 		}
 		for _, p := range c.h.parents {
-			wk.push(p, c.hash.String())
+			wk.push(p, c)
 		}
 	}
 }
@@ -371,7 +371,7 @@ func (wk *walker) walk() {
 // keep counts a commit when it is not a merge and its author time is in
 // the window.
 func (wk *walker) keep(c *queued) {
-	if c.h.parentCount > 1 || !wk.w.holds(c.h.author.when) {
+	if c.skip || c.h.parentCount > 1 || !wk.w.holds(c.h.author.when) {
 		return
 	}
 	email := wk.mailmap.email(c.h.author.name, c.h.author.email)
@@ -391,26 +391,50 @@ func (wk *walker) keep(c *queued) {
 	}
 }
 
-// push reads a commit and queues it, once. child names the commit that
-// led to it, for the warning when it cannot be read ("" for a ref).
-func (wk *walker) push(hash plumbing.Hash, child string) {
+// push reads a commit and queues it, once. child is the commit that led
+// to it, nil for a ref: its place in the walk when its own committer time
+// cannot be read, and its name in a warning. A commit whose header is
+// malformed is skipped, not counted, with a warning, and its parents that
+// could be read are still walked: the history behind it is not lost.
+func (wk *walker) push(hash plumbing.Hash, child *queued) {
 	if wk.seen[hash] {
 		return
 	}
 	wk.seen[hash] = true
+	of := ""
+	if child != nil {
+		of = fmt.Sprintf(" (parent of %s)", child.hash)
+	}
 	h, err := wk.readCommit(hash)
+	skip := false
 	if err != nil {
-		if child == "" {
-			wk.corrupt("commit %s: %s", hash, clean(err.Error()))
-		} else {
-			wk.corrupt("commit %s (parent of %s): %s", hash, child, clean(err.Error()))
+		if !errors.Is(err, errHeader) {
+			wk.corrupt("commit %s%s: %s", hash, of, clean(err.Error()))
+			return
 		}
-		return
+		skip = true
+		if len(h.parents) > 0 {
+			wk.corrupt("commit %s%s skipped, its parents read: %s", hash, of, clean(err.Error()))
+		} else {
+			wk.corrupt("commit %s%s skipped: %s", hash, of, clean(err.Error()))
+		}
 	}
 	wk.res.repo.Read++
-	heap.Push(&wk.queue, &queued{hash: hash, h: h})
+	order := h.committer.when
+	if order.IsZero() {
+		// No committer time to place it by: where the commit that led to
+		// it stands, or before everything for a ref.
+		order = time.Unix(maxUnix, 0)
+		if child != nil {
+			order = child.order
+		}
+	}
+	heap.Push(&wk.queue, &queued{hash: hash, h: h, order: order, skip: skip})
 }
 
+// readCommit reads a commit's header. An error wrapping errHeader comes
+// with what could be read of the header (see [headerReader.read]); any
+// other error with nothing.
 func (wk *walker) readCommit(hash plumbing.Hash) (header, error) {
 	obj, err := wk.objs.get(hash)
 	if err != nil {
@@ -603,6 +627,12 @@ func (wk *walker) headMailmap() []byte {
 type queued struct {
 	hash plumbing.Hash
 	h    header
+	// order is the committer time, or for a commit without one, the
+	// order of the commit that led to it.
+	order time.Time
+	// skip is set for a commit whose header is malformed: walked, not
+	// counted.
+	skip bool
 }
 
 // commitQueue pops the newest committer time first, as git's date-order
@@ -611,7 +641,7 @@ type commitQueue []*queued
 
 func (q commitQueue) Len() int { return len(q) }
 func (q commitQueue) Less(i, j int) bool {
-	return q[i].h.committer.when.After(q[j].h.committer.when)
+	return q[i].order.After(q[j].order)
 }
 func (q commitQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
 func (q *commitQueue) Push(x any)   { *q = append(*q, x.(*queued)) }

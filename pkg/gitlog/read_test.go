@@ -3,6 +3,7 @@ package gitlog
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -283,9 +284,12 @@ func TestReadDamagedRepositories(t *testing.T) {
 		{"a header line of two megabytes", func(t *testing.T, r *testRepo, hs []plumbing.Hash) {
 			r.writeLoose(hs[1], "commit", []byte("tree "+r.tree.String()+"\nauthor P <"+strings.Repeat("x", 2<<20)+"> 1717509600 -0400\n\n"))
 		}, []string{"Wed 10:00"}, "header longer than"},
+		{"a header line of two megabytes after the parent", func(t *testing.T, r *testRepo, hs []plumbing.Hash) {
+			r.writeLoose(hs[1], "commit", []byte("tree "+r.tree.String()+"\nparent "+hs[0].String()+"\nauthor P <"+strings.Repeat("x", 2<<20)+"> 1717509600 -0400\n\n"))
+		}, []string{"Mon 10:00", "Wed 10:00"}, "skipped, its parents read: malformed commit header: header longer than"},
 		{"a time out of range", func(t *testing.T, r *testRepo, hs []plumbing.Hash) {
-			r.writeLoose(hs[1], "commit", []byte("tree "+r.tree.String()+"\nauthor P <me@example.com> 99999999999999999999 +0000\ncommitter P <me@example.com> 1 +0000\n\n"))
-		}, []string{"Wed 10:00"}, "out of range"},
+			r.writeLoose(hs[1], "commit", []byte("tree "+r.tree.String()+"\nparent "+hs[0].String()+"\nauthor P <me@example.com> 99999999999999999999 +0000\ncommitter P <me@example.com> 1 +0000\n\n"))
+		}, []string{"Mon 10:00", "Wed 10:00"}, "out of range"},
 		{"control characters in a ref name and an address", func(t *testing.T, r *testRepo, hs []plumbing.Hash) {
 			r.writeLoose(hs[1], "commit", []byte("tree "+r.tree.String()+"\nparent zz\x1b[31m\n\n"))
 		}, []string{"Wed 10:00"}, `parent "zz" is not a hash`},
@@ -548,6 +552,93 @@ func TestReadHostileAddresses(t *testing.T) {
 		h := read(t, Options{Paths: []string{r.dir}})
 		if h.Hint != "" || h.Repos[0].Hint == "" {
 			t.Errorf("address %q: history hint %q, repository hint %q, want only the repository's", email, h.Hint, h.Repos[0].Hint)
+		}
+	}
+}
+
+// TestReadPastMalformedCommits: a commit whose header is malformed (a time
+// out of range, no time, a parent that is not a hash) is skipped with one
+// warning naming it, and the history behind it is still read, as git log
+// reads it.
+func TestReadPastMalformedCommits(t *testing.T) {
+	r := newTestRepo(t, t.TempDir(), false)
+	tree := "tree " + r.tree.String() + "\n"
+	unix := func(tm time.Time) string { return fmt.Sprint(tm.Unix()) }
+	raw := func(parent plumbing.Hash, author, committer string) plumbing.Hash {
+		return r.rawCommit(tree + "parent " + parent.String() + "\nauthor Me <me@example.com> " + author +
+			"\ncommitter C <c@example.com> " + committer + "\n\nodd date\n")
+	}
+	root := r.commit(c{email: "me@example.com", author: day(0, 9, 0)})
+	// A time out of range after a good commit of mine.
+	tooBig := raw(root, "18446744073709551615 +0000", unix(day(0, 10, 0))+" +0000")
+	mid := r.commit(c{email: "me@example.com", author: day(1, 9, 0), parents: []plumbing.Hash{tooBig}})
+	// Before 1970; then a committer time out of range, so no time to walk
+	// it by; then a zone that is not one (the time is good: counted, in UTC).
+	negative := raw(mid, "-62135596800 +0000", unix(day(1, 10, 0))+" +0000")
+	noCommitter := raw(negative, unix(day(1, 11, 0))+" +0000", "99999999999999 +0000")
+	badZone := raw(noCommitter, unix(day(2, 9, 0))+" garbage", unix(day(2, 9, 0))+" +0000")
+	// A parent that is not a hash beside one that is: the good one walked.
+	side := r.commit(c{email: "me@example.com", author: day(2, 10, 0), parents: []plumbing.Hash{badZone}})
+	badParent := r.rawCommit(tree + "parent " + side.String() + "\nparent zz\nauthor Me <me@example.com> " + unix(day(2, 11, 0)) +
+		" +0000\ncommitter C <c@example.com> " + unix(day(2, 11, 0)) + " +0000\n\nbad parent\n")
+	tip := r.commit(c{email: "me@example.com", author: day(3, 9, 0), parents: []plumbing.Hash{badParent}})
+	r.ref("refs/heads/main", tip)
+
+	for _, bounded := range []bool{true, false} {
+		opts := Options{Paths: []string{r.dir}}
+		if !bounded {
+			opts.To = weekTo // an open start: the whole history
+		}
+		h := read(t, opts)
+		want := []string{"Mon 09:00", "Tue 09:00", "Wed 09:00", "Wed 10:00", "Thu 09:00"}
+		if got := times(h.Commits); !slices.Equal(got, want) {
+			t.Errorf("bounded %v: commits %v, want the good ones on both sides of the bad ones %v", bounded, got, want)
+		}
+		repo := h.Repos[0]
+		if repo.Read != 9 || !repo.Corrupt {
+			t.Errorf("bounded %v: read %d, corrupt %v, want all 9 read, corrupt", bounded, repo.Read, repo.Corrupt)
+		}
+		wantWarn := []string{
+			"commit " + badParent.String() + " (parent of " + tip.String() + ") skipped, its parents read: malformed commit header: parent \"zz\" is not a hash",
+			"commit " + noCommitter.String() + " (parent of " + badZone.String() + ") skipped, its parents read: malformed commit header: committer: time \"99999999999999\" out of range",
+			"commit " + negative.String() + " (parent of " + noCommitter.String() + ") skipped, its parents read: malformed commit header: author: time \"-62135596800\" out of range",
+			"commit " + tooBig.String() + " (parent of " + mid.String() + ") skipped, its parents read: malformed commit header: author: time \"18446744073709551615\" out of range",
+		}
+		var got []string
+		for _, w := range repo.Warnings {
+			got = append(got, strings.TrimPrefix(w, r.dir+": "))
+		}
+		if !slices.Equal(got, wantWarn) {
+			t.Errorf("bounded %v: warnings\n%s\nwant\n%s", bounded, strings.Join(got, "\n"), strings.Join(wantWarn, "\n"))
+		}
+	}
+
+	// A ref to a commit with no committer time: walked first, its history
+	// after it.
+	r.ref("refs/heads/odd", raw(tip, unix(day(4, 9, 0))+" +0000", "x +0000"))
+	h := read(t, Options{Paths: []string{r.dir}})
+	if len(h.Commits) != 5 || h.Repos[0].Read != 10 {
+		t.Errorf("with a tip of no committer time: commits %v, %d read, want the same 5 of 10", times(h.Commits), h.Repos[0].Read)
+	}
+}
+
+// TestHeaderKeepsParentsOfAMalformedHeader: what the walk follows past a
+// header it cannot count.
+func TestHeaderKeepsParentsOfAMalformedHeader(t *testing.T) {
+	p1, p2 := strings.Repeat("1", 40), strings.Repeat("2", 40)
+	tests := []struct{ name, in string }{
+		{"a time out of range", "parent " + p1 + "\nparent " + p2 + "\nauthor A <a@x> 18446744073709551615 +0000\ncommitter C <c@x> 1717423200 +0000\n\n"},
+		{"no author", "parent " + p1 + "\nparent " + p2 + "\ncommitter C <c@x> 1717423200 +0000\n\n"},
+		{"cut short", "parent " + p1 + "\nparent " + p2 + "\nauthor A <a@x> 1717423200 +0000\n"},
+		{"a parent that is not a hash", "parent " + p1 + "\nparent nothex\nparent " + p2 + "\nauthor A <a@x> 1 +0000\ncommitter C <c@x> 1 +0000\n\n"},
+	}
+	for _, tt := range tests {
+		h, err := newHeaderReader().read(strings.NewReader("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n" + tt.in))
+		if !errors.Is(err, errHeader) {
+			t.Errorf("%s: error %v, want a malformed header", tt.name, err)
+		}
+		if len(h.parents) != 2 || h.parents[0].String() != p1 || h.parents[1].String() != p2 {
+			t.Errorf("%s: parents %v, want both good ones", tt.name, h.parents)
 		}
 	}
 }

@@ -164,3 +164,22 @@ func (r *testRepo) writeLoose(h plumbing.Hash, typ string, content []byte) {
 		r.t.Fatal(err)
 	}
 }
+
+// rawCommit stores content as a commit object under its real hash: a
+// commit go-git would not write (a time out of range, a broken line).
+func (r *testRepo) rawCommit(content string) plumbing.Hash {
+	r.t.Helper()
+	obj := r.st.NewEncodedObject()
+	obj.SetType(plumbing.CommitObject)
+	w, err := obj.Writer()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	w.Write([]byte(content))
+	w.Close()
+	h, err := r.st.SetEncodedObject(obj)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return h
+}
