@@ -69,8 +69,13 @@
 // not counted, with a warning naming it, and the parents it names on good
 // lines are still walked, as git log walks past it: one bad commit does not
 // hide the history behind it. Without a committer time it takes its place
-// in the walk from the commit that led to it. A shallow clone is read to
-// where it stops, with a warning.
+// in the walk from the commit that led to it. A commit go-git refuses
+// whole, its stored bytes damaged (a packfile or a loose object corrupt
+// after the header, a checksum that fails), has its header read from the
+// object as stored, at most 2 MiB of it, and is treated the same way:
+// skipped, not counted (what was read of it may be damaged too), its
+// parents walked. A shallow clone is read to where it stops, with a
+// warning.
 // Every string that comes from a repository (paths, addresses, ref names,
 // subjects) goes through [textsafe.Line] before it reaches a message:
 // escape sequences are taken out whole, not just their ESC, and other

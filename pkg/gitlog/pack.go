@@ -1,8 +1,10 @@
 package gitlog
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
+	"compress/zlib"
 	"crypto/sha1"
 	"encoding/binary"
 	"errors"
@@ -123,14 +125,22 @@ func (c objectCache) Clear() { c.lru.Clear() }
 // second on a pack of three million objects, for a walk of a few thousand
 // commits. Asking the packfile by hash skips it.
 type objects struct {
-	packs []*packfile.Packfile
+	packs []pack
 	st    *filesystem.Storage
+	fs    billy.Filesystem // the git folder
+}
+
+// pack is one packfile opened, with its index and file for [objects.raw].
+type pack struct {
+	*packfile.Packfile
+	idx  *offsetIndex
+	file billy.File
 }
 
 // openObjects opens every packfile with an index under the git folder fs.
 // A pack that cannot be opened is skipped with the error returned.
 func openObjects(fs billy.Filesystem, st *filesystem.Storage, c cache.Object) (*objects, []error) {
-	o := &objects{st: st}
+	o := &objects{st: st, fs: fs}
 	dir := fs.Join("objects", "pack")
 	entries, err := fs.ReadDir(dir)
 	if err != nil {
@@ -155,22 +165,23 @@ func openObjects(fs billy.Filesystem, st *filesystem.Storage, c cache.Object) (*
 	return o, errs
 }
 
-func openPack(fs billy.Filesystem, base string, c cache.Object) (*packfile.Packfile, error) {
+func openPack(fs billy.Filesystem, base string, c cache.Object) (pack, error) {
 	f, err := fs.Open(base + ".idx")
 	if err != nil {
-		return nil, err
+		return pack{}, err
 	}
 	defer f.Close()
 	idx := idxfile.NewMemoryIndex()
 	if err := idxfile.NewDecoder(f).Decode(idx); err != nil {
-		return nil, fmt.Errorf("index: %w", err)
+		return pack{}, fmt.Errorf("index: %w", err)
 	}
-	pack, err := fs.Open(base + ".pack")
+	file, err := fs.Open(base + ".pack")
 	if err != nil {
-		return nil, err
+		return pack{}, err
 	}
 	rev := func() ([]byte, error) { return readRev(fs, base+".rev") }
-	return packfile.NewPackfileWithCache(&offsetIndex{MemoryIndex: idx, rev: rev}, fs, pack, c, largeObject), nil
+	oi := &offsetIndex{MemoryIndex: idx, rev: rev}
+	return pack{packfile.NewPackfileWithCache(oi, fs, file, c, largeObject), oi, file}, nil
 }
 
 // readRev reads a pack's reverse index (git writes one beside the pack
@@ -363,6 +374,67 @@ func (o *objects) get(h plumbing.Hash) (plumbing.EncodedObject, error) {
 		}
 	}
 	return o.st.EncodedObject(plumbing.AnyObject, h)
+}
+
+// maxRaw is the most bytes of a stored object [objects.raw] reads: enough
+// for a header of maxHeader bytes however it was compressed.
+const maxRaw = 2*maxHeader + 4096
+
+// raw opens the content of the commit h as it is stored, as a stream of
+// at most maxRaw stored bytes: for a commit go-git refused whole (a
+// packfile or loose object corrupt half-way), so that the header lines
+// before the damage can still be read. A commit stored as a delta has no
+// content of its own and is not opened.
+func (o *objects) raw(h plumbing.Hash) (io.ReadCloser, error) {
+	for _, p := range o.packs {
+		off, err := p.idx.FindOffset(h)
+		if err != nil {
+			continue
+		}
+		r := bufio.NewReader(io.NewSectionReader(p.file, off, maxRaw))
+		// The object's header: its type in bits 4 to 6 of the first byte,
+		// then its size, seven bits a byte, while the top bit is set.
+		c, err := r.ReadByte()
+		if err != nil {
+			return nil, err
+		}
+		if typ := plumbing.ObjectType(c >> 4 & 7); typ != plumbing.CommitObject {
+			return nil, fmt.Errorf("stored as a %s", typ)
+		}
+		for n := 0; c&0x80 != 0; n++ {
+			if c, err = r.ReadByte(); err != nil || n == 9 {
+				return nil, errors.New("object header too long")
+			}
+		}
+		zr, err := zlib.NewReader(r)
+		if err != nil {
+			return nil, err
+		}
+		return zr, nil
+	}
+	s := h.String()
+	f, err := o.fs.Open(o.fs.Join("objects", s[:2], s[2:]))
+	if err != nil {
+		return nil, err
+	}
+	zr, err := zlib.NewReader(io.LimitReader(f, maxRaw))
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	// "commit SIZE\0" before the content.
+	br := bufio.NewReader(zr)
+	prefix, err := br.ReadSlice(0)
+	if err != nil || !bytes.HasPrefix(prefix, []byte("commit ")) {
+		f.Close()
+		return nil, errors.New("not a loose commit")
+	}
+	return readCloser{br, f}, nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 func (o *objects) close() {

@@ -183,3 +183,86 @@ func TestReadPackedBareMailmap(t *testing.T) {
 	}
 	check("with a damaged one")
 }
+
+// TestReadPastACorruptCommit: a commit in the middle of history whose
+// stored bytes are damaged after its header (here the checksum that ends
+// its compressed data) is refused by go-git whole; its header is read from
+// the object as stored, the commit skipped with a warning, and the history
+// behind it still read. Packed and loose.
+func TestReadPastACorruptCommit(t *testing.T) {
+	build := func(t *testing.T) (*testRepo, []plumbing.Hash) {
+		r := newTestRepo(t, t.TempDir(), false)
+		var hs, parents []plumbing.Hash
+		for d := range 5 {
+			h := r.commit(c{email: "me@example.com", author: day(d, 10, 0), parents: parents})
+			hs = append(hs, h)
+			parents = []plumbing.Hash{h}
+		}
+		r.ref("refs/heads/main", hs[4])
+		return r, hs
+	}
+	check := func(t *testing.T, r *testRepo, bad, child plumbing.Hash) {
+		t.Helper()
+		h := read(t, Options{Paths: []string{r.dir}})
+		if got, want := times(h.Commits), []string{"Mon 10:00", "Tue 10:00", "Thu 10:00", "Fri 10:00"}; !slices.Equal(got, want) {
+			t.Errorf("commits %v, want %v: all but the damaged one", got, want)
+		}
+		repo := h.Repos[0]
+		want := []string{r.dir + ": commit " + bad.String() + " (parent of " + child.String() + ") skipped, its parents read: zlib: invalid checksum"}
+		if !repo.Corrupt || !slices.Equal(repo.Warnings, want) {
+			t.Errorf("corrupt %v, warnings %q, want %q", repo.Corrupt, repo.Warnings, want)
+		}
+	}
+	t.Run("packed", func(t *testing.T) {
+		r, hs := build(t)
+		if err := r.repo.RepackObjects(&git.RepackConfig{}); err != nil {
+			t.Fatal(err)
+		}
+		idxs, _ := filepath.Glob(filepath.Join(r.gitDir, "objects", "pack", "*.idx"))
+		if len(idxs) != 1 {
+			t.Fatalf("%d pack indexes", len(idxs))
+		}
+		idx := decodeIndex(t, idxs[0])
+		packName := strings.TrimSuffix(idxs[0], ".idx") + ".pack"
+		data, err := os.ReadFile(packName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The object ends where the next one starts, or at the pack's
+		// own checksum.
+		at, err := idx.FindOffset(hs[2])
+		if err != nil {
+			t.Fatal(err)
+		}
+		end := int64(len(data) - 20)
+		entries, _ := idx.Entries()
+		for {
+			e, err := entries.Next()
+			if err != nil {
+				break
+			}
+			if o := int64(e.Offset); o > at && o < end {
+				end = o
+			}
+		}
+		data[end-1] ^= 0xff // the last byte of the zlib checksum
+		os.Chmod(packName, 0o644)
+		if err := os.WriteFile(packName, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		check(t, r, hs[2], hs[3])
+	})
+	t.Run("loose", func(t *testing.T) {
+		r, hs := build(t)
+		data, err := os.ReadFile(r.loosePath(hs[2]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		data[len(data)-1] ^= 0xff
+		os.Chmod(r.loosePath(hs[2]), 0o644)
+		if err := os.WriteFile(r.loosePath(hs[2]), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		check(t, r, hs[2], hs[3])
+	})
+}

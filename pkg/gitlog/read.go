@@ -408,7 +408,8 @@ func (wk *walker) push(hash plumbing.Hash, child *queued) {
 	h, err := wk.readCommit(hash)
 	skip := false
 	if err != nil {
-		if !errors.Is(err, errHeader) {
+		var s salvaged
+		if !errors.Is(err, errHeader) && !errors.As(err, &s) {
 			wk.corrupt("commit %s%s: %s", hash, of, clean(err.Error()))
 			return
 		}
@@ -441,17 +442,41 @@ func (wk *walker) readCommit(hash plumbing.Hash) (header, error) {
 		if errors.Is(err, plumbing.ErrObjectNotFound) {
 			return header{}, errors.New("missing")
 		}
-		return header{}, err
+		return wk.salvage(hash, err)
 	}
 	if obj.Type() != plumbing.CommitObject {
 		return header{}, fmt.Errorf("a %s, not a commit", obj.Type())
 	}
 	r, err := obj.Reader()
 	if err != nil {
-		return header{}, err
+		return wk.salvage(hash, err)
 	}
 	defer r.Close()
 	return wk.hr.read(r)
+}
+
+// salvaged is the error of a commit go-git could not read, whose parents
+// were read from the object as stored: the commit is not counted (what
+// was read of it may be damaged too), its parents are walked.
+type salvaged struct{ error }
+
+func (e salvaged) Unwrap() error { return e.error }
+
+// salvage reads what it can of the header of the commit hash, which
+// go-git could not read (cause), from the object as stored (see
+// [objects.raw]). With a parent read, the error is a [salvaged]; else it
+// is cause.
+func (wk *walker) salvage(hash plumbing.Hash, cause error) (header, error) {
+	r, err := wk.objs.raw(hash)
+	if err != nil {
+		return header{}, cause
+	}
+	defer r.Close()
+	h, _ := wk.hr.read(r)
+	if len(h.parents) == 0 {
+		return header{}, cause
+	}
+	return h, salvaged{cause}
 }
 
 // readSubject reads the subject line of a commit already read once; ""
