@@ -74,8 +74,10 @@
 // after the header, a checksum that fails), has its header read from the
 // object as stored, at most 2 MiB of it, and is treated the same way:
 // skipped, not counted (what was read of it may be damaged too), its
-// parents walked. A shallow clone is read to where it stops, with a
-// warning.
+// parents walked. One bad line of packed-refs makes go-git refuse every
+// ref; then the refs are read by hand (HEAD, at most 100,000 loose refs,
+// 64 MiB of packed-refs), each good one kept and the bad lines counted in
+// one warning. A shallow clone is read to where it stops, with a warning.
 // Every string that comes from a repository (paths, addresses, ref names,
 // subjects) goes through [textsafe.Line] before it reaches a message:
 // escape sequences are taken out whole, not just their ESC, and other

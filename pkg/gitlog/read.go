@@ -1,6 +1,7 @@
 package gitlog
 
 import (
+	"bufio"
 	"cmp"
 	"container/heap"
 	"context"
@@ -508,23 +509,36 @@ func (wk *walker) tips() []plumbing.Hash {
 			tips = append(tips, c)
 		}
 	}
+	take := func(n plumbing.ReferenceName, hash plumbing.Hash) {
+		if !(n.IsBranch() || n.IsRemote() || n.IsTag() || n == plumbing.HEAD) {
+			return
+		}
+		if hash.IsZero() {
+			// go-git reads a ref file that holds no hash as zeros.
+			wk.corrupt("ref %s does not hold a hash", clean(n.String()))
+			return
+		}
+		add(n.String(), hash)
+	}
+	// go-git refuses every ref when one line of packed-refs is bad: then
+	// they are read by hand, the bad lines skipped.
 	refs, err := wk.st.IterReferences()
-	if err != nil {
-		wk.corrupt("cannot read refs: %s", clean(err.Error()))
-	} else {
+	if err == nil {
+		var all []*plumbing.Reference
 		err = refs.ForEach(func(ref *plumbing.Reference) error {
-			if ref.Type() != plumbing.HashReference {
-				return nil
-			}
-			n := ref.Name()
-			if n.IsBranch() || n.IsRemote() || n.IsTag() || n == plumbing.HEAD {
-				add(n.String(), ref.Hash())
-			}
+			all = append(all, ref)
 			return nil
 		})
-		if err != nil {
-			wk.corrupt("cannot read every ref: %s", clean(err.Error()))
+		if err == nil {
+			for _, ref := range all {
+				if ref.Type() == plumbing.HashReference {
+					take(ref.Name(), ref.Hash())
+				}
+			}
 		}
+	}
+	if err != nil {
+		wk.refsByHand(err, take)
 	}
 	// The detached HEADs of linked worktrees live beside the common folder.
 	entries, _ := os.ReadDir(filepath.Join(wk.loc.gitDir, "worktrees"))
@@ -538,6 +552,100 @@ func (wk *walker) tips() []plumbing.Hash {
 		}
 	}
 	return tips
+}
+
+// Bounds of reading refs by hand.
+const (
+	maxRefs       = 100000   // loose ref files read
+	maxRefDepth   = 10       // folders below refs/
+	maxPackedRefs = 64 << 20 // bytes of packed-refs read
+)
+
+// refsByHand reads the refs go-git could not (cause): HEAD, the loose refs
+// under refs/ and each line of packed-refs that is a hash and a name, a
+// loose ref winning over a packed one of the same name, as git reads them.
+// A line that is neither is skipped and counted in a warning.
+func (wk *walker) refsByHand(cause error, take func(plumbing.ReferenceName, plumbing.Hash)) {
+	seen := map[string]bool{}
+	count := 0
+	var walk func(rel string, depth int)
+	walk = func(rel string, depth int) {
+		entries, _ := os.ReadDir(filepath.Join(wk.loc.gitDir, filepath.FromSlash(rel)))
+		for _, e := range entries {
+			if count >= maxRefs {
+				return
+			}
+			name := rel + "/" + e.Name()
+			if e.IsDir() {
+				if depth < maxRefDepth {
+					walk(name, depth+1)
+				}
+				continue
+			}
+			if !e.Type().IsRegular() {
+				continue
+			}
+			count++
+			seen[name] = true
+			data, err := readSmall(filepath.Join(wk.loc.gitDir, filepath.FromSlash(name)))
+			if err != nil {
+				continue
+			}
+			line := strings.TrimSpace(string(data))
+			if strings.HasPrefix(line, "ref:") {
+				continue // a symbolic ref: its target is read for itself
+			}
+			hash, _ := parseHash([]byte(line))
+			take(plumbing.ReferenceName(name), hash)
+		}
+	}
+	if data, err := readSmall(filepath.Join(wk.loc.gitDir, "HEAD")); err == nil {
+		if hash, ok := parseHash([]byte(strings.TrimSpace(string(data)))); ok {
+			take(plumbing.HEAD, hash)
+		}
+	}
+	walk("refs", 0)
+	bad := 0
+	if f, err := os.Open(filepath.Join(wk.loc.gitDir, "packed-refs")); err == nil {
+		defer f.Close()
+		br := bufio.NewReaderSize(io.LimitReader(f, maxPackedRefs), 4096)
+		for {
+			chunk, err := br.ReadSlice('\n')
+			if err == bufio.ErrBufferFull {
+				// A line too long to be a ref: skipped to its end.
+				bad++
+				for err == bufio.ErrBufferFull {
+					_, err = br.ReadSlice('\n')
+				}
+				if err != nil {
+					break
+				}
+				continue
+			}
+			if err != nil && len(chunk) == 0 {
+				break
+			}
+			line := strings.TrimSuffix(string(chunk), "\n")
+			if line == "" || line[0] == '#' || line[0] == '^' {
+				continue
+			}
+			h, name, _ := strings.Cut(line, " ")
+			hash, ok := parseHash([]byte(h))
+			if !ok || !strings.HasPrefix(name, "refs/") || strings.ContainsAny(name, " \t") {
+				bad++
+				continue
+			}
+			if !seen[name] {
+				seen[name] = true
+				take(plumbing.ReferenceName(name), hash)
+			}
+		}
+	}
+	if bad > 0 {
+		wk.corrupt("packed-refs: %d lines that are not a ref skipped", bad)
+	} else {
+		wk.corrupt("cannot read every ref: %s", clean(cause.Error()))
+	}
 }
 
 // peel follows annotated tags to the commit they name; a ref to a tree or

@@ -642,3 +642,57 @@ func TestHeaderKeepsParentsOfAMalformedHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestReadRefsPastBadLines: one bad line of packed-refs makes go-git refuse
+// every ref; the refs are then read by hand, each good line and loose ref
+// kept, the bad lines counted in one warning. A loose ref that holds no
+// hash is named as such.
+func TestReadRefsPastBadLines(t *testing.T) {
+	r := newTestRepo(t, t.TempDir(), false)
+	a := r.commit(c{email: "me@example.com", author: day(0, 10, 0)})
+	b := r.commit(c{email: "me@example.com", author: day(1, 10, 0), parents: []plumbing.Hash{a}})
+	side := r.commit(c{email: "me@example.com", author: day(2, 10, 0), parents: []plumbing.Hash{a}})
+	tagged := r.commit(c{email: "me@example.com", author: day(3, 10, 0), parents: []plumbing.Hash{a}})
+	old := r.commit(c{email: "me@example.com", author: day(4, 10, 0), parents: []plumbing.Hash{a}})
+	newer := r.commit(c{email: "me@example.com", author: day(5, 10, 0), parents: []plumbing.Hash{a}})
+	r.ref("refs/heads/main", b)
+	r.ref("refs/heads/feature", newer) // loose: wins over its packed line
+	packed := "# pack-refs with: peeled fully-peeled sorted \n" +
+		side.String() + " refs/remotes/origin/side\n" +
+		"garbage\x1b[2J\n" + // one field: go-git refuses every ref for it
+		tagged.String() + " refs/tags/v1\n^" + tagged.String() + "\n" +
+		strings.Repeat("x", 10000) + "\n" + // a line far too long
+		old.String() + " refs/heads/feature\n" +
+		"nothex refs/heads/bad\n"
+	if err := os.WriteFile(filepath.Join(r.gitDir, "packed-refs"), []byte(packed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(r.gitDir, "refs", "heads", "empty"), []byte("not a hash\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := read(t, Options{Paths: []string{r.dir}})
+	if got, want := times(h.Commits), []string{"Mon 10:00", "Tue 10:00", "Wed 10:00", "Thu 10:00", "Sat 10:00"}; !slices.Equal(got, want) {
+		t.Errorf("commits %v, want %v: every good ref, the loose feature over the packed one", got, want)
+	}
+	repo := h.Repos[0]
+	want := []string{
+		r.dir + ": ref refs/heads/empty does not hold a hash",
+		r.dir + ": packed-refs: 3 lines that are not a ref skipped",
+	}
+	if !repo.Corrupt || !slices.Equal(repo.Warnings, want) {
+		t.Errorf("corrupt %v, warnings %q, want %q", repo.Corrupt, repo.Warnings, want)
+	}
+
+	// With packed-refs good again, go-git reads the refs; the loose ref
+	// with no hash still gets its warning.
+	if err := os.Remove(filepath.Join(r.gitDir, "packed-refs")); err != nil {
+		t.Fatal(err)
+	}
+	h = read(t, Options{Paths: []string{r.dir}})
+	if got, want := times(h.Commits), []string{"Mon 10:00", "Tue 10:00", "Sat 10:00"}; !slices.Equal(got, want) {
+		t.Errorf("without packed-refs: commits %v, want %v", got, want)
+	}
+	if w := h.Repos[0].Warnings; len(w) != 1 || !strings.HasSuffix(w[0], ": ref refs/heads/empty does not hold a hash") {
+		t.Errorf("without packed-refs: warnings %q", w)
+	}
+}
