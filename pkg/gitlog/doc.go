@@ -25,8 +25,10 @@
 // Every local branch, remote-tracking branch and tag (annotated tags
 // followed to their commit) is read, and HEAD and the HEAD of every linked
 // worktree (detached ones included); notes, the stash and other refs are
-// not work and are not read. A commit counts once by hash however many
-// refs and repositories hold it (clones and forks share hashes). A commit
+// not work and are not read. Replace refs (refs/replace/) and grafts are
+// not honoured: history is read as its commits record it, so neither can
+// make it loop. A commit counts once by hash however many refs and
+// repositories hold it (clones and forks share hashes). A commit
 // is mine when its author address, after the repository's .mailmap (the
 // one at the top of the work tree; for a bare repository the one in HEAD's
 // tree; the four line forms of gitmailmap(5)), is one of [Options.Authors],

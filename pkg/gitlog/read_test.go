@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -281,6 +282,15 @@ func TestReadDamagedRepositories(t *testing.T) {
 			r.writeLoose(hs[0], "commit", []byte("tree "+r.tree.String()+"\nparent "+hs[2].String()+
 				"\nauthor P <me@example.com> 1717423200 -0400\ncommitter C <c@example.com> 1717423200 -0400\n\ncycle\n"))
 		}, []string{"Mon 10:00", "Tue 10:00", "Wed 10:00"}, ""},
+		{"a replace ref and a graft that would make a cycle: not honoured", func(t *testing.T, r *testRepo, hs []plumbing.Hash) {
+			// git would read hs[0] as a child of hs[2], which leads back
+			// to it; the history is read as the objects record it.
+			r.ref("refs/replace/"+hs[0].String(), hs[2])
+			os.MkdirAll(filepath.Join(r.gitDir, "info"), 0o755)
+			if err := os.WriteFile(filepath.Join(r.gitDir, "info", "grafts"), []byte(hs[0].String()+" "+hs[2].String()+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"Mon 10:00", "Tue 10:00", "Wed 10:00"}, ""},
 		{"a header line of two megabytes", func(t *testing.T, r *testRepo, hs []plumbing.Hash) {
 			r.writeLoose(hs[1], "commit", []byte("tree "+r.tree.String()+"\nauthor P <"+strings.Repeat("x", 2<<20)+"> 1717509600 -0400\n\n"))
 		}, []string{"Wed 10:00"}, "header longer than"},
@@ -330,14 +340,22 @@ func TestReadDamagedRepositories(t *testing.T) {
 }
 
 func TestReadLargeMessage(t *testing.T) {
-	// A message above the size go-git streams instead of reading whole:
-	// the header is read, the message is not.
+	// A message of 50 MB, far above the size go-git streams instead of
+	// reading whole: the header and the subject are read, the rest of the
+	// message is not, and the memory the read takes does not grow with it.
 	r := newTestRepo(t, t.TempDir(), false)
-	a := r.commit(c{email: "me@example.com", author: day(0, 10, 0), msg: "big\n\n" + strings.Repeat("a line of the message\n", 150000)})
-	r.ref("refs/heads/main", a)
-	h := read(t, Options{Paths: []string{r.dir}})
-	if len(h.Commits) != 1 || h.Repos[0].Corrupt {
-		t.Errorf("commits %v, repo %+v: want the one commit", times(h.Commits), h.Repos[0])
+	a := r.commit(c{email: "me@example.com", author: day(0, 10, 0), msg: "big\n\n" + strings.Repeat("a line of the message\n", 50<<20/22)})
+	b := r.commit(c{email: "me@example.com", author: day(0, 11, 0), parents: []plumbing.Hash{a}})
+	r.ref("refs/heads/main", b)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	h := read(t, Options{Paths: []string{r.dir}, Subjects: true})
+	runtime.ReadMemStats(&after)
+	if len(h.Commits) != 2 || h.Repos[0].Corrupt || h.Commits[0].Subject != "big" {
+		t.Errorf("commits %+v, repo %+v: want both, the first with the subject big", h.Commits, h.Repos[0])
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 8<<20 {
+		t.Errorf("reading a commit of 50 MB allocated %d bytes, want at most 8 MiB", got)
 	}
 }
 
