@@ -53,11 +53,11 @@ func newHeaderReader() *headerReader {
 // line that ends the header and no further.
 //
 // A header that is malformed (a time out of range, a line that is not what
-// its key says, no author, a header past maxHeader, a read that fails
-// half-way) is an error wrapping errHeader, and the header comes back with
-// the parents read before the end or on good lines: the commit cannot be
-// counted, but the history behind it can still be walked. The committer
-// time is zero when it could not be read.
+// its key says, no author, a header past maxHeader) is an error wrapping
+// errHeader; a read that fails half-way is that read's error. Either way the
+// header comes back with the parents read on good lines before the end:
+// the commit cannot be counted, but the history behind it can still be
+// walked. The committer time is zero when it could not be read.
 func (hr *headerReader) read(r io.Reader) (header, error) {
 	hr.br.Reset(r)
 	var h header
@@ -82,11 +82,10 @@ func (hr *headerReader) read(r io.Reader) (header, error) {
 				break
 			}
 			if err == io.EOF {
-				err = errors.New("ends before its committer line")
+				err = fmt.Errorf("%w: ends before its committer line", errHeader)
 			}
-			if !errors.Is(err, errHeader) {
-				err = fmt.Errorf("%w: %w", errHeader, err)
-			}
+			// Any other error is the object's, not its header's (a stream
+			// cut short, a checksum that fails): returned as it is.
 			fail(err)
 			break
 		}

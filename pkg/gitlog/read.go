@@ -409,8 +409,7 @@ func (wk *walker) push(hash plumbing.Hash, child *queued) {
 	h, err := wk.readCommit(hash)
 	skip := false
 	if err != nil {
-		var s salvaged
-		if !errors.Is(err, errHeader) && !errors.As(err, &s) {
+		if len(h.parents) == 0 && !errors.Is(err, errHeader) {
 			wk.corrupt("commit %s%s: %s", hash, of, clean(err.Error()))
 			return
 		}
@@ -434,9 +433,9 @@ func (wk *walker) push(hash plumbing.Hash, child *queued) {
 	heap.Push(&wk.queue, &queued{hash: hash, h: h, order: order, skip: skip})
 }
 
-// readCommit reads a commit's header. An error wrapping errHeader comes
-// with what could be read of the header (see [headerReader.read]); any
-// other error with nothing.
+// readCommit reads a commit's header. With an error, the header holds
+// the parents that could still be read (see [headerReader.read] and
+// [walker.salvage]), if any.
 func (wk *walker) readCommit(hash plumbing.Hash) (header, error) {
 	obj, err := wk.objs.get(hash)
 	if err != nil {
@@ -456,17 +455,11 @@ func (wk *walker) readCommit(hash plumbing.Hash) (header, error) {
 	return wk.hr.read(r)
 }
 
-// salvaged is the error of a commit go-git could not read, whose parents
-// were read from the object as stored: the commit is not counted (what
-// was read of it may be damaged too), its parents are walked.
-type salvaged struct{ error }
-
-func (e salvaged) Unwrap() error { return e.error }
-
 // salvage reads what it can of the header of the commit hash, which
 // go-git could not read (cause), from the object as stored (see
-// [objects.raw]). With a parent read, the error is a [salvaged]; else it
-// is cause.
+// [objects.raw]): it returns cause, with the parents read before the
+// damage. The commit is not counted (what was read of it may be damaged
+// too); its parents are walked.
 func (wk *walker) salvage(hash plumbing.Hash, cause error) (header, error) {
 	r, err := wk.objs.raw(hash)
 	if err != nil {
@@ -474,10 +467,7 @@ func (wk *walker) salvage(hash plumbing.Hash, cause error) (header, error) {
 	}
 	defer r.Close()
 	h, _ := wk.hr.read(r)
-	if len(h.parents) == 0 {
-		return header{}, cause
-	}
-	return h, salvaged{cause}
+	return header{parents: h.parents, parentCount: h.parentCount}, cause
 }
 
 // readSubject reads the subject line of a commit already read once; ""
