@@ -99,7 +99,13 @@
 // million objects, for a walk of a few thousand commits). Commits are not
 // kept in go-git's object cache, which hashes everything put in it. Only
 // the commit header is parsed, by a parser of our own (commit.go): go-git's
-// commit decoder reads the whole message into memory.
+// commit decoder reads the whole message into memory. A commit over 1 MiB
+// stored in a pack as a delta is streamed with its bases (stream.go):
+// go-git loads a delta's base whole, so a 30 MB commit stored as a delta
+// took 344 MB of allocations to read for its header and subject; streamed,
+// under 8 MiB (a test holds it there). On a 50 MB one built by git: 0.28 s
+// and 24 MB of memory, against 2.95 s and 178 MB before (git log: 3.5 s,
+// 160 MB).
 //
 // Measured on this project's 2-core machine (go test ./pkg/gitlog -run '^$'
 // -bench . -benchtime 3x -gitlog.large 1000000), on repositories built by

@@ -447,12 +447,24 @@ func (wk *walker) readCommit(hash plumbing.Hash) (header, error) {
 	if obj.Type() != plumbing.CommitObject {
 		return header{}, fmt.Errorf("a %s, not a commit", obj.Type())
 	}
-	r, err := obj.Reader()
+	r, err := wk.reader(hash, obj)
 	if err != nil {
 		return wk.salvage(hash, err)
 	}
 	defer r.Close()
 	return wk.hr.read(r)
+}
+
+// reader opens a commit's content: a large one in a packfile through
+// [objects.stream], so that one stored as a delta costs no more memory
+// than one stored whole.
+func (wk *walker) reader(hash plumbing.Hash, obj plumbing.EncodedObject) (io.ReadCloser, error) {
+	if obj.Size() > largeObject {
+		if r, ok, err := wk.objs.stream(hash); ok && err == nil {
+			return r, nil
+		}
+	}
+	return obj.Reader()
 }
 
 // salvage reads what it can of the header of the commit hash, which
@@ -477,7 +489,7 @@ func (wk *walker) readSubject(hash plumbing.Hash) string {
 	if err != nil {
 		return ""
 	}
-	r, err := obj.Reader()
+	r, err := wk.reader(hash, obj)
 	if err != nil {
 		return ""
 	}
