@@ -76,7 +76,11 @@
 // after the header, a checksum that fails), has its header read from the
 // object as stored, at most 2 MiB of it, and is treated the same way:
 // skipped, not counted (what was read of it may be damaged too), its
-// parents walked. One bad line of packed-refs makes go-git refuse every
+// parents walked. Before go-git reads an object from a pack, the chain of
+// deltas it is stored as is followed to its end, at most 10,000 deep:
+// go-git resolves a delta by recursion with no bound, and two deltas each
+// the other's base ran it out of stack, which ends the program (a test
+// holds this). One bad line of packed-refs makes go-git refuse every
 // ref; then the refs are read by hand (HEAD, at most 100,000 loose refs,
 // 64 MiB of packed-refs), each good one kept and the bad lines counted in
 // one warning. A shallow clone is read to where it stops, with a warning.

@@ -99,6 +99,24 @@ func (w *windowFile) ReadAt(p []byte, off int64) (int, error) {
 	return w.File.ReadAt(p, off)
 }
 
+// peek returns up to n bytes at off from the window, refilling it at off
+// when they are not all in it. The position Read reads from stays.
+func (w *windowFile) peek(off int64, n int) ([]byte, error) {
+	if off < w.bufPos || off+int64(n) > w.bufPos+int64(len(w.buf)) {
+		m, err := w.File.ReadAt(w.buf[:cap(w.buf)], off)
+		w.buf = w.buf[:max(m, 0)]
+		w.bufPos = off
+		if m == 0 {
+			if err == nil {
+				err = io.EOF
+			}
+			return nil, err
+		}
+	}
+	b := w.buf[off-w.bufPos:]
+	return b[:min(n, len(b))], nil
+}
+
 // objectCache keeps the objects go-git resolves deltas against, but not
 // commits: a walk reads each commit once, and go-git's cache hashes every
 // object it stores (a SHA-1 of every commit, for nothing).
@@ -365,6 +383,11 @@ func (x *offsetIndex) sortOffsets() {
 // plumbing.ErrObjectNotFound.
 func (o *objects) get(h plumbing.Hash) (plumbing.EncodedObject, error) {
 	for _, p := range o.packs {
+		if off, err := p.idx.FindOffset(h); err == nil {
+			if err := p.checkDeltas(off); err != nil {
+				return nil, err
+			}
+		}
 		obj, err := p.Get(h)
 		if err == nil {
 			return obj, nil

@@ -19,9 +19,14 @@ import (
 // only the bytes before the end of the header are produced, and each base
 // is read as a stream as far as the delta needs it.
 
-// maxDeltaDepth is the longest chain of deltas streamed (git packs at most
-// 50 deep by default, 250 with --aggressive in old versions).
-const maxDeltaDepth = 256
+// Bounds of a chain of deltas: the longest streamed (git packs at most 50
+// deep by default, 250 with --aggressive in old versions; a longer one is
+// left to go-git), and the longest read at all (git's own limit of
+// pack.depth is 4095).
+const (
+	maxStreamDepth = 256
+	maxDeltaChain  = 10000
+)
 
 // stream opens the object named h in a packfile as a stream whose memory
 // does not grow with its size; ok is false when no packfile holds it.
@@ -51,21 +56,21 @@ type streamed struct {
 	base *streamed
 }
 
-// open reads the entry at offset off of the pack: its header, and for a
-// delta its base's entry, as deep as maxDeltaDepth.
-func (p pack) open(off int64, depth int) (*streamed, error) {
-	if depth > maxDeltaDepth {
-		return nil, fmt.Errorf("a chain of more than %d deltas", maxDeltaDepth)
+// entry is the header of one entry of a pack.
+type entry struct {
+	typ  plumbing.ObjectType
+	size int64 // of the entry's own data: a delta's, for a delta
+	base int64 // a delta's base's offset; -1 for a REF delta whose base is in no other entry of this pack
+	data int64 // offset of the compressed data
+}
+
+// entry reads the header of the entry at offset off: its type, its size
+// and, for a delta, where its base is.
+func (p pack) entry(off int64) (entry, error) {
+	b, err := p.peek(off, 64)
+	if err != nil {
+		return entry{}, err
 	}
-	var buf [64]byte
-	n, err := p.file.ReadAt(buf[:], off)
-	if n == 0 {
-		if err == nil {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, err
-	}
-	b := buf[:n]
 	i := 0
 	next := func() (byte, bool) {
 		if i >= len(b) {
@@ -75,21 +80,16 @@ func (p pack) open(off int64, depth int) (*streamed, error) {
 		return b[i-1], true
 	}
 	c, _ := next()
-	typ := plumbing.ObjectType(c >> 4 & 7)
-	size := int64(c & 15)
+	e := entry{typ: plumbing.ObjectType(c >> 4 & 7), size: int64(c & 15)}
 	for shift := 4; c&0x80 != 0; shift += 7 {
 		var ok bool
 		if c, ok = next(); !ok || shift > 56 {
-			return nil, errors.New("bad object header in the pack")
+			return entry{}, errors.New("bad object header in the pack")
 		}
-		size |= int64(c&0x7f) << shift
+		e.size |= int64(c&0x7f) << shift
 	}
-	s := &streamed{p: p, typ: typ, size: size}
-	var baseOff int64
-	switch typ {
+	switch e.typ {
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
-		s.data = off + int64(i)
-		return s, nil
 	case plumbing.OFSDeltaObject:
 		c, ok := next()
 		rel := int64(c & 0x7f)
@@ -100,23 +100,77 @@ func (p pack) open(off int64, depth int) (*streamed, error) {
 			rel = (rel+1)<<7 | int64(c&0x7f)
 		}
 		if !ok || rel <= 0 || rel > off {
-			return nil, errors.New("bad delta base offset in the pack")
+			return entry{}, errors.New("bad delta base offset in the pack")
 		}
-		baseOff = off - rel
+		e.base = off - rel
 	case plumbing.REFDeltaObject:
 		if i+len(plumbing.ZeroHash) > len(b) {
-			return nil, errors.New("bad delta base in the pack")
+			return entry{}, errors.New("bad delta base in the pack")
 		}
 		var h plumbing.Hash
 		i += copy(h[:], b[i:])
-		if baseOff, err = p.idx.FindOffset(h); err != nil {
-			return nil, fmt.Errorf("delta base %s not in the same pack", h)
+		if e.base, err = p.idx.FindOffset(h); err != nil {
+			e.base = -1
 		}
 	default:
-		return nil, fmt.Errorf("object of type %d in the pack", typ)
+		return entry{}, fmt.Errorf("object of type %d in the pack", e.typ)
 	}
-	s.data = off + int64(i)
-	if s.base, err = p.open(baseOff, depth+1); err != nil {
+	e.data = off + int64(i)
+	return e, nil
+}
+
+// peek returns up to n bytes of the pack at off: from the read-ahead
+// window when the pack has one, which leaves the position go-git reads
+// from where it is.
+func (p pack) peek(off int64, n int) ([]byte, error) {
+	if w, ok := p.file.(*windowFile); ok {
+		return w.peek(off, n)
+	}
+	buf := make([]byte, n)
+	m, err := p.file.ReadAt(buf, off)
+	if m == 0 {
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	return buf[:m], nil
+}
+
+// checkDeltas follows the chain of deltas from the entry at off to its
+// end, and returns an error when it is longer than maxDeltaChain: go-git
+// resolves a delta by recursion, with no bound, and a chain that loops
+// (two REF deltas, each the other's base) or runs deep exhausts the stack,
+// which ends the program, not a walk.
+func (p pack) checkDeltas(off int64) error {
+	for range maxDeltaChain + 1 {
+		e, err := p.entry(off)
+		if err != nil || e.typ != plumbing.OFSDeltaObject && e.typ != plumbing.REFDeltaObject || e.base < 0 {
+			return nil // go-git says what is wrong, if anything
+		}
+		off = e.base
+	}
+	return fmt.Errorf("a chain of more than %d deltas, or one that loops", maxDeltaChain)
+}
+
+// open reads the entry at offset off of the pack for streaming: its
+// header, and for a delta its base's, as deep as maxStreamDepth.
+func (p pack) open(off int64, depth int) (*streamed, error) {
+	if depth > maxStreamDepth {
+		return nil, fmt.Errorf("a chain of more than %d deltas", maxStreamDepth)
+	}
+	e, err := p.entry(off)
+	if err != nil {
+		return nil, err
+	}
+	s := &streamed{p: p, typ: e.typ, size: e.size, data: e.data}
+	if e.typ != plumbing.OFSDeltaObject && e.typ != plumbing.REFDeltaObject {
+		return s, nil
+	}
+	if e.base < 0 {
+		return nil, errors.New("delta base not in the same pack")
+	}
+	if s.base, err = p.open(e.base, depth+1); err != nil {
 		return nil, err
 	}
 	s.typ = s.base.typ

@@ -6,11 +6,15 @@ import (
 	"crypto/sha1"
 	"encoding/binary"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 )
@@ -138,5 +142,72 @@ func TestReadLargeDeltaCommit(t *testing.T) {
 	}
 	if got := after.TotalAlloc - before.TotalAlloc; got > 8<<20 {
 		t.Errorf("reading a commit of 30 MB stored as a delta allocated %d bytes, want at most 8 MiB", got)
+	}
+}
+
+// writePack stores pack, whose entries start at offsets and are named
+// hashes, with an index: a pack go-git would not write (deltas that loop).
+func writePack(t *testing.T, r *testRepo, pack []byte, hashes []plumbing.Hash, offsets []int) {
+	t.Helper()
+	sum := sha1.Sum(pack)
+	pack = append(pack, sum[:]...)
+	w := &idxfile.Writer{}
+	w.OnHeader(uint32(len(hashes)))
+	for i, h := range hashes {
+		w.Add(h, uint64(offsets[i]), 0)
+	}
+	w.OnFooter(plumbing.Hash(sum))
+	idx, err := w.Index()
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(r.gitDir, "objects", "pack", "pack-"+plumbing.Hash(sum).String())
+	if err := os.WriteFile(name+".pack", pack, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := idxfile.NewEncoder(&buf).Encode(idx); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name+".idx", buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func packHeader(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("PACK")
+	binary.Write(&b, binary.BigEndian, uint32(2))
+	binary.Write(&b, binary.BigEndian, uint32(n))
+	return b.Bytes()
+}
+
+// TestReadPastDeltasThatLoop: two deltas in a pack, each the other's base,
+// end go-git's recursion only when the stack runs out, which ends the
+// program. The chain is followed first, bounded: the ref to them is a
+// warning, the rest of the repository is read.
+func TestReadPastDeltasThatLoop(t *testing.T) {
+	r := newTestRepo(t, t.TempDir(), false)
+	h1 := plumbing.NewHash(strings.Repeat("1", 40))
+	h2 := plumbing.NewHash(strings.Repeat("2", 40))
+	delta := append(appendVarint(appendVarint(nil, 10), 10), 0x91, 0, 10) // copy 10 bytes from 0
+	pack := packHeader(2)
+	var offsets []int
+	for _, base := range []plumbing.Hash{h2, h1} {
+		offsets = append(offsets, len(pack))
+		pack = append(pack, packEntryHeader(plumbing.REFDeltaObject, len(delta))...)
+		pack = append(pack, base[:]...)
+		pack = append(pack, deflate(delta)...)
+	}
+	writePack(t, r, pack, []plumbing.Hash{h1, h2}, offsets)
+	r.ref("refs/heads/main", r.commit(c{email: "me@example.com", author: day(0, 10, 0)}))
+	r.ref("refs/heads/loop", h1)
+	h := read(t, Options{Paths: []string{r.dir}})
+	if got := times(h.Commits); !slices.Equal(got, []string{"Mon 10:00"}) {
+		t.Errorf("commits %v, want the good one", got)
+	}
+	want := []string{r.dir + ": ref refs/heads/loop points to " + h1.String() + ", which cannot be read: a chain of more than 10000 deltas, or one that loops"}
+	if !slices.Equal(h.Repos[0].Warnings, want) || !h.Repos[0].Corrupt {
+		t.Errorf("warnings %q, want %q", h.Repos[0].Warnings, want)
 	}
 }
