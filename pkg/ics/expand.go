@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/emtime/emtime/pkg/calendar"
+	"github.com/teambition/rrule-go"
 )
 
 // chunk is how many occurrences are kept per block: blocks are never
@@ -570,6 +571,9 @@ func (x *expansion) searched(m *entry, r rule, s *search, why stop, from time.Ti
 		} else {
 			x.warn(m, "RRULE %q yields no occurrence up to the year %d; left its repeats out", text, s.horizon)
 		}
+	case stopPeriod:
+		x.warn(m, "RRULE %q may yield %s starts in one %s, more than emtime expands of one rule at once (%s); left its repeats out",
+			text, thousands(s.period), periodName(r.opt.Freq), thousands(maxPeriodStarts))
 	case stopSteps:
 		count := ""
 		if r.opt.Count > s.found {
@@ -584,6 +588,19 @@ func (x *expansion) searched(m *entry, r rule, s *search, why stop, from time.Ti
 			x.warn(m, "RRULE %q%s: gave up after %s steps of search, at %s; left the later occurrences out", text, count, thousands(s.steps), s.last.Format("2006-01-02T15:04:05"))
 		}
 	}
+}
+
+// periodName names the period of a DAILY, WEEKLY, MONTHLY or YEARLY rule.
+func periodName(f rrule.Frequency) string {
+	switch f {
+	case rrule.YEARLY:
+		return "year"
+	case rrule.MONTHLY:
+		return "month"
+	case rrule.WEEKLY:
+		return "week"
+	}
+	return "day"
 }
 
 // timedUntil places an UNTIL for a series of date-times: UTC as it is, a

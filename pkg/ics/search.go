@@ -29,6 +29,10 @@ const (
 	// stopRun: the run's budget is spent or the query was cancelled; the
 	// expansion's err says which.
 	stopRun
+	// stopPeriod: one period of the rule (a year of a YEARLY rule, say)
+	// holds more starts than rrule-go may build at once; nothing was
+	// searched.
+	stopPeriod
 )
 
 const (
@@ -46,6 +50,16 @@ const (
 	// sub-daily search some 20 ns.
 	libraryStart  = 40
 	subDailyStart = 2
+	// maxPeriodStarts is the most starts one period of a DAILY, WEEKLY,
+	// MONTHLY or YEARLY rule may hold. rrule-go builds each period's
+	// starts whole, in a slice, before it hands on the first of them, and
+	// cannot be stopped inside: a YEARLY rule listing every day and every
+	// second of the day builds 31.6 million (25 s and 2.7 GB) in its first
+	// step. It is as many as one series may keep in a query; a start built
+	// costs about as much as one handed on (some 300 ns and, as the slice
+	// grows, up to 72 bytes), so a period at the bound takes some 30 ms
+	// and 7 MB.
+	maxPeriodStarts = maxRuleOccurrences
 )
 
 // search is the search of one rule in one query.
@@ -59,6 +73,9 @@ type search struct {
 	last  time.Time
 	// horizon is the last year the library searched (0: not used).
 	horizon int
+	// period is how many starts one period of the rule may hold, when
+	// that was too many to search (stopPeriod).
+	period int64
 }
 
 // charge spends n steps; false means stop, with s.out saying why.
@@ -102,13 +119,23 @@ func (s *search) run(opt rrule.ROption, from, to time.Time, each func(time.Time)
 // between two starts or that cycle, and each call is charged afterwards
 // for the days it covered: rrule-go looks at each day of each period it
 // visits (one period of each interval), and tries each day against every
-// value of the rule's BY lists and BYSETPOS.
+// value of the rule's BY lists and BYSETPOS. What rrule-go builds in one
+// step, the starts of one period, is known before it is asked: a rule
+// whose period may hold more than maxPeriodStarts is not searched at all,
+// and the starts one period may hold are charged before the first call,
+// the first starts handed on then costing nothing more.
 func (s *search) library(opt rrule.ROption, to time.Time, each func(time.Time) bool) stop {
+	perPeriod := periodStarts(opt)
+	if perPeriod > maxPeriodStarts {
+		s.period = perPeriod
+		return stopPeriod
+	}
 	// rrule-go first lists the times of day a DAILY or longer rule
 	// allows: up to 86,400 of them.
-	if !s.charge(int64(max(len(opt.Byhour), 1) * max(len(opt.Byminute), 1) * max(len(opt.Bysecond), 1))) {
+	if !s.charge(int64(max(len(opt.Byhour), 1)*max(len(opt.Byminute), 1)*max(len(opt.Bysecond), 1)) + perPeriod*libraryStart) {
 		return s.out
 	}
+	prepaid := perPeriod
 	weight := int64(1 + len(opt.Bymonth) + len(opt.Byweekday) + len(opt.Bymonthday) + len(opt.Byyearday) +
 		len(opt.Byweekno) + len(opt.Byeaster) + len(opt.Bysetpos))
 	shift := 0
@@ -142,7 +169,10 @@ func (s *search) library(opt rrule.ROption, to time.Time, each func(time.Time) b
 			upto = end
 		}
 		cost := (upto.Unix() - prev.Unix()) / 86400 * weight / interval
-		if ok {
+		switch {
+		case ok && prepaid > 0:
+			prepaid--
+		case ok:
 			cost += libraryStart
 		}
 		if !s.charge(max(1, cost)) {
@@ -160,6 +190,143 @@ func (s *search) library(opt rrule.ROption, to time.Time, each func(time.Time) b
 			return stopDone
 		}
 	}
+}
+
+// periodStarts is the most starts rrule-go may build for one period of a
+// DAILY, WEEKLY, MONTHLY or YEARLY rule (a day, a week, a month, a year):
+// the days of the period its date parts may allow, times the times of day
+// it lists, or its BYSETPOS values when they are fewer.
+func periodStarts(o rrule.ROption) int64 {
+	n := periodDays(o) * int64(max(len(o.Byhour), 1)*max(len(o.Byminute), 1)*max(len(o.Bysecond), 1))
+	if len(o.Bysetpos) > 0 {
+		n = min(n, int64(len(o.Bysetpos)))
+	}
+	return n
+}
+
+// periodDays is the most days one period of a DAILY, WEEKLY, MONTHLY or
+// YEARLY rule may hold, as rrule-go reads its date parts: the fewest any
+// one of them allows, each of which every day must match. A rule without
+// BYWEEKNO, BYYEARDAY, BYMONTHDAY, BYDAY or BYEASTER falls on DTSTART's
+// day of the month (YEARLY: in DTSTART's month, or each BYMONTH), or its
+// weekday (WEEKLY).
+func periodDays(o rrule.ROption) int64 {
+	monthdays := o.Bymonthday
+	months := o.Bymonth
+	weekdays := len(o.Byweekday)
+	if len(o.Byweekno)+len(o.Byyearday)+len(o.Bymonthday)+len(o.Byweekday)+len(o.Byeaster) == 0 {
+		switch o.Freq {
+		case rrule.YEARLY:
+			if len(months) == 0 {
+				months = []int{int(o.Dtstart.Month())}
+			}
+			monthdays = []int{o.Dtstart.Day()}
+		case rrule.MONTHLY:
+			monthdays = []int{o.Dtstart.Day()}
+		case rrule.WEEKLY:
+			weekdays = 1
+		}
+	}
+	if len(months) == 0 {
+		months = []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
+	}
+	// The days of a month of n days that BYMONTHDAY allows, at most.
+	inMonth := func(n int) int64 {
+		k := 0
+		for _, d := range monthdays {
+			if d >= -n && d <= n {
+				k++
+			}
+		}
+		return int64(min(k, n))
+	}
+	// The weekdays BYDAY names, whatever their number, and the numbered
+	// ones (BYDAY=2MO), which rrule-go reads only in MONTHLY and YEARLY
+	// rules, as one day of each month or year.
+	plain := map[int]bool{}
+	numbered := 0
+	for _, w := range o.Byweekday {
+		if w.N() == 0 || o.Freq > rrule.MONTHLY {
+			plain[w.Day()] = true
+		} else {
+			numbered++
+		}
+	}
+	// BYMONTH and BYMONTHDAY bound a period of any length by the days
+	// they allow in a year (a week spans two months at most, each once).
+	var byMonth, byMonthday int64
+	for _, m := range months {
+		n := monthLength(m)
+		byMonth += int64(n)
+		byMonthday += inMonth(n)
+	}
+	bounds := []int64{byMonth}
+	if len(monthdays) > 0 {
+		bounds = append(bounds, byMonthday)
+	}
+	var days int64
+	switch o.Freq {
+	case rrule.YEARLY:
+		days = 366
+		if len(o.Byweekno) > 0 {
+			// Each week number is 7 days; week 1 may also hold the last
+			// days of the year, and the last week of the year before its
+			// first.
+			bounds = append(bounds, 7*int64(len(o.Byweekno))+14)
+		}
+		if weekdays > 0 {
+			perYear := int64(1)
+			if len(o.Bymonth) > 0 {
+				perYear = int64(len(o.Bymonth))
+			}
+			bounds = append(bounds, 53*int64(len(plain))+perYear*int64(numbered))
+		}
+	case rrule.MONTHLY:
+		// One month: the longest of those allowed.
+		var inOne int64
+		for _, m := range months {
+			n := monthLength(m)
+			days = max(days, int64(n))
+			inOne = max(inOne, inMonth(n))
+		}
+		if len(monthdays) > 0 {
+			bounds = append(bounds, inOne)
+		}
+		if weekdays > 0 {
+			bounds = append(bounds, 5*int64(len(plain))+int64(numbered))
+		}
+	case rrule.WEEKLY:
+		days = 7
+		switch {
+		case len(o.Byweekday) > 0:
+			bounds = append(bounds, int64(len(plain)))
+		case weekdays > 0: // DTSTART's weekday
+			bounds = append(bounds, 1)
+		}
+	default: // DAILY
+		days = 1
+	}
+	if len(o.Byyearday) > 0 {
+		bounds = append(bounds, int64(len(o.Byyearday)))
+	}
+	if len(o.Byeaster) > 0 {
+		bounds = append(bounds, int64(len(o.Byeaster)))
+	}
+	for _, b := range bounds {
+		days = min(days, b)
+	}
+	return days
+}
+
+// monthLength is the most days month m has: 29 for February.
+func monthLength(m int) int {
+	switch m {
+	case 2:
+		return 29
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 // subDaily runs an HOURLY, MINUTELY or SECONDLY rule. rrule-go's own loop
