@@ -2,6 +2,9 @@ package ics
 
 import (
 	"errors"
+	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -89,25 +92,188 @@ func BenchmarkHostile(b *testing.B) {
 	}
 }
 
-// endless is a stream that never ends, like /dev/zero.
-type endless struct{}
+// endless is a stream that never ends, like /dev/zero: after its start,
+// fill over and over. read counts the bytes it handed out.
+type endless struct {
+	start string
+	fill  byte
+	read  int64
+}
 
-func (endless) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = 'x'
+func (e *endless) Read(p []byte) (int, error) {
+	n := copy(p, e.start)
+	e.start = e.start[n:]
+	for i := n; i < len(p); i++ {
+		p[i] = e.fill
 	}
+	e.read += int64(len(p))
 	return len(p), nil
 }
 
+// TestEndlessInputIsRefused reads streams that never end: one that is
+// not a calendar is refused after its first bytes, one that is stops at
+// the limit; a file exactly at the limit is read, one over it refused
+// before it is read.
 func TestEndlessInputIsRefused(t *testing.T) {
-	if _, err := readText(endless{}, 0, 1<<20); !errors.Is(err, errTooLarge) {
-		t.Fatalf("reading an endless stream: %v, want %v", err, errTooLarge)
+	const limit = 1 << 20
+	tests := []struct {
+		name     string
+		stream   *endless
+		err      error
+		mostRead int64
+	}{
+		{"NULs", &endless{fill: 0}, ErrNotCalendar, headSize},
+		{"text", &endless{fill: 'x'}, ErrNotCalendar, headSize},
+		{"blank lines", &endless{fill: '\n'}, ErrNotCalendar, headSize},
+		{"a BOM, then NULs", &endless{start: "\ufeff", fill: 0}, ErrNotCalendar, headSize},
+		{"a calendar without end", &endless{start: "BEGIN:VCALENDAR\r\n", fill: '\n'}, errTooLarge, limit + 1},
+		{"a first line without end", &endless{start: "BEGIN;X-A=", fill: 'a'}, errTooLarge, limit + 1},
+	}
+	for _, tt := range tests {
+		if _, err := readText(tt.stream, 0, limit); !errors.Is(err, tt.err) || tt.stream.read > tt.mostRead {
+			t.Errorf("%s: %v after reading %d bytes; want %v after at most %d", tt.name, err, tt.stream.read, tt.err, tt.mostRead)
+		}
 	}
 	text, err := readText(strings.NewReader("BEGIN:VCALENDAR\n"), 16, 16)
 	if err != nil || text != "BEGIN:VCALENDAR\n" {
 		t.Errorf("a file of exactly the limit: %q, %v", text, err)
 	}
-	if _, err := readText(strings.NewReader("BEGIN:VCALENDAR\n"), 16, 15); !errors.Is(err, errTooLarge) {
-		t.Errorf("a file one byte over the limit: %v", err)
+	over := &endless{start: "BEGIN:VCALENDAR\n"}
+	if _, err := readText(over, 16, 15); !errors.Is(err, errTooLarge) || over.read != 0 {
+		t.Errorf("a file one byte over the limit: %v after reading %d bytes; want %v before reading", err, over.read, errTooLarge)
+	}
+}
+
+// TestStartsCalendar reads the first bytes of a file as the reader reads
+// the file: whatever it will read as a calendar passes, and a start that
+// cannot begin one is refused.
+func TestStartsCalendar(t *testing.T) {
+	tests := []struct {
+		head  string
+		whole bool
+		want  bool
+	}{
+		{"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", false, true},
+		{"begin:vcalendar\n", true, true},
+		{"\ufeff\r\n\r\n  \r\nBEGIN:VCALENDAR\r\n", true, true},
+		{"BEGIN;X-A=1:VCALENDAR\nX", false, true},
+		{"BEGIN:VCAL\r\n ENDAR\r\nX", false, true}, // folded
+		{"BEGIN:VCAL\r\n ENDAR", true, true},
+		{"BEGIN:VCAL", false, true}, // cut: it may go on as a calendar
+		{"BEGIN:VCAL", true, false},
+		{"BEG", false, true},
+		{"BEGIN:VCALENDAR\r\n", false, true}, // a fold may follow: cut, but BEGIN
+		{"BEGIN:VEVENT\r\nBEGIN:VCALENDAR\r\n", false, false},
+		{"BEGIN:VCALENDARX\nX", false, false},
+		{"BEGINNING:VCALENDAR", false, false},
+		{"<html>", false, false},
+		{"\x00\x00\x00", false, false},
+		{"\r\n\r\n", false, false},
+		{"", true, false},
+	}
+	for _, tt := range tests {
+		if got := startsCalendar(tt.head, tt.whole); got != tt.want {
+			t.Errorf("startsCalendar(%q, whole %v) = %v, want %v", tt.head, tt.whole, got, tt.want)
+		}
+		if !tt.whole {
+			continue
+		}
+		// What a whole file's start says is what the reader says of it.
+		_, err := Parse("h.ics", strings.NewReader(tt.head))
+		if read := err == nil || !errors.Is(err, ErrNotCalendar); read != tt.want {
+			t.Errorf("%q: read %v (%v), but its start says %v", tt.head, read, err, tt.want)
+		}
+	}
+}
+
+// TestLargeFilesAreRefusedUnread reads files and streams larger than a
+// calendar may be, or that are not calendars: each is refused having read
+// and held no more than its first bytes, and a calendar is read into one
+// copy of its size, whether its size is known or not.
+func TestLargeFilesAreRefusedUnread(t *testing.T) {
+	dir := t.TempDir()
+	sparse := func(name string, size int64) string {
+		path := filepath.Join(dir, name)
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := f.Truncate(size); err != nil { // NULs, without the disk they would take
+			t.Fatal(err)
+		}
+		return path
+	}
+	tooLarge := sparse("large.ics", maxFile+1)
+	nuls := sparse("nuls.ics", 64<<20)
+	tests := []struct {
+		name string
+		read func() error
+		err  string
+	}{
+		{"a file over the limit", func() error { _, err := ReadFile(tooLarge); return err },
+			"cannot read calendar " + tooLarge + ": larger than 256 MiB, the most emtime reads of one calendar"},
+		{"a file of NULs", func() error { _, err := ReadFile(nuls); return err },
+			nuls + ": not an iCalendar file"},
+		{"standard input over the limit, from a file", func() error {
+			f, err := os.Open(tooLarge)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = Parse("stdin", f)
+			return err
+		}, "stdin: larger than 256 MiB, the most emtime reads of one calendar"},
+		{"a pipe of NULs", func() error {
+			r, w, err := os.Pipe()
+			if err != nil {
+				return err
+			}
+			go func() {
+				zeros := make([]byte, 64<<10)
+				for {
+					if _, err := w.Write(zeros); err != nil {
+						w.Close()
+						return
+					}
+				}
+			}()
+			_, err = Parse("stdin", r)
+			r.Close()
+			return err
+		}, "stdin: not an iCalendar file"},
+	}
+	for _, tt := range tests {
+		var err error
+		alloc := allocated(func() { err = tt.read() })
+		if err == nil || err.Error() != tt.err {
+			t.Errorf("%s: %v, want %s", tt.name, err, tt.err)
+		}
+		if alloc > 1<<20 {
+			t.Errorf("%s: allocated %d bytes, want at most 1 MiB", tt.name, alloc)
+		}
+	}
+
+	// A calendar of 8 MiB, read from a file and from a stream of unknown
+	// size: one copy of it held, and for the stream the blocks it was read
+	// in.
+	doc := "BEGIN:VCALENDAR\r\n" + strings.Repeat("X-A:"+strings.Repeat("a", 58)+"\r\n", 8<<20/64) + "END:VCALENDAR\r\n"
+	path := filepath.Join(dir, "big.ics")
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	size := uint64(len(doc))
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var text string
+	if alloc := allocated(func() { text, err = readText(f, sizeOf(f), maxFile) }); err != nil || text != doc || alloc > size+size/8 {
+		t.Errorf("a file of %d bytes: %d bytes read, %v, %d allocated; want it read whole into at most %d", size, len(text), err, alloc, size+size/8)
+	}
+	stream := struct{ io.Reader }{strings.NewReader(doc)} // no Len: a size not known
+	if alloc := allocated(func() { text, err = readText(stream, 0, maxFile) }); err != nil || text != doc || alloc > 2*size+size/4 {
+		t.Errorf("a stream of %d bytes: %d bytes read, %v, %d allocated; want it read whole into at most %d", size, len(text), err, alloc, 2*size+size/4)
 	}
 }

@@ -33,7 +33,9 @@
 // TEXT escapes. Values are slices of the one copy of the file kept in
 // memory. It repairs the structure where it is broken, each repair a
 // warning naming the file and line (see scan), and it bounds what a file
-// can make it hold or do: a file of at most 256 MiB, a line of at most
+// can make it hold or do: a file of at most 256 MiB (refused by its size
+// before it is read, a stream once it is read that far; one whose first
+// 16 KiB do not begin a calendar is refused there), a line of at most
 // 1 MiB, 10,000 lines and 1,000 attendees an event, components nested six
 // deep in one, the first 100 repairs named and the rest counted. Its work
 // grows with the size of the file and its memory is a small multiple of
@@ -188,21 +190,22 @@ const maxFile = 256 << 20
 var errTooLarge = fmt.Errorf("larger than %d MiB, the most emtime reads of one calendar", maxFile>>20)
 
 // ReadFile opens and parses a file on disk. Messages name the file by path.
+// A file larger than a calendar may be (256 MiB) is refused by its size,
+// before any of it is read; a device or a pipe is read no further than
+// that, or than its first bytes when they do not begin a calendar.
 func ReadFile(path string) (*Calendar, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read calendar: %w", err)
 	}
 	defer f.Close()
-	var size int64
-	if fi, err := f.Stat(); err == nil {
-		size = fi.Size()
-	}
-	text, err := readText(f, size, maxFile)
-	if errors.Is(err, errTooLarge) {
+	text, err := readText(f, sizeOf(f), maxFile)
+	switch {
+	case errors.Is(err, errTooLarge):
 		return nil, fmt.Errorf("cannot read calendar %s: %w", path, err)
-	}
-	if err != nil {
+	case errors.Is(err, ErrNotCalendar):
+		return nil, fmt.Errorf("%s: %w", path, err)
+	case err != nil:
 		return nil, fmt.Errorf("cannot read calendar: %w", err)
 	}
 	return parse(path, text)
@@ -210,13 +213,18 @@ func ReadFile(path string) (*Calendar, error) {
 
 // Parse reads one iCalendar document. name is used in every message
 // ("work.ics"). Data that is not iCalendar is an error wrapping
-// [ErrNotCalendar]; a file cut short is read as far as it goes, with a
-// warning; entries that cannot be read are skipped with a warning (see
-// [Calendar.Events]).
+// [ErrNotCalendar], found in its first bytes; a file cut short is read as
+// far as it goes, with a warning; entries that cannot be read are skipped
+// with a warning (see [Calendar.Events]). At most 256 MiB are read: a
+// larger file is an error, refused before it is read when r says its size
+// (a regular file, a bytes.Reader, a strings.Reader, a bytes.Buffer).
 func Parse(name string, r io.Reader) (*Calendar, error) {
 	var size int64
-	if l, ok := r.(interface{ Len() int }); ok { // bytes.Reader, strings.Reader, bytes.Buffer
-		size = int64(l.Len())
+	switch v := r.(type) {
+	case interface{ Len() int }: // bytes.Reader, strings.Reader, bytes.Buffer
+		size = int64(v.Len())
+	case *os.File: // standard input, say, when it is a file
+		size = sizeOf(v)
 	}
 	text, err := readText(r, size, maxFile)
 	if err != nil {
@@ -225,23 +233,123 @@ func Parse(name string, r io.Reader) (*Calendar, error) {
 	return parse(name, text)
 }
 
-// readText reads at most limit bytes into a string, in room for size
-// bytes reserved at once when size is known. It reads into a builder,
-// whose String does not copy: the one copy of the text is shared by every
-// value read from it.
+// sizeOf is how much is left to read of f when it is a regular file, and
+// 0 (not known) when it is a device, a pipe or a terminal.
+func sizeOf(f *os.File) int64 {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return 0
+	}
+	at, err := f.Seek(0, io.SeekCurrent)
+	if err != nil || at > fi.Size() {
+		return 0
+	}
+	return max(fi.Size()-at, 0)
+}
+
+// headSize is how much of a file is read before it is known to be a
+// calendar: its first line that is not blank must be BEGIN:VCALENDAR (or
+// begin as one, when it is longer), within these bytes.
+const headSize = 16 << 10
+
+// streamBlock is the size of the blocks a stream of unknown size is read
+// in: at most one of them is read into in part.
+const streamBlock = 1 << 20
+
+// readText reads at most limit bytes into a string. size is how large the
+// text says it is (0: not known): more than limit is refused before any of
+// it is read, and room for it is reserved once, so that the text is read
+// into the one copy kept (a strings.Builder, whose String does not copy).
+// First, headSize bytes are read and must begin a calendar. A stream of
+// unknown size is read in blocks, joined once at the end, rather than into
+// a buffer grown again and again, each growth a copy: it holds twice its
+// size at most, for a moment.
 func readText(r io.Reader, size, limit int64) (string, error) {
-	var b strings.Builder
-	if size > 0 && size <= limit {
-		b.Grow(int(size) + 1)
-	}
-	n, err := io.Copy(&b, io.LimitReader(r, limit+1))
-	if err != nil {
-		return "", err
-	}
-	if n > limit {
+	if size > limit {
 		return "", errTooLarge
 	}
+	lr := &io.LimitedReader{R: r, N: limit + 1}
+	var head strings.Builder
+	head.Grow(headSize)
+	if _, err := io.CopyN(&head, lr, headSize); err == io.EOF {
+		if !startsCalendar(head.String(), true) {
+			return "", ErrNotCalendar
+		}
+		return head.String(), nil
+	} else if err != nil {
+		return "", err
+	}
+	if !startsCalendar(head.String(), false) {
+		return "", ErrNotCalendar
+	}
+	if size > 0 {
+		// Room for all of it, and a byte more to see that it ends there.
+		var b strings.Builder
+		b.Grow(int(size) + 1)
+		b.WriteString(head.String())
+		if _, err := io.Copy(&b, lr); err != nil {
+			return "", err
+		}
+		if int64(b.Len()) > limit {
+			return "", errTooLarge
+		}
+		return b.String(), nil
+	}
+	blocks := []string{head.String()}
+	total := int64(head.Len())
+	for {
+		var b strings.Builder
+		b.Grow(streamBlock)
+		got, err := io.CopyN(&b, lr, streamBlock)
+		if got > 0 {
+			blocks = append(blocks, b.String())
+			total += got
+		}
+		if total > limit {
+			return "", errTooLarge
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	var b strings.Builder
+	b.Grow(int(total))
+	for _, s := range blocks {
+		b.WriteString(s)
+	}
 	return b.String(), nil
+}
+
+// startsCalendar reports whether head, the first bytes of a file (whole:
+// all of it), begins a calendar, as [scan] will read it: after a
+// byte-order mark, its first line that is not blank is BEGIN:VCALENDAR,
+// or, when head ends inside that line, begins as BEGIN does.
+func startsCalendar(head string, whole bool) bool {
+	lx := newLexer(strings.TrimPrefix(head, "\ufeff"))
+	for {
+		s, _, _, ok := lx.next()
+		if !ok {
+			return false
+		}
+		if isBlank(s) {
+			continue
+		}
+		if _, _, _, more := lx.next(); !whole && !more {
+			// Cut by the end of head: BEGIN, then ':' or ';', as far as
+			// head goes.
+			s = strings.TrimLeft(s, " \t")
+			if len(s) < 5 {
+				return strings.HasPrefix("BEGIN", upperASCII(s))
+			}
+			rest := strings.TrimLeft(s[5:], " \t")
+			return strings.EqualFold(s[:5], "BEGIN") && (rest == "" || rest[0] == ':' || rest[0] == ';')
+		}
+		p, st := splitLine(s)
+		return st != lineBad && p.name == "BEGIN" && componentName(p.Value) == "VCALENDAR"
+	}
 }
 
 // parse reads a calendar's text, handing the scan a reader of events so
