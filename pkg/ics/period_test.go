@@ -286,3 +286,61 @@ func periodOf(o rrule.ROption, t time.Time) int64 {
 	}
 	return dayNumber(t)
 }
+
+// TestRulesAfterTheRange expands series that begin long after the range
+// (in 2500, in the last month of the year 9999): they have nothing in it,
+// which is no reason for a warning, and their search costs nothing. In a
+// range of their own they repeat as usual.
+func TestRulesAfterTheRange(t *testing.T) {
+	rules := []string{
+		"FREQ=WEEKLY",
+		"FREQ=DAILY;INTERVAL=3",
+		"FREQ=MONTHLY;BYDAY=1MO",
+		"FREQ=YEARLY;COUNT=3",
+		"FREQ=HOURLY;BYHOUR=9,10",
+		"FREQ=MINUTELY;INTERVAL=30;BYDAY=MO",
+	}
+	// What the rest of the calendar costs.
+	base := NewBudget()
+	good, err := Parse("later.ics", strings.NewReader(withGoodEvents("")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := good.Events(WithBudget(context.Background(), base), calendar.Query{From: day(2026, 1, 1), To: day(2027, 1, 1)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, rule := range rules {
+		for _, dtstart := range []string{"25000104T100000Z", "99991201T100000Z", "20270104T100000Z"} {
+			doc := withGoodEvents("BEGIN:VEVENT\nUID:later\nSUMMARY:Later\nDTSTART:" + dtstart + "\nDURATION:PT1H\nRRULE:" + rule + "\nEND:VEVENT\n")
+			c, err := Parse("later.ics", strings.NewReader(doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := NewBudget()
+			r, err := c.Events(WithBudget(context.Background(), b), calendar.Query{From: day(2026, 1, 1), To: day(2027, 1, 1)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range r.Events {
+				got = append(got, show(e, time.UTC))
+			}
+			if len(r.Warnings) != 0 || !reflect.DeepEqual(got, goodEvents) || b.steps != base.steps {
+				t.Errorf("%s from %s: warnings %q, %d steps, occurrences\n%s\nwant none, %d steps (the rest of the calendar's) and\n%s", rule, dtstart, r.Warnings, b.steps, strings.Join(got, "\n"), base.steps, strings.Join(goodEvents, "\n"))
+			}
+		}
+	}
+	c, err := Parse("later.ics", strings.NewReader(withGoodEvents("BEGIN:VEVENT\nUID:later\nSUMMARY:Later\nDTSTART:25000104T100000Z\nDURATION:PT1H\nRRULE:FREQ=WEEKLY\nEND:VEVENT\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := query(t, c, calendar.Query{From: day(2500, 1, 1), To: day(2500, 2, 1)})
+	var got []string
+	for _, e := range r.Events {
+		got = append(got, show(e, time.UTC))
+	}
+	want := []string{"2500-01-04 10:00 – 2500-01-04 11:00 Later", "2500-01-11 10:00 – 2500-01-11 11:00 Later", "2500-01-18 10:00 – 2500-01-18 11:00 Later", "2500-01-25 10:00 – 2500-01-25 11:00 Later"}
+	if len(r.Warnings) != 0 || !reflect.DeepEqual(got, want) {
+		t.Errorf("in January 2500: warnings %q, occurrences %q; want none and %q", r.Warnings, got, want)
+	}
+}

@@ -98,6 +98,12 @@ func (s *search) charge(n int64) bool {
 // ahead); to is where the caller will stop, and bounds the search of a
 // rule that finds nothing.
 func (s *search) run(opt rrule.ROption, from, to time.Time, each func(time.Time) bool) stop {
+	if !opt.Dtstart.Before(to) {
+		// A series that begins after the range has nothing in it; its
+		// search, moved by whole cycles to the range, would look past
+		// the year 9999.
+		return stopDone
+	}
 	switch opt.Freq {
 	case rrule.HOURLY, rrule.MINUTELY, rrule.SECONDLY:
 		return s.subDaily(opt, from, to, each)
