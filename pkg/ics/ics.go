@@ -131,6 +131,9 @@
 //     a series without end.
 //   - INTERVAL=0 or below: INTERVAL=1 (repair).
 //   - A value written twice in a BY list (BYHOUR=9,9): once.
+//   - A BYSETPOS of 0 or past 366 either way (RFC 5545: 1 to 366, -1 to
+//     -366), which rrule-go refuses the rule for: left out (repair); with
+//     none left, the rule repeats nothing and DTSTART alone counts.
 //   - RECURRENCE-ID;RANGE=THISANDFUTURE: this and every later occurrence,
 //     RDATEs included, moves by the override's change of start and takes
 //     its length and details, until the next such override (RFC 5545

@@ -344,3 +344,66 @@ func TestRulesAfterTheRange(t *testing.T) {
 		t.Errorf("in January 2500: warnings %q, occurrences %q; want none and %q", r.Warnings, got, want)
 	}
 }
+
+// TestBadSetPositions reads BYSETPOS values that are no position in a set
+// (0, or past 366 either way), which rrule-go refuses the whole rule for:
+// they are left out with a warning and the rule expanded with the rest;
+// with none left, the rule repeats nothing and its DTSTART still counts.
+func TestBadSetPositions(t *testing.T) {
+	c := load(t, "bysetpos.ics")
+	r := query(t, c, calendar.Query{From: day(2026, 1, 1), To: day(2026, 4, 1)})
+	var got []string
+	for _, e := range r.Events {
+		got = append(got, e.UID+" "+show(e, time.UTC))
+	}
+	want := []string{
+		"a 2026-01-01 10:00 – 2026-01-01 11:00 M", // DTSTART, also the first weekday
+		"b 2026-01-01 10:00 – 2026-01-01 11:00 M",
+		"c 2026-01-01 10:00 – 2026-01-01 11:00 M",
+		"d 2026-01-01 10:00 – 2026-01-01 11:00 M",
+		"a 2026-01-30 10:00 – 2026-01-30 11:00 M",
+		"a 2026-02-02 10:00 – 2026-02-02 11:00 M",
+		"a 2026-02-27 10:00 – 2026-02-27 11:00 M",
+		"a 2026-03-02 10:00 – 2026-03-02 11:00 M",
+		"a 2026-03-31 10:00 – 2026-03-31 11:00 M",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("occurrences\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	wantWarnings := []string{
+		"bysetpos.ics:5 (UID a): BYSETPOS 400, -400 and 0 are not positions in a set (1 to 366, or -1 to -366); left them out",
+		`bysetpos.ics:15 (UID b): RRULE "FREQ=YEARLY;BYSETPOS=1;BYMONTHDAY=31;BYMONTH=2" yields no occurrence up to the year 2399; left its repeats out`,
+		`bysetpos.ics:25 (UID c): RRULE "FREQ=DAILY;BYSETPOS=2" yields no occurrence up to the year 2399; left its repeats out`,
+	}
+	if !reflect.DeepEqual(r.Warnings, wantWarnings) {
+		t.Errorf("warnings\n%s\nwant\n%s", strings.Join(r.Warnings, "\n"), strings.Join(wantWarnings, "\n"))
+	}
+
+	tests := []struct {
+		rule    string
+		n       int // occurrences from 2026-01-01 to 2026-04-01
+		warning string
+	}{
+		{"FREQ=MONTHLY;BYDAY=MO;BYSETPOS=0", 1,
+			"RRULE with BYSETPOS=0 names no position in a set (1 to 366, or -1 to -366) and repeats nothing; counted its DTSTART alone"},
+		{"FREQ=WEEKLY;BYSETPOS=367,-367,99999999999999999999", 1,
+			"RRULE with BYSETPOS=367,-367,99999999999999999999 names no position in a set (1 to 366, or -1 to -366) and repeats nothing; counted its DTSTART alone"},
+		{"FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1,0,0", 4, // DTSTART (a Thursday), and each first Monday
+			"BYSETPOS 0 is not a position in a set (1 to 366, or -1 to -366); left it out"},
+		{"FREQ=YEARLY;BYYEARDAY=1,-1;BYSETPOS=366,-366,2", 1, ""}, // DTSTART; 2026-12-31 is after the range
+	}
+	for _, tt := range tests {
+		c, err := Parse("p.ics", strings.NewReader("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:p\nDTSTART:20260101T100000Z\nRRULE:"+tt.rule+"\nEND:VEVENT\nEND:VCALENDAR\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := query(t, c, calendar.Query{From: day(2026, 1, 1), To: day(2026, 4, 1)})
+		var want []string
+		if tt.warning != "" {
+			want = []string{"p.ics:2 (UID p): " + tt.warning}
+		}
+		if len(r.Events) != tt.n || !reflect.DeepEqual(r.Warnings, want) {
+			t.Errorf("%s: %d occurrences, warnings %q; want %d and %q", tt.rule, len(r.Events), r.Warnings, tt.n, want)
+		}
+	}
+}

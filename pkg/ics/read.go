@@ -161,9 +161,10 @@ type rule struct {
 	until *dateTime
 	text  string
 	// repairs say how a value the rule gives was read another way; none
-	// says it repeats nothing (COUNT=0).
+	// says why it repeats nothing (COUNT=0, no BYSETPOS left), "" when
+	// it repeats.
 	repairs []string
-	none    bool
+	none    string
 }
 
 // rdate is one RDATE value, maybe a PERIOD with its own end or duration.
@@ -297,8 +298,8 @@ func readEvent(ev *component, zones *zoneBook) (*entry, error) {
 			return e, fmt.Errorf("RRULE %q: %w; skipped it", clip(p.Value, 80), err)
 		}
 		repairs = append(repairs, r.repairs...)
-		if r.none {
-			repairs = append(repairs, "RRULE with COUNT=0 repeats nothing; counted its DTSTART alone")
+		if r.none != "" {
+			repairs = append(repairs, r.none)
 			continue
 		}
 		if r.until != nil && r.until.kind == kindDate && e.start.kind != kindDate {
@@ -426,7 +427,7 @@ const maxInterval = 1_000_000
 func readRule(text string, zones *zoneBook) (rule, error) {
 	var parts, repairs []string
 	var until *dateTime
-	none := false
+	none := ""
 	for _, part := range strings.Split(strings.TrimPrefix(strings.TrimSpace(text), "RRULE:"), ";") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -456,9 +457,37 @@ func readRule(text string, zones *zoneBook) (rule, error) {
 				// end, and mean it (a documented reading, not a repair).
 				continue
 			case err == nil && n == 0:
-				none = true
+				none = "RRULE with COUNT=0 repeats nothing; counted its DTSTART alone"
 				continue
 			}
+		case "BYSETPOS":
+			// RFC 5545: a position in a set of at most 366, from the
+			// start (1 to 366) or the end (-1 to -366). rrule-go refuses
+			// the whole rule for one value outside; those are left out.
+			var kept, bad []string
+			for _, x := range strings.Split(v, ",") {
+				n, err := strconv.Atoi(strings.TrimSpace(x))
+				if errors.Is(err, strconv.ErrRange) || err == nil && (n == 0 || n > 366 || n < -366) {
+					if x = strings.TrimSpace(x); !slices.Contains(bad, x) {
+						bad = append(bad, x)
+					}
+					continue
+				}
+				kept = append(kept, x)
+			}
+			if len(bad) == 0 {
+				break
+			}
+			if len(kept) == 0 {
+				none = fmt.Sprintf("RRULE with BYSETPOS=%s names no position in a set (1 to 366, or -1 to -366) and repeats nothing; counted its DTSTART alone", clip(v, 40))
+				continue
+			}
+			what := "is not a position in a set (1 to 366, or -1 to -366); left it out"
+			if len(bad) > 1 {
+				what = "are not positions in a set (1 to 366, or -1 to -366); left them out"
+			}
+			repairs = append(repairs, fmt.Sprintf("BYSETPOS %s %s", listed(bad), what))
+			v = strings.Join(kept, ",")
 		case "INTERVAL":
 			n, err := strconv.Atoi(v)
 			switch {
@@ -497,6 +526,20 @@ func readRule(text string, zones *zoneBook) (rule, error) {
 		return rule{}, err
 	}
 	return rule{opt: *opt, until: until, text: text, repairs: repairs, none: none}, nil
+}
+
+// listed writes values for a message: "0", "400, -400 and 0".
+func listed(v []string) string {
+	if len(v) > 5 {
+		v = append(v[:5:5], fmt.Sprintf("%d more", len(v)-5))
+	}
+	for i := range v {
+		v[i] = clip(v[i], 20)
+	}
+	if len(v) == 1 {
+		return v[0]
+	}
+	return strings.Join(v[:len(v)-1], ", ") + " and " + v[len(v)-1]
 }
 
 func isDigits(s string) bool {
