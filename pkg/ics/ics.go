@@ -2,8 +2,11 @@
 // reads the file once, turns each VEVENT into a master or an override
 // (RECURRENCE-ID), drops duplicates, and resolves every zone it names:
 // IANA, Windows ("W. Europe Standard Time"), names hidden in longer TZIDs
-// ("/mozilla.org/…/America/New_York") and, last, the fixed offset of the
-// file's own VTIMEZONE. [Calendar.Events] then expands each series with
+// ("/mozilla.org/…/America/New_York") and, last, the file's own VTIMEZONE:
+// the changes of offset its STANDARD and DAYLIGHT components' DTSTART,
+// RRULE and RDATE give from 1970 to 2100 (Outlook's "Customized Time
+// Zone"), bounded in number and in work, else its fixed offset, with a
+// warning. [Calendar.Events] then expands each series with
 // rrule-go in the event's own wall clock, applies RDATE, EXDATE and
 // overrides, and returns the occurrences that overlap the query window,
 // cancelled ones included. A file that is not iCalendar is an error; an
@@ -489,12 +492,45 @@ func readVTimezone(tz *component, zones *zoneBook) {
 	}
 	for _, sub := range tz.subs {
 		standard := sub.name == "STANDARD"
-		for _, p := range sub.props {
-			if p.name == "TZOFFSETTO" {
-				if off, ok := parseOffset(p.Value); ok && (standard || !v.hasOffset) {
-					v.offset, v.hasOffset = off, true
+		if !standard && sub.name != "DAYLIGHT" {
+			continue
+		}
+		o := observance{dst: !standard}
+		var hasStart, hasFrom, hasTo bool
+		for i := range sub.props {
+			p := &sub.props[i]
+			switch p.name {
+			case "TZOFFSETTO":
+				if off, ok := parseOffset(p.Value); ok {
+					o.to, hasTo = off, true
+					if standard || !v.hasOffset {
+						v.offset, v.hasOffset = off, true
+					}
+				}
+			case "TZOFFSETFROM":
+				o.from, hasFrom = parseOffset(p.Value)
+			case "DTSTART":
+				if d, err := parseValue(p.Value, false, "", nil); err == nil && d.kind != kindDate {
+					o.start, hasStart = d.civil, true
+				}
+			case "TZNAME":
+				o.name = zoneAbbreviation(p.Value)
+			case "RRULE":
+				if r, err := readRule(p.Value, nil); err == nil && r.none == "" && len(o.rules) < maxObservanceRules {
+					r.text = strings.Clone(clip(r.text, 80))
+					r.repairs = nil
+					o.rules = append(o.rules, r)
+				}
+			case "RDATE":
+				for _, x := range splitList(p.Value) {
+					if d, err := parseValue(x, false, "", nil); err == nil && d.kind != kindDate && len(o.rdates) < maxObservanceRDates {
+						o.rdates = append(o.rdates, d.civil)
+					}
 				}
 			}
+		}
+		if hasStart && hasFrom && hasTo && len(v.observances) < maxObservances {
+			v.observances = append(v.observances, o)
 		}
 	}
 	if id != "" {
