@@ -5,11 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
+	"github.com/clipperhouse/displaywidth"
 	"github.com/emtime/emtime/pkg/cli"
 )
 
@@ -32,12 +33,13 @@ func terminalRun(t *testing.T, width int, args ...string) string {
 
 var escape = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
-// widest is the widest line of s, in columns (every character the
-// reports draw is one column wide).
+// widest is the widest line of s, in the columns a terminal draws it in:
+// a CJK character, an emoji or a flag two, a letter with its combining
+// accent one (what tmux 3.3 does with the titles of titles.ics).
 func widest(s string) (int, string) {
 	n, line := 0, ""
 	for l := range strings.SplitSeq(s, "\n") {
-		if w := utf8.RuneCountInString(escape.ReplaceAllString(l, "")); w > n {
+		if w := displaywidth.String(escape.ReplaceAllString(l, "")); w > n {
 			n, line = w, l
 		}
 	}
@@ -72,6 +74,15 @@ func TestTerminalScreens(t *testing.T) {
 		screen{"events-em-pipe", 0, []string{"events", "--demo"}},
 		screen{"events-overloaded-80", 80, []string{"events", "--demo=overloaded", "--show-commits"}},
 	)
+	// Titles in CJK, with emoji and flags, with combining accents.
+	titles := filepath.Join("..", "..", "testdata", "terminal", "titles.ics")
+	for _, w := range []int{80, 60} {
+		n := strconv.Itoa(w)
+		screens = append(screens,
+			screen{"meetings-titles-" + n, w, []string{"meetings", "--ics", titles, "--me", "me@x.com", "--from", "2026-03-02", "--to", "2026-03-15"}},
+			screen{"events-titles-" + n, w, []string{"events", "--ics", titles, "--me", "me@x.com", "--from", "2026-03-02", "--to", "2026-03-08"}},
+		)
+	}
 	dir := filepath.Join("..", "..", "testdata", "terminal")
 	for _, s := range screens {
 		t.Run(s.name, func(t *testing.T) {

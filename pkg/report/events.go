@@ -362,11 +362,3 @@ func cells(texts ...string) []string {
 	}
 	return texts
 }
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}

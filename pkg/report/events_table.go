@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/emtime/emtime/pkg/textsafe"
-	"github.com/olekukonko/tablewriter/pkg/twwidth"
 )
 
 // minTitleWidth is the narrowest a title is clipped to in the list a
@@ -29,9 +28,9 @@ func WriteEventsList(w io.Writer, events []Event, zone string, st Style) error {
 	var timeW, kindW, countsW int
 	for i, e := range events {
 		rows[i] = newEventRow(e)
-		timeW = max(timeW, displayWidth(rows[i].time))
-		kindW = max(kindW, displayWidth(rows[i].kind))
-		countsW = max(countsW, displayWidth(rows[i].counts))
+		timeW = max(timeW, textWidth(rows[i].time))
+		kindW = max(kindW, textWidth(rows[i].kind))
+		countsW = max(countsW, textWidth(rows[i].counts))
 	}
 	titleAt := 2 + timeW + 2 + kindW + 2 + countsW + 2
 	titleW := 0 // no limit
@@ -49,9 +48,9 @@ func WriteEventsList(w io.Writer, events []Event, zone string, st Style) error {
 			title = textsafe.Line(events[i].Reason) // its hash, when its subject was not read
 		}
 		if titleW > 0 {
-			title = clipWidth(title, titleW)
+			title = clip(title, titleW)
 		}
-		line := fmt.Sprintf("  %-*s  %-*s  %-*s  %s", timeW, r.time, kindW, r.kind, countsW, r.counts, title)
+		line := "  " + padRight(r.time, timeW) + "  " + padRight(r.kind, kindW) + "  " + padRight(r.counts, countsW) + "  " + title
 		b.WriteString(strings.TrimRight(line, " ") + "\n")
 		if st.Wide {
 			indent := strings.Repeat(" ", 2+timeW+2)
@@ -137,23 +136,4 @@ func dim(s string) string {
 		lines[i] = "\x1b[2m" + l + "\x1b[0m"
 	}
 	return strings.Join(lines, "\n") + "\n"
-}
-
-// clipWidth shortens s to at most n columns, ending with "…" when it was
-// cut; wide characters take two columns.
-func clipWidth(s string, n int) string {
-	if twwidth.Width(s) <= n {
-		return s
-	}
-	var b strings.Builder
-	used := 0
-	for _, r := range s {
-		rw := twwidth.Width(string(r))
-		if used+rw > n-1 {
-			break
-		}
-		b.WriteRune(r)
-		used += rw
-	}
-	return b.String() + "…"
 }

@@ -10,8 +10,6 @@ import (
 	"strings"
 
 	"github.com/emtime/emtime/pkg/textsafe"
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 )
 
 // meetingsMinTitle is the least room a series' title gets in the table.
@@ -58,9 +56,9 @@ func WriteMeetingsTable(w io.Writer, r MeetingsReport, st Style, width int) erro
 	// The title takes the room the other columns leave; on a narrow
 	// terminal the figures the text says otherwise go first.
 	width1 := func(c column) int {
-		n := displayWidth(c.head)
+		n := textWidth(c.head)
 		for _, x := range r.Series {
-			n = max(n, displayWidth(c.cell(x)))
+			n = max(n, textWidth(c.cell(x)))
 		}
 		return n
 	}
@@ -82,15 +80,10 @@ func WriteMeetingsTable(w io.Writer, r MeetingsReport, st Style, width int) erro
 		cols = slices.DeleteFunc(cols, func(c column) bool { return c.head == drop })
 	}
 	titleRoom := max(room(), meetingsMinTitle)
-	head := make([]string, len(cols))
-	aligns := make([]tw.Align, len(cols))
+	rows := [][]string{make([]string, len(cols))}
 	for i, c := range cols {
-		head[i], aligns[i] = c.head, tw.AlignLeft
-		if c.right {
-			aligns[i] = tw.AlignRight
-		}
+		rows[0][i] = c.head
 	}
-	rows := make([][]string, 0, len(r.Series))
 	for _, x := range r.Series {
 		row := make([]string, len(cols))
 		for i, c := range cols {
@@ -99,35 +92,30 @@ func WriteMeetingsTable(w io.Writer, r MeetingsReport, st Style, width int) erro
 		row[1] = clip(row[1], titleRoom)
 		rows = append(rows, row)
 	}
-
-	var tb bytes.Buffer
-	opts := []tablewriter.Option{
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRendition(tw.Rendition{Borders: tw.BorderNone, Settings: tw.Settings{
-			Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off},
-			Lines:      tw.Lines{ShowHeaderLine: tw.Off},
-		}}),
-		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: aligns}),
-		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: aligns}),
-	}
-	if !st.Unicode {
-		opts = append(opts, tablewriter.WithSymbols(tw.NewSymbols(tw.StyleASCII)))
-	}
-	t := tablewriter.NewTable(&tb, opts...)
-	t.Header(head)
-	for _, row := range rows {
-		if err := t.Append(row); err != nil {
-			return err
+	if len(rows) > 1 {
+		// Laid out here, not by the tables' library, which counts a
+		// title's joined emoji and flags by their code points and would
+		// put the columns out of line.
+		widths := make([]int, len(cols))
+		for _, row := range rows {
+			for i, cell := range row {
+				widths[i] = max(widths[i], textWidth(cell))
+			}
 		}
-	}
-	if len(rows) > 0 {
-		if err := t.Render(); err != nil {
-			return err
-		}
-		for _, l := range strings.Split(strings.TrimRight(tb.String(), "\n"), "\n") {
-			// The table's own margin, and the blanks that pad the last
-			// column, go.
-			out.WriteString(strings.TrimRight(strings.TrimPrefix(l, " "), " ") + "\n")
+		for _, row := range rows {
+			var l strings.Builder
+			for i, cell := range row {
+				if i > 0 {
+					l.WriteString("  ")
+				}
+				pad := strings.Repeat(" ", widths[i]-textWidth(cell))
+				if cols[i].right {
+					l.WriteString(pad + cell)
+				} else {
+					l.WriteString(cell + pad)
+				}
+			}
+			out.WriteString(strings.TrimRight(l.String(), " ") + "\n")
 		}
 		out.WriteString("\n")
 		para(fmt.Sprintf("%s you organise. Sorted by %s. Time is each series' share of the meeting time; focus cost is the focus time the range would gain without it.",

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 // TestMeetingsReportAddsUp: the series listed add up to the range's
@@ -47,7 +46,7 @@ func TestMeetingsTableFitsTheWidth(t *testing.T) {
 			}
 			out := b.String()
 			for _, l := range strings.Split(out, "\n") {
-				if n := utf8.RuneCountInString(l); n > width {
+				if n := textWidth(l); n > width {
 					t.Errorf("width %d: a line of %d: %q", width, n, l)
 				}
 			}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/clipperhouse/displaywidth"
 	"io"
 	"math"
 	"strconv"
@@ -154,7 +155,7 @@ func (c trendChart) rows() []string {
 		// "overloaded" is wider than the column: its letter, which the
 		// key names, and the sentence under the chart says it in words.
 		t := rolling(r.Columns[last]).RollingTrack
-		if now = trackLabel(t); displayWidth(now) > trendValueWidth-1 {
+		if now = trackLabel(t); textWidth(now) > trendValueWidth-1 {
 			now = trackLetter(t, c.st)
 		}
 	}
@@ -168,7 +169,7 @@ func (c trendChart) rows() []string {
 // row is a line of the chart: the group and row labels, the strip of
 // columns, and the value on the right.
 func (c trendChart) row(group, label, strip, value string) string {
-	pad := c.cell*len(c.r.Columns) - displayWidth(strip)
+	pad := c.cell*len(c.r.Columns) - textWidth(strip)
 	return fmt.Sprintf("%-9s %-7s %s%s %*s", group, label, strip, strings.Repeat(" ", max(pad, 0)), trendValueWidth-1, value)
 }
 
@@ -371,46 +372,68 @@ func pick(st Style, unicode, ascii string) string {
 	return ascii
 }
 
-func displayWidth(s string) int {
-	// The chart's glyphs are each one column wide; ANSI colour takes none.
-	n, esc := 0, false
-	for _, r := range s {
-		switch {
-		case r == '\x1b':
-			esc = true
-		case esc:
-			esc = r != 'm'
-		default:
-			n++
-		}
-	}
-	return n
-}
-
 // wrapText breaks s into lines of at most width columns at spaces: the
 // first line starts with first, the others with rest. A word longer than
-// a line stands alone on its line. Colour takes no column.
+// a line (a title in a script written without spaces, say) is cut across
+// lines between its characters. Colour takes no column.
 func wrapText(s string, width int, first, rest string) string {
+	words := strings.Fields(s)
+	if len(words) == 0 {
+		return "\n"
+	}
 	var b strings.Builder
-	prefix := first
-	lineLen := 0
-	for _, word := range strings.Fields(s) {
-		n := displayWidth(word)
-		switch {
-		case lineLen == 0:
-			b.WriteString(prefix)
-			lineLen = displayWidth(prefix)
-		case lineLen+1+n > width:
-			b.WriteString("\n" + rest)
-			lineLen = displayWidth(rest)
-		default:
-			b.WriteByte(' ')
-			lineLen++
+	b.WriteString(first)
+	lineLen, empty := textWidth(first), true // empty: no word on the line yet
+	newline := func() {
+		b.WriteString("\n" + rest)
+		lineLen, empty = textWidth(rest), true
+	}
+	for _, word := range words {
+		n := textWidth(word)
+		if !empty {
+			if lineLen+1+n <= width {
+				b.WriteByte(' ')
+				lineLen++
+			} else {
+				newline()
+			}
+		}
+		for lineLen+n > width && !strings.Contains(word, "\x1b") {
+			head := headOf(word, width-lineLen)
+			if head == "" {
+				if !empty {
+					newline()
+					continue
+				}
+				// Not even one character fits: one goes all the same.
+				if g := displaywidth.StringGraphemes(word); g.Next() {
+					head = g.Value()
+				}
+			}
+			b.WriteString(head)
+			word = word[len(head):]
+			n = textWidth(word)
+			newline()
 		}
 		b.WriteString(word)
 		lineLen += n
-		prefix = rest
+		empty = false
 	}
 	b.WriteByte('\n')
 	return b.String()
+}
+
+// headOf is the longest start of s, cut between characters, that takes at
+// most n columns.
+func headOf(s string, n int) string {
+	used, end := 0, 0
+	for g := displaywidth.StringGraphemes(s); g.Next(); {
+		w := textWidth(g.Value())
+		if used+w > n {
+			break
+		}
+		used += w
+		end += len(g.Value())
+	}
+	return s[:end]
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 // TestTrendReportCarriesTheTrend: the document says what the trend
@@ -82,7 +81,7 @@ func TestTrendTableFitsTheWidth(t *testing.T) {
 			r := promotionTrend(t, 4, TrendChartColumns(width))
 			lines := trendTable(t, r, st, width)
 			for _, l := range lines {
-				if n := utf8.RuneCountInString(l); n > width {
+				if n := textWidth(l); n > width {
 					t.Errorf("width %d, unicode %v: a line of %d: %q", width, st.Unicode, n, l)
 				}
 			}

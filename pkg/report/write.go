@@ -177,7 +177,7 @@ func renderWeekTable(w io.Writer, r Report, st Style, l weekLayout) error {
 func maxLineWidth(s string) int {
 	n := 0
 	for line := range strings.SplitSeq(s, "\n") {
-		n = max(n, displayWidth(line))
+		n = max(n, textWidth(line))
 	}
 	return n
 }
