@@ -374,8 +374,10 @@ func pick(st Style, unicode, ascii string) string {
 
 // wrapText breaks s into lines of at most width columns at spaces: the
 // first line starts with first, the others with rest. A word longer than
-// a line (a title in a script written without spaces, say) is cut across
-// lines between its characters. Colour takes no column.
+// a line is cut across lines between its characters when it has a
+// character beyond ASCII (a title in a script written without spaces,
+// say); an ASCII one (a URL, a path) stands whole on its line, so that it
+// can still be copied. Colour takes no column.
 func wrapText(s string, width int, first, rest string) string {
 	words := strings.Fields(s)
 	if len(words) == 0 {
@@ -398,7 +400,7 @@ func wrapText(s string, width int, first, rest string) string {
 				newline()
 			}
 		}
-		for lineLen+n > width && !strings.Contains(word, "\x1b") {
+		for lineLen+n > width && cuttable(word) {
 			head := headOf(word, width-lineLen)
 			if head == "" {
 				if !empty {
@@ -421,6 +423,12 @@ func wrapText(s string, width int, first, rest string) string {
 	}
 	b.WriteByte('\n')
 	return b.String()
+}
+
+// cuttable says whether wrapText may cut word across lines: it has a
+// character beyond ASCII, and no colour.
+func cuttable(word string) bool {
+	return !strings.Contains(word, "\x1b") && strings.ContainsFunc(word, func(r rune) bool { return r >= utf8.RuneSelf })
 }
 
 // headOf is the longest start of s, cut between characters, that takes at

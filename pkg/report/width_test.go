@@ -80,3 +80,14 @@ func TestWrapTextWide(t *testing.T) {
 		}
 	}
 }
+
+// TestWrapKeepsURLs checks that an ASCII word wider than a line (a URL, a
+// path) is left whole on a line of its own, so that it can be copied.
+func TestWrapKeepsURLs(t *testing.T) {
+	url := "https://accounts.google.com/o/oauth2/auth?client_id=emtime"
+	got := Wrap("open "+url+" to sign in", 30, "", "  ")
+	want := "open\n  " + url + "\n  to sign in\n"
+	if got != want {
+		t.Errorf("Wrap cut a URL:\n%s\nwant:\n%s", got, want)
+	}
+}
