@@ -46,8 +46,8 @@ func widest(s string) (int, string) {
 	return n, line
 }
 
-// TestTerminalScreens checks what a new user reads first, at 80 and 120
-// columns and through a pipe: no line of a screen is wider than the
+// TestTerminalScreens checks what a new user reads first, at 60, 80 and
+// 120 columns and through a pipe: no line of a screen is wider than the
 // terminal, for every demo persona, and each screen is a golden file under
 // testdata/terminal (rewrite them with `go test ./pkg/cli -update` and
 // review the diff).
@@ -62,6 +62,7 @@ func TestTerminalScreens(t *testing.T) {
 		screens = append(screens,
 			screen{"analyze-" + p + "-80", 80, []string{"analyze", "--demo=" + p}},
 			screen{"analyze-" + p + "-120", 120, []string{"analyze", "--demo=" + p}},
+			screen{"analyze-" + p + "-60", 60, []string{"analyze", "--demo=" + p}},
 			screen{"trend-" + p + "-80", 80, []string{"trend", "--demo=" + p}},
 			screen{"meetings-" + p + "-80", 80, []string{"meetings", "--demo=" + p, "--target", "ic", "--suggest-moves"}},
 		)

@@ -133,10 +133,24 @@ func writeHeatmap(w io.Writer, r Report, st Style) {
 		}
 		fmt.Fprintf(w, "%s%s\n", b.String(), edge)
 	}
+	// The legend, its keys on as many lines as the width needs, none cut.
+	const indent = "     "
 	b.Reset()
-	b.WriteString("     ")
+	b.WriteString(indent)
+	at := len(indent)
 	for i := 1; i < len(shades); i++ {
-		fmt.Fprintf(&b, "%s %s  ", strings.Repeat(shades[i], 2), heatLevels[i])
+		key := strings.Repeat(shades[i], 2) + " " + heatLevels[i]
+		switch n := textWidth(key); {
+		case at == len(indent):
+		case st.Width > 0 && at+2+n > st.Width:
+			b.WriteString("\n" + indent)
+			at = len(indent)
+		default:
+			b.WriteString("  ")
+			at += 2
+		}
+		b.WriteString(key)
+		at += textWidth(key)
 	}
-	fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	fmt.Fprintln(w, b.String())
 }

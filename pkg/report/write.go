@@ -88,6 +88,9 @@ func writeTable(w io.Writer, r Report, st Style) error {
 	if l.short && slices.ContainsFunc(r.Weeks, func(wk Week) bool { return !wk.Full && !wk.Current }) {
 		fmt.Fprintln(w, "~ part of a week")
 	}
+	if l.narrow && slices.ContainsFunc(r.Weeks, func(wk Week) bool { return wk.Track == verdict.TrackOverloaded }) {
+		fmt.Fprintln(w, "over: overloaded")
+	}
 	b := r.Settings.Bands
 	fmt.Fprintln(w)
 	fmt.Fprint(w, wrap(fmt.Sprintf("Bands: meetings %s–%s of working time is an engineering manager's; focus %s–%s is an individual contributor's coding time.",
@@ -108,15 +111,19 @@ func writeTable(w io.Writer, r Report, st Style) error {
 }
 
 // weekLayout is one way to draw the table of weeks: how many cells a bar
-// has (0: the share alone) and whether the headers are the short ones.
+// has (0: the share alone), whether the headers are the short ones, and
+// whether the cells are the narrowest (weeks without their year, the
+// coding share without its track, "over" for overloaded).
 type weekLayout struct {
-	bar   int
-	short bool
+	bar    int
+	short  bool
+	narrow bool
 }
 
 // weekLayouts are tried in order until the table fits the width: narrower
-// bars first, then shorter headers, then no bars.
-var weekLayouts = [...]weekLayout{{10, false}, {5, false}, {5, true}, {0, true}}
+// bars first, then shorter headers, then no bars, then the narrowest
+// cells.
+var weekLayouts = [...]weekLayout{{10, false, false}, {5, false, false}, {5, true, false}, {0, true, false}, {0, true, true}}
 
 // writeWeekTable draws the table of weeks in the first layout that fits
 // st.Width (the last when none does), and says which.
@@ -137,6 +144,22 @@ func writeWeekTable(w io.Writer, r Report, st Style) (weekLayout, error) {
 	return l, err
 }
 
+// pickNarrow is wide, or narrow in the narrowest layout.
+func pickNarrow(l weekLayout, wide, narrow string) string {
+	if l.narrow {
+		return narrow
+	}
+	return wide
+}
+
+// narrowTrack is a week's track in the narrowest table of weeks.
+func narrowTrack(t verdict.Track) string {
+	if t == verdict.TrackOverloaded {
+		return "over"
+	}
+	return string(t)
+}
+
 func renderWeekTable(w io.Writer, r Report, st Style, l weekLayout) error {
 	t := newTable(w, st)
 	header := []string{"Week", "Capacity", "Meetings", "Focus", "Fragmented"}
@@ -144,12 +167,22 @@ func renderWeekTable(w io.Writer, r Report, st Style, l weekLayout) error {
 		header = []string{"Week", "Hours", "Meet", "Focus", "Frag"}
 	}
 	if r.HasGit() {
-		header = append(header, "Coding")
+		header = append(header, pickNarrow(l, "Coding", "Code"))
 	}
 	t.Header(append(header, "Track"))
+	track := func(t verdict.Track) string { return string(t) }
+	coding := func(t Tally) string { return codingCell(t, r.Settings.Bands) }
+	if l.narrow {
+		track = narrowTrack
+		coding = func(t Tally) string { return strings.Fields(codingCell(t, r.Settings.Bands))[0] }
+	}
 	b := r.Settings.Bands
 	for _, wk := range r.Weeks {
 		label := wk.WeekStart
+		if l.narrow {
+			// The year is in the line over the table.
+			label = strings.TrimPrefix(label, label[:min(5, len(label))])
+		}
 		switch {
 		case wk.Current:
 			label += " *"
@@ -163,9 +196,9 @@ func renderWeekTable(w io.Writer, r Report, st Style, l weekLayout) error {
 			bar(wk.FocusShare, l.bar, st, b.EMFocusMax, b.ICFocusMin, b.ICFocusMax),
 			pctOf(wk.FragmentedShare))
 		if r.HasGit() {
-			row = append(row, codingCell(wk.Tally, b))
+			row = append(row, coding(wk.Tally))
 		}
-		row = append(row, paint(textsafe.Line(string(wk.Track)), wk.Track, st))
+		row = append(row, paint(textsafe.Line(track(wk.Track)), wk.Track, st))
 		if err := t.Append(row); err != nil {
 			return err
 		}
@@ -184,7 +217,8 @@ func maxLineWidth(s string) int {
 
 // Wrap breaks s at word boundaries into lines of at most width columns,
 // the first starting with first, the others with rest; every line ends
-// with a line feed. A word longer than a line (a URL) is never broken.
+// with a line feed. A word longer than a line is cut across lines when it
+// has a character beyond ASCII; an ASCII one (a URL) is never broken.
 func Wrap(s string, width int, first, rest string) string { return wrap(s, width, first, rest) }
 
 // wrap breaks s at word boundaries into lines of at most width columns
