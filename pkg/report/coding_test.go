@@ -336,7 +336,7 @@ func TestCodingEvents(t *testing.T) {
 		t.Errorf("rows in the order %v, want by start", kinds)
 	}
 	s := rows[0]
-	if s.Start != "2026-03-02T13:00:00Z" || s.Reason != "my commits at most 2h00 apart, from 0h30 before the first to the last" || counts(s) != "2h00 away 1h00" {
+	if s.Start != "2026-03-02T13:00:00Z" || s.Reason != "my commits at most 2h00 apart, from 0h30 before the first to the last" || counts(s) != "2h00 not counted 1h00" || s.AwayMinutes != 0 {
 		t.Errorf("session row %+v (counts %q)", s, counts(s))
 	}
 	var tb, cs, md bytes.Buffer
@@ -354,7 +354,17 @@ func TestCodingEvents(t *testing.T) {
 			t.Errorf("the %s prints an escape sequence of a commit subject", name)
 		}
 	}
-	if !strings.Contains(cs.String(), ",repositories,commits,hash\n") || !strings.Contains(cs.String(), ",/src/api,3,\n") ||
+	// A session's minutes under meetings are its own key, not the
+	// calendar's away_minutes (out of office).
+	var js bytes.Buffer
+	if err := WriteEventsJSON(&js, rows); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(js.String(), `"kind": "coding",`) || !strings.Contains(js.String(), `"away_minutes": 0,
+    "uncounted_minutes": 60,`) || strings.Count(js.String(), "uncounted_minutes") != 1 {
+		t.Errorf("events JSON: want the session's 60 minutes under uncounted_minutes, and no other row with the key:\n%s", js.String())
+	}
+	if !strings.Contains(cs.String(), ",repositories,commits,hash,uncounted_minutes\n") || !strings.Contains(cs.String(), ",120,0,0,,,/src/api,3,,60\n") ||
 		!strings.Contains(cs.String(), "'=HYPERLINK") {
 		t.Errorf("events CSV:\n%s", cs.String())
 	}

@@ -166,8 +166,8 @@ func textColumn[T any](name string, s func(T) string) column[T] {
 // event with its start, end, all_day, title, kind, category, reason, people
 // (joined with ";"), recurring, what it adds up to (working_minutes,
 // after_hours_minutes, away_minutes), uid and origin; when the list holds
-// rows from git history, then repositories (joined with ";"), commits and
-// hash. Text cells are guarded against formula injection as in
+// rows from git history, then repositories (joined with ";"), commits,
+// hash and uncounted_minutes (a coding session's minutes not counted). Text cells are guarded against formula injection as in
 // [WriteCSV].
 func WriteEventsCSV(w io.Writer, events []Event) error {
 	bw := bufio.NewWriterSize(w, flushAt)
@@ -178,7 +178,7 @@ func WriteEventsCSV(w io.Writer, events []Event) error {
 	}
 	git := hasCoding(events)
 	if git {
-		header = append(header, "repositories", "commits", "hash")
+		header = append(header, "repositories", "commits", "hash", "uncounted_minutes")
 	}
 	if err := cw.Write(header); err != nil {
 		return err
@@ -192,7 +192,7 @@ func WriteEventsCSV(w io.Writer, events []Event) error {
 			csvCell(e.UID), csvCell(e.Origin),
 		}
 		if git {
-			row = append(row, csvCell(strings.Join(e.Repositories, ";")), strconv.Itoa(e.Commits), csvCell(e.Hash))
+			row = append(row, csvCell(strings.Join(e.Repositories, ";")), strconv.Itoa(e.Commits), csvCell(e.Hash), strconv.Itoa(e.UncountedMinutes))
 		}
 		if err := cw.Write(row); err != nil {
 			return err

@@ -28,11 +28,16 @@ type Event struct {
 	People    []string `json:"people"`
 	Recurring bool     `json:"recurring"`
 	// What the event adds up to within the range (see analyze.EventTally).
-	WorkingMinutes    int    `json:"working_minutes"`
-	AfterHoursMinutes int    `json:"after_hours_minutes"`
-	AwayMinutes       int    `json:"away_minutes"`
-	UID               string `json:"uid"`
-	Origin            string `json:"origin"`
+	WorkingMinutes    int `json:"working_minutes"`
+	AfterHoursMinutes int `json:"after_hours_minutes"`
+	AwayMinutes       int `json:"away_minutes"`
+	// UncountedMinutes are a coding session's minutes not counted as
+	// coding: under a meeting, out of office or in personal time. A
+	// calendar event has none (and the key is left out then, as it is for
+	// a session with none); its minutes out of office are AwayMinutes.
+	UncountedMinutes int    `json:"uncounted_minutes,omitempty"`
+	UID              string `json:"uid"`
+	Origin           string `json:"origin"`
 	// Repositories and Commits are a coding session's (kind coding) or a
 	// commit's (kind commit): where its commits were found, and how many
 	// it holds. Hash is a commit's.
@@ -50,9 +55,9 @@ type Event struct {
 // The kinds of row that come from git history rather than the calendar.
 const (
 	// KindCoding is a coding session: its working minutes are coding in
-	// working hours, its after-hours minutes coding after them, its away
-	// minutes the part not counted (in a meeting, out of office, personal
-	// time).
+	// working hours, its after-hours minutes coding after them, its
+	// uncounted minutes the part not counted (in a meeting, out of office,
+	// personal time); its away minutes are none.
 	KindCoding = "coding"
 	// KindCommit is one of my commits, listed with --show-commits; the
 	// session holding it counts its time.
@@ -86,7 +91,7 @@ func NewCodingEvents(sessions []CodingSession, commits []Commit, gap, lead time.
 		out = append(out, Event{
 			Start: s.Start.In(zone).Format(time.RFC3339), End: s.End.In(zone).Format(time.RFC3339),
 			Title: sessionTitle(s.Commits, s.Repos), Kind: KindCoding, Reason: reason, People: []string{},
-			WorkingMinutes: s.Tally.WorkingMinutes, AfterHoursMinutes: s.Tally.AfterHoursMinutes, AwayMinutes: s.Tally.UncountedMinutes,
+			WorkingMinutes: s.Tally.WorkingMinutes, AfterHoursMinutes: s.Tally.AfterHoursMinutes, UncountedMinutes: s.Tally.UncountedMinutes,
 			Repositories: nonNil(s.Repos), Commits: s.Commits, at: s.Start.UnixNano(),
 		})
 	}
@@ -325,7 +330,8 @@ func when(e Event) string {
 }
 
 // counts says what an event adds up to: "1h00", "0h30 +1h00 after",
-// "away 1h00".
+// "away 1h00" (out of office), and for a coding session "1h15 not counted
+// 1h35" (under meetings, out of office or in personal time).
 func counts(e Event) string {
 	var parts []string
 	if e.WorkingMinutes > 0 {
@@ -336,6 +342,9 @@ func counts(e Event) string {
 	}
 	if e.AwayMinutes > 0 {
 		parts = append(parts, "away "+hm(e.AwayMinutes))
+	}
+	if e.UncountedMinutes > 0 {
+		parts = append(parts, "not counted "+hm(e.UncountedMinutes))
 	}
 	return strings.Join(parts, " ")
 }

@@ -89,6 +89,9 @@ func appendEvent(b []byte, e *Event, indent string) []byte {
 	j.integer("working_minutes", e.WorkingMinutes)
 	j.integer("after_hours_minutes", e.AfterHoursMinutes)
 	j.integer("away_minutes", e.AwayMinutes)
+	if e.UncountedMinutes != 0 {
+		j.integer("uncounted_minutes", e.UncountedMinutes)
+	}
 	j.str("uid", e.UID)
 	j.str("origin", e.Origin)
 	if len(e.Repositories) > 0 {

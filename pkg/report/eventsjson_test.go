@@ -57,7 +57,7 @@ func oddEvents() []Event {
 		// list of repositories, which is left out as nil is.
 		switch i % 4 {
 		case 1:
-			e.Kind, e.Repositories, e.Commits = KindCoding, []string{s, "repo"}, i
+			e.Kind, e.Repositories, e.Commits, e.UncountedMinutes, e.AwayMinutes = KindCoding, []string{s, "repo"}, i, i%3*30, 0
 		case 2:
 			e.Kind, e.Repositories, e.Commits, e.Hash = KindCommit, []string{next}, 1, s
 		case 3:
