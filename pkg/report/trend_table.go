@@ -111,11 +111,15 @@ func (c trendChart) rows() []string {
 	bands := r.Settings.Bands
 	last := len(r.Columns) - 1
 	rolling := func(col TrendColumn) TrendWeek { return r.Weeks[col.Last] }
+	// The "now" figures are the last week's own and its rolling ones,
+	// however many weeks the last column merges.
 	lastOf := func(f func(TrendColumn) *float64) string {
 		if last < 0 {
 			return "–"
 		}
-		return pctOf(f(r.Columns[last]))
+		n := len(r.Weeks) - 1
+		return pctOf(f(TrendColumn{First: n, Last: n, MeetingShare: r.Weeks[n].MeetingShare,
+			FocusShare: r.Weeks[n].FocusShare, CodingShare: r.Weeks[n].CodingShare}))
 	}
 	spark := func(f func(TrendColumn) *float64) string {
 		return c.strip(func(col TrendColumn) string { return sparkGlyph(f(col), st) })

@@ -168,6 +168,38 @@ func TestTrendTableBucketsWeeks(t *testing.T) {
 	}
 }
 
+// TestTrendNowIsTheLastWeek: once a column merges weeks, the "now"
+// figures are still the last week's own and its rolling ones, not the
+// last column's sum.
+func TestTrendNowIsTheLastWeek(t *testing.T) {
+	r := promotionTrend(t, 4, 5)
+	last := &r.Weeks[len(r.Weeks)-1]
+	run := r.Columns[len(r.Columns)-1]
+	if run.Last-run.First < 1 {
+		t.Fatalf("the last column holds one week: %+v", run)
+	}
+	meet, focus, coding, rollMeet := 0.77, 0.11, 0.05, 0.66
+	last.MeetingShare, last.FocusShare, last.CodingShare = &meet, &focus, &coding
+	last.RollingMeetingShare = &rollMeet
+	other := 0.2
+	for i := range r.Columns {
+		r.Columns[i].CodingShare = &other
+	}
+	lines := trendTable(t, r, Style{Unicode: true}, 80)
+	for _, c := range []struct{ row, want string }{
+		{"Meetings  week", "77%"}, {"          4-week", "66%"}, {"Focus     week", "11%"},
+		{"Coding    week", "5%"},
+	} {
+		got := rowOf(t, lines, c.row)
+		if !strings.HasSuffix(got, " "+c.want) {
+			t.Errorf("row %q ends %q, want the last week's %s", c.row, got, c.want)
+		}
+	}
+	if pctOf(run.MeetingShare) == "77%" {
+		t.Fatal("the last column's share is the week's: the test cannot tell them apart")
+	}
+}
+
 // TestTrendShowsACodingShareWhenMeasured: the seam for coding time from
 // git. Once the weeks carry a coding share of their own, the table draws
 // it with the IC line under it, and the CSV and Markdown give it a column.
