@@ -130,6 +130,24 @@ func TestPipeIsPlain(t *testing.T) {
 	if !strings.Contains(ascii, "+--") || !strings.Contains(ascii, "==") {
 		t.Errorf("--ascii on a terminal lost its table or bars:\n%s", ascii)
 	}
+	// The sentences are ASCII too: a dash is "-", a cut title ends with
+	// "..."; only the calendar's own text (the demo's titles have "×")
+	// keeps its characters.
+	notASCII := regexp.MustCompile("[^\x00-\x7f×]")
+	for _, args := range [][]string{
+		{"analyze", "--demo"}, {"analyze", "--demo=overloaded"}, {"trend", "--demo=promoted"},
+		{"meetings", "--demo", "--target", "ic", "--suggest-moves"}, {"events", "--demo"},
+	} {
+		for _, width := range []int{0, 80} {
+			out := terminalRun(t, width, append(args, "--ascii")...)
+			if width == 0 {
+				out = terminalRun(t, 0, args...)
+			}
+			if m := notASCII.FindString(out); m != "" {
+				t.Errorf("emtime %s (width %d, plain) prints %q:\n%s", strings.Join(args, " "), width, m, out)
+			}
+		}
+	}
 	rich := terminalRun(t, 80, "analyze", "--demo")
 	if !drawing.MatchString(rich) || strings.Contains(rich, "\x1b") {
 		t.Errorf("NO_COLOR on a UTF-8 terminal: want block characters and no colour:\n%s", rich)

@@ -297,7 +297,7 @@ func writeEventsTable(w io.Writer, events []Event, st Style) error {
 	t := newTable(w, st)
 	t.Header("When", "Kind", "Category", "Counts", "Title", "Reason", "People")
 	for _, e := range events {
-		if err := t.Append(cells(when(e), e.Kind, e.Category, counts(e), clip(textsafe.Line(e.Title), 40), e.Reason, peopleCell(e.People))); err != nil {
+		if err := t.Append(cells(when(e), e.Kind, e.Category, counts(e), clipTail(textsafe.Line(e.Title), 40, ellipsis(st)), e.Reason, peopleCell(e.People))); err != nil {
 			return err
 		}
 	}

@@ -48,7 +48,7 @@ func WriteEventsList(w io.Writer, events []Event, zone string, st Style) error {
 			title = textsafe.Line(events[i].Reason) // its hash, when its subject was not read
 		}
 		if titleW > 0 {
-			title = clip(title, titleW)
+			title = clipTail(title, titleW, ellipsis(st))
 		}
 		line := "  " + padRight(r.time, timeW) + "  " + padRight(r.kind, kindW) + "  " + padRight(r.counts, countsW) + "  " + title
 		b.WriteString(strings.TrimRight(line, " ") + "\n")

@@ -91,7 +91,7 @@ func TestTableDrawsTheHeatMap(t *testing.T) {
 			t.Errorf("terminal %s %02d:00 = %q, want %q", tt.day, tt.hour, got, tt.uni)
 		}
 	}
-	if legend := plain[len(plain)-1]; !strings.Contains(legend, "## 45–60 min") || !strings.Contains(legend, ".. under 15 min") {
+	if legend := plain[len(plain)-1]; !strings.Contains(legend, "## 45-60 min") || !strings.Contains(legend, ".. under 15 min") {
 		t.Errorf("legend %q", legend)
 	}
 	if legend := uni[len(uni)-1]; !strings.Contains(legend, "██ 45–60 min") || !strings.Contains(legend, "░░ under 15 min") {
@@ -133,4 +133,17 @@ func analyzeHeat() analyze.Heat {
 	h.Meeting[time.Monday][10] = 60
 	h.Days[time.Monday] = 1
 	return h
+}
+
+// TestHeatmapLegendWraps checks that on a narrow terminal the legend's
+// keys go on as many lines as the width needs, none cut in two.
+func TestHeatmapLegendWraps(t *testing.T) {
+	r := sampleReport(t)
+	var b bytes.Buffer
+	writeHeatmap(&b, r, Style{Unicode: true, Chart: true, Width: 60})
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	legend := lines[len(lines)-2:]
+	if legend[0] != "     ░░ under 15 min  ▒▒ 15–30 min  ▓▓ 30–45 min" || legend[1] != "     ██ 45–60 min" {
+		t.Errorf("legend at 60 columns:\n%s", strings.Join(legend, "\n"))
+	}
 }

@@ -46,7 +46,9 @@ func WriteMeetingsTable(w io.Writer, r MeetingsReport, st Style, width int) erro
 			return ""
 		}},
 		{"Series", false, func(x MeetingSeries) string { return textsafe.Line(x.Title) }},
-		{"Category", false, func(x MeetingSeries) string { return clip(textsafe.Line(categoryWords(x.Category)), 12) }},
+		{"Category", false, func(x MeetingSeries) string {
+			return clipTail(textsafe.Line(categoryWords(x.Category)), 12, ellipsis(st))
+		}},
 		{"People", true, func(x MeetingSeries) string { return strconv.Itoa(x.People) }},
 		{"Times", true, func(x MeetingSeries) string { return strconv.Itoa(x.Occurrences) }},
 		{"Time", true, func(x MeetingSeries) string { return hm(x.Minutes) }},
@@ -89,7 +91,7 @@ func WriteMeetingsTable(w io.Writer, r MeetingsReport, st Style, width int) erro
 		for i, c := range cols {
 			row[i] = c.cell(x)
 		}
-		row[1] = clip(row[1], titleRoom)
+		row[1] = clipTail(row[1], titleRoom, ellipsis(st))
 		rows = append(rows, row)
 	}
 	if len(rows) > 1 {
@@ -149,6 +151,10 @@ func WriteMeetingsTable(w io.Writer, r MeetingsReport, st Style, width int) erro
 			out.WriteString("  - No series to move.\n")
 		}
 		para(r.AttendeesNotKnown + ".")
+	}
+	if !st.Unicode {
+		_, err := io.WriteString(w, plainDashes(out.String()))
+		return err
 	}
 	_, err := w.Write(out.Bytes())
 	return err

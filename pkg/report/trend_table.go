@@ -74,7 +74,11 @@ func WriteTrendTable(w io.Writer, r TrendReport, st Style, width int) error {
 	}
 	line("")
 	b.WriteString(wrapText(textsafe.Line(r.Summary.Says)+".", width, "Now: ", "     "))
-	_, err := io.WriteString(w, b.String())
+	out := b.String()
+	if !st.Unicode {
+		out = plainDashes(out)
+	}
+	_, err := io.WriteString(w, out)
 	return err
 }
 

@@ -37,11 +37,24 @@ func textWidth(s string) int {
 // clip shortens s to at most n columns, ending with "…" when it was cut.
 // It cuts between characters as a reader sees them (a letter with its
 // accents, an emoji with its joined parts), never inside one.
-func clip(s string, n int) string {
+func clip(s string, n int) string { return clipTail(s, n, "…") }
+
+// clipTail is clip ending with tail instead.
+func clipTail(s string, n int, tail string) string {
 	if textWidth(s) <= n {
 		return s
 	}
-	return headOf(s, n-1) + "…"
+	return headOf(s, max(n-textWidth(tail), 0)) + tail
+}
+
+// ellipsis ends a clipped text: "…", or "..." in plain ASCII.
+func ellipsis(st Style) string { return pick(st, "…", "...") }
+
+// plainDashes writes the dashes of the sentences as ASCII ("50%-75%",
+// "overloaded - more meetings"), for a report without st.Unicode; each
+// keeps its one column, so a laid-out table stays in line.
+func plainDashes(s string) string {
+	return strings.NewReplacer("–", "-", "—", "-").Replace(s)
 }
 
 // padRight pads s with blanks to n columns.

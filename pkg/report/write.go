@@ -65,6 +65,14 @@ func writeJSON(w io.Writer, v any, indent string) error {
 // st.Chart the heat map of where the meetings sit. With st.Width the table
 // is narrowed to fit, bars first, then headers, and the prose wrapped.
 func WriteTable(w io.Writer, r Report, st Style) error {
+	if !st.Unicode {
+		var b bytes.Buffer
+		if err := writeTable(&b, r, st); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, plainDashes(b.String()))
+		return err
+	}
 	return buffered(w, func(w io.Writer) error { return writeTable(w, r, st) })
 }
 
