@@ -124,7 +124,7 @@ func eventsRun(ctx context.Context, opts *EventsOptions) error {
 			st.Wide = opts.Wide
 			return report.WriteEventsList(w, events, l.Settings.Zone.String(), st)
 		}
-		return report.WriteEventsTable(w, events, st)
+		return report.WriteEventsTable(w, events, l.Settings.Zone.String(), st)
 	})
 }
 

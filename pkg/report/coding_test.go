@@ -340,7 +340,7 @@ func TestCodingEvents(t *testing.T) {
 		t.Errorf("session row %+v (counts %q)", s, counts(s))
 	}
 	var tb, cs, md bytes.Buffer
-	if err := WriteEventsTable(&tb, rows, Style{}); err != nil {
+	if err := WriteEventsTable(&tb, rows, "UTC", Style{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteEventsCSV(&cs, rows); err != nil {
@@ -375,7 +375,7 @@ func TestCodingEvents(t *testing.T) {
 	if strings.Contains(plain.String(), "repositories") {
 		t.Errorf("the events CSV of a calendar alone grew git columns")
 	}
-	if !strings.Contains(tb.String(), "Mon 2026-03-02 13:00-16:00 | coding") || !strings.Contains(tb.String(), "3 commits in api") {
+	if !strings.Contains(tb.String(), "| When (UTC) ") || !strings.Contains(tb.String(), "Mon 2026-03-02 13:00-16:00 | coding") || !strings.Contains(tb.String(), "3 commits in api") {
 		t.Errorf("events table:\n%s", tb.String())
 	}
 }

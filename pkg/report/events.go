@@ -288,14 +288,20 @@ func listed(events []Event) iter.Seq[*Event] {
 	}
 }
 
-// WriteEventsTable writes one row per event.
-func WriteEventsTable(w io.Writer, events []Event, st Style) error {
-	return buffered(w, func(w io.Writer) error { return writeEventsTable(w, events, st) })
+// WriteEventsTable writes one row per event, its times in zone, which the
+// head of the When column names ("When (Europe/Berlin)"; "When" when zone
+// is "").
+func WriteEventsTable(w io.Writer, events []Event, zone string, st Style) error {
+	return buffered(w, func(w io.Writer) error { return writeEventsTable(w, events, zone, st) })
 }
 
-func writeEventsTable(w io.Writer, events []Event, st Style) error {
+func writeEventsTable(w io.Writer, events []Event, zone string, st Style) error {
 	t := newTable(w, st)
-	t.Header("When", "Kind", "Category", "Counts", "Title", "Reason", "People")
+	head := "When"
+	if zone != "" {
+		head += " (" + textsafe.Line(zone) + ")"
+	}
+	t.Header(head, "Kind", "Category", "Counts", "Title", "Reason", "People")
 	for _, e := range events {
 		if err := t.Append(cells(when(e), e.Kind, e.Category, counts(e), clipTail(textsafe.Line(e.Title), 40, ellipsis(st)), e.Reason, peopleCell(e.People))); err != nil {
 			return err

@@ -120,7 +120,7 @@ func TestEventsWritesAreFew(t *testing.T) {
 		"json":     func(w *countingWriter) error { return WriteEventsJSON(w, events) },
 		"csv":      func(w *countingWriter) error { return WriteEventsCSV(w, events) },
 		"markdown": func(w *countingWriter) error { return WriteEventsMarkdown(w, events) },
-		"table":    func(w *countingWriter) error { return WriteEventsTable(w, events, Style{}) },
+		"table":    func(w *countingWriter) error { return WriteEventsTable(w, events, "UTC", Style{}) },
 	} {
 		var w countingWriter
 		if err := write(&w); err != nil {

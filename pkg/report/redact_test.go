@@ -40,7 +40,7 @@ func renderAll(t *testing.T, r Report, events []Event) map[string][]byte {
 	write("events json", func(b *bytes.Buffer) error { return WriteEventsJSON(b, events) })
 	write("events csv", func(b *bytes.Buffer) error { return WriteEventsCSV(b, events) })
 	write("events markdown", func(b *bytes.Buffer) error { return WriteEventsMarkdown(b, events) })
-	write("events table", func(b *bytes.Buffer) error { return WriteEventsTable(b, events, Style{}) })
+	write("events table", func(b *bytes.Buffer) error { return WriteEventsTable(b, events, "UTC", Style{}) })
 	return out
 }
 

@@ -148,7 +148,7 @@ func TestTablesKeepCalendarTextOnOneLine(t *testing.T) {
 		Title: "Multi\nline\x1b[2J title", People: []string{"Eve\r\nMallory <eve@example.com>"}, Reason: "one-off meeting",
 	}}
 	var buf bytes.Buffer
-	if err := WriteEventsTable(&buf, events, Style{}); err != nil {
+	if err := WriteEventsTable(&buf, events, "UTC", Style{}); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()

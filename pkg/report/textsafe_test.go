@@ -67,7 +67,7 @@ func TestNoControlCharacterReachesTheOutput(t *testing.T) {
 		{"csv", func(b *bytes.Buffer) error { return WriteCSV(b, r) }},
 		{"html", func(b *bytes.Buffer) error { return WriteHTML(b, r) }},
 		{"json", func(b *bytes.Buffer) error { return WriteJSON(b, r) }},
-		{"events table", func(b *bytes.Buffer) error { return WriteEventsTable(b, events, Style{Unicode: true}) }},
+		{"events table", func(b *bytes.Buffer) error { return WriteEventsTable(b, events, "UTC", Style{Unicode: true}) }},
 		{"events markdown", func(b *bytes.Buffer) error { return WriteEventsMarkdown(b, events) }},
 		{"events csv", func(b *bytes.Buffer) error { return WriteEventsCSV(b, events) }},
 		{"events json", func(b *bytes.Buffer) error { return WriteEventsJSON(b, events) }},
