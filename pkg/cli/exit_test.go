@@ -44,7 +44,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"cache", "bogus"}, nil, ExitUsage, `unknown command "bogus" for "emtime cache": use clear or status`},
 		{[]string{"completion", "bogus"}, nil, ExitUsage, `unknown command "bogus" for "emtime completion": use bash, fish, powershell or zsh`},
 		{[]string{"completion"}, nil, ExitOK, ""},
-		{[]string{"help", "bogus"}, nil, ExitUsage, `no help about "bogus"`},
+		{[]string{"help", "bogus"}, nil, ExitUsage, "no help about \"bogus\": not a command of emtime\nRun 'emtime --help' for usage."},
 		{[]string{"help", "auth", "bogus"}, nil, ExitUsage, `no help about "auth bogus"`},
 		{[]string{"help", "auth", "login"}, nil, ExitOK, ""},
 		{[]string{"analyze", "--no-such-flag"}, nil, ExitUsage, "unknown flag"},
@@ -66,9 +66,9 @@ func TestExitCodes(t *testing.T) {
 				t.Errorf("stderr does not say %q:\n%s", tt.says, errOut)
 			}
 			// The pointer is to the help of the command that was run; a
-			// command not found points to the root's.
+			// command not found, or a help topic, points to the root's.
 			cmd := "emtime " + tt.args[0]
-			if tt.args[0] == "analyse" {
+			if tt.args[0] == "analyse" || tt.args[0] == "help" {
 				cmd = "emtime"
 			}
 			if help := strings.Contains(errOut.String(), "Run '"+cmd+" --help' for usage."); help != (tt.want == ExitUsage) {

@@ -98,7 +98,7 @@ func execute(ctx context.Context, args []string, f *Factory) (path string, err e
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	path = root.CommandPath()
-	if cmd != nil {
+	if cmd != nil && cmd.Name() != "help" { // emtime help bogus: emtime --help lists the topics
 		path = cmd.CommandPath()
 	}
 	return path, err
