@@ -479,6 +479,14 @@ func clip(s string, n int) string {
 	return s[:n] + "…"
 }
 
+// badOffset warns of a TZOFFSETTO or TZOFFSETFROM that is no offset: the
+// observance it belongs to is left out of its zone, which an event naming
+// the zone then reads without (or, with none left, cannot place).
+func badOffset(zones *zoneBook, sub component, id string, p *property) {
+	zones.warnings = append(zones.warnings, fmt.Sprintf("%s:%d: VTIMEZONE %q: %s %q is not an offset like +0100 (at most 18 hours, minutes and seconds below 60); left this %s out of the zone",
+		zones.name, sub.line, clip(id, 60), p.name, clip(strings.TrimSpace(p.Value), 20), sub.name))
+}
+
 func readVTimezone(tz *component, zones *zoneBook) {
 	var id string
 	var v vtimezone
@@ -506,9 +514,13 @@ func readVTimezone(tz *component, zones *zoneBook) {
 					if standard || !v.hasOffset {
 						v.offset, v.hasOffset = off, true
 					}
+				} else {
+					badOffset(zones, sub, id, p)
 				}
 			case "TZOFFSETFROM":
-				o.from, hasFrom = parseOffset(p.Value)
+				if o.from, hasFrom = parseOffset(p.Value); !hasFrom {
+					badOffset(zones, sub, id, p)
+				}
 			case "DTSTART":
 				if d, err := parseValue(p.Value, false, "", nil); err == nil && d.kind != kindDate {
 					o.start, hasStart = d.civil, true

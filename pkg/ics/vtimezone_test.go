@@ -105,6 +105,10 @@ func TestRuledZoneFallsBack(t *testing.T) {
 		{"a change every second", "BEGIN:STANDARD\nDTSTART:20260101T000000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nRRULE:FREQ=SECONDLY\nEND:STANDARD\n" +
 			"BEGIN:DAYLIGHT\nDTSTART:20260101T000000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\nEND:DAYLIGHT\n", "09:00", "09:00",
 			`z.ics: zone "Custom" is not one emtime knows, and its rules change the offset too often; using its VTIMEZONE offset UTC+01:00 all year (no daylight saving)`},
+		{"an offset that is none", "BEGIN:STANDARD\nDTSTART:16010101T030000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+9999\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\nEND:STANDARD\n" +
+			"BEGIN:DAYLIGHT\nDTSTART:16010101T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0100\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\nEND:DAYLIGHT\n", "09:00", "09:00",
+			`z.ics:4: VTIMEZONE "Custom": TZOFFSETTO "+9999" is not an offset like +0100 (at most 18 hours, minutes and seconds below 60); left this STANDARD out of the zone` + "\n" +
+				`z.ics: zone "Custom" is not one emtime knows; using its VTIMEZONE offset UTC+01:00 all year (no daylight saving)`},
 		{"RDATEs", "BEGIN:STANDARD\nDTSTART:20251026T030000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nRDATE:20261025T030000\nEND:STANDARD\n" +
 			"BEGIN:DAYLIGHT\nDTSTART:20260329T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nEND:DAYLIGHT\n", "08:00", "09:00", ""},
 	}
@@ -121,7 +125,7 @@ func TestRuledZoneFallsBack(t *testing.T) {
 			}
 			var want []string
 			if tt.warning != "" {
-				want = []string{tt.warning}
+				want = strings.Split(tt.warning, "\n")
 			}
 			if !reflect.DeepEqual(c.warnings, want) {
 				t.Errorf("warnings %q, want %q", c.warnings, want)
