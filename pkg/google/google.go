@@ -49,6 +49,7 @@ import (
 	"sync"
 
 	"github.com/emtime/emtime/pkg/calendar"
+	"github.com/emtime/emtime/pkg/synccache"
 	calendarapi "google.golang.org/api/calendar/v3"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
@@ -101,7 +102,7 @@ type Source struct {
 	// account is whose calendars are read, once known: the key of the
 	// cache.
 	account string
-	wiped   sync.Once
+	wiped   synccache.Afresh
 }
 
 var _ calendar.Source = (*Source)(nil)

@@ -111,8 +111,7 @@ var ErrNotCached = errors.New("not in the cache")
 // Fingerprint is the digest of a secret (a ready access token, a service
 // account's key) that names it in the cache: SHA-256, never reversible.
 func Fingerprint(secret []byte) string {
-	sum := sha256.Sum256(append([]byte("emtime credential\x00"), secret...))
-	return hex.EncodeToString(sum[:16])
+	return synccache.Fingerprint("emtime credential", secret)
 }
 
 func (c *Cache) now() time.Time {
@@ -135,21 +134,7 @@ func (s *Source) notice(n string) {
 // afresh, once a run, and said (nil is returned: the caller reads as if
 // nothing were kept); others are returned.
 func (s *Source) storeErr(err error) error {
-	if !errors.Is(err, synccache.ErrCorrupt) {
-		return err
-	}
-	var wipeErr error
-	done := false
-	s.wiped.Do(func() {
-		done = true
-		s.notice(fmt.Sprintf("the cache %s was damaged (%s): started it afresh, and read your calendars in full",
-			s.opts.Cache.Store.Path(), strings.TrimPrefix(err.Error(), synccache.ErrCorrupt.Error()+": ")))
-		wipeErr = s.opts.Cache.Store.Wipe()
-	})
-	if !done {
-		return fmt.Errorf("google calendar: %w", err)
-	}
-	return wipeErr
+	return s.wiped.Handle(s.opts.Cache.Store, err, s.notice, "google calendar")
 }
 
 // cachedInfo is what is kept of an account.
@@ -276,10 +261,7 @@ func (s *Source) key(id string) synccache.Key {
 // lo's month to the first of the month after hi, and lookahead months
 // more (UTC).
 func newWindow(lo, hi time.Time) (time.Time, time.Time) {
-	lo, hi = lo.UTC(), hi.UTC()
-	from := time.Date(lo.Year(), lo.Month(), 1, 0, 0, 0, 0, time.UTC)
-	to := time.Date(hi.Year(), hi.Month()+1+lookahead, 1, 0, 0, 0, 0, time.UTC)
-	return from, to
+	return synccache.NewWindow(lo, hi, lookahead)
 }
 
 // fetchCached reads one calendar through the copy: from the smallest
@@ -324,7 +306,7 @@ func (s *Source) fetchThrough(ctx context.Context, id string, q calendar.Query, 
 		if err != nil {
 			return nil, nil, err
 		}
-		s.notice(fmt.Sprintf("offline: %s as it was %s (%s)", origin, age(c.now().Sub(now.Synced)), now.Synced.Local().Format("2006-01-02 15:04")))
+		s.notice(fmt.Sprintf("offline: %s as it was %s (%s)", origin, synccache.Age(c.now().Sub(now.Synced)), now.Synced.Local().Format("2006-01-02 15:04")))
 		return s.serve(recs, now.Zone, origin, q, budget)
 	}
 
@@ -583,25 +565,4 @@ func (s *Source) serve(recs []synccache.Record, zone, origin string, q calendar.
 		return nil, nil, newError("calendar "+id, id, errTooMany)
 	}
 	return evs, warns, nil
-}
-
-// age says how long ago, in a person's words: "just now", "5 minutes
-// ago", "3 hours ago", "2 days ago".
-func age(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute") + " ago"
-	case d < 48*time.Hour:
-		return plural(int(d/time.Hour), "hour") + " ago"
-	}
-	return plural(int(d/(24*time.Hour)), "day") + " ago"
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/emtime/emtime/pkg/calendar"
+	"github.com/emtime/emtime/pkg/synccache"
 )
 
 // The delegated, read-only permissions emtime uses, each for one call.
@@ -84,7 +85,7 @@ type Source struct {
 	account  string
 	prepared bool
 	cbMu     sync.Mutex
-	wiped    sync.Once
+	wiped    synccache.Afresh
 }
 
 var _ calendar.Source = (*Source)(nil)

@@ -103,8 +103,7 @@ var ErrNotCached = errors.New("not in the cache")
 // Fingerprint is the digest of a secret (a ready access token) that
 // names it in the cache: SHA-256, never reversible.
 func Fingerprint(secret []byte) string {
-	sum := sha256.Sum256(append([]byte("emtime microsoft credential\x00"), secret...))
-	return hex.EncodeToString(sum[:16])
+	return synccache.Fingerprint("emtime microsoft credential", secret)
 }
 
 func (c *Cache) now() time.Time {
@@ -126,21 +125,7 @@ func (s *Source) notice(n string) {
 // afresh, once a run, and said (nil is returned: the caller reads as if
 // nothing were kept); others are returned.
 func (s *Source) storeErr(err error) error {
-	if !errors.Is(err, synccache.ErrCorrupt) {
-		return err
-	}
-	var wipeErr error
-	done := false
-	s.wiped.Do(func() {
-		done = true
-		s.notice(fmt.Sprintf("the cache %s was damaged (%s): started it afresh, and read your calendars in full",
-			s.opts.Cache.Store.Path(), strings.TrimPrefix(err.Error(), synccache.ErrCorrupt.Error()+": ")))
-		wipeErr = s.opts.Cache.Store.Wipe()
-	})
-	if !done {
-		return fmt.Errorf("microsoft graph: %w", err)
-	}
-	return wipeErr
+	return s.wiped.Handle(s.opts.Cache.Store, err, s.notice, "microsoft graph")
 }
 
 // cachedInfo is what is kept of an account.
@@ -262,10 +247,7 @@ func (s *Source) key(t target) synccache.Key {
 // of lo's month to the first of the month after hi, and lookahead months
 // more (UTC).
 func newWindow(lo, hi time.Time) (time.Time, time.Time) {
-	lo, hi = lo.UTC(), hi.UTC()
-	from := time.Date(lo.Year(), lo.Month(), 1, 0, 0, 0, 0, time.UTC)
-	to := time.Date(hi.Year(), hi.Month()+1+lookahead, 1, 0, 0, 0, 0, time.UTC)
-	return from, to
+	return synccache.NewWindow(lo, hi, lookahead)
 }
 
 // fetchCached reads one calendar through the copy; a copy found damaged
@@ -313,7 +295,7 @@ func (s *Source) fetchThrough(ctx context.Context, t target, q calendar.Query, m
 		if err != nil {
 			return calendar.Result{}, err
 		}
-		s.notice(fmt.Sprintf("offline: %s as it was %s (%s)", m.origin, age(c.now().Sub(now.Synced)), now.Synced.Local().Format("2006-01-02 15:04")))
+		s.notice(fmt.Sprintf("offline: %s as it was %s (%s)", m.origin, synccache.Age(c.now().Sub(now.Synced)), now.Synced.Local().Format("2006-01-02 15:04")))
 		return serve(recs, m, q, prog), nil
 	}
 
@@ -601,24 +583,4 @@ func serve(recs []synccache.Record, m mapping, q calendar.Query, prog *progress)
 	}
 	prog.add(n, 0)
 	return res
-}
-
-// age says how long ago, in a person's words.
-func age(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute") + " ago"
-	case d < 48*time.Hour:
-		return plural(int(d/time.Hour), "hour") + " ago"
-	}
-	return plural(int(d/(24*time.Hour)), "day") + " ago"
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
 }
